@@ -1,0 +1,256 @@
+"""The emrlint configuration: ``.emrlint.yaml`` or ``[tool.emrlint]`` in ``pyproject.toml``.
+
+```yaml
+select: [EMR1, EMR201]        # rule IDs, ID prefixes or names
+ignore: [EMR102]
+exclude: ["examples/", "**/legacy/*.tf"]   # gitignore-style, relative to this file
+fail-on: warning              # error | warning | info
+severity: {EMR301: error}     # per-rule severity overrides
+params:
+  EMR102: {min_spot_share: 0.5}
+var-files: [env/prod.tfvars]
+```
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from emrlint.discovery import UsageError
+from emrlint.findings import SEVERITIES
+from emrlint.registry import all_rules, by_id_or_name, resolve
+
+CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
+KEYS = {
+    "select": "list", "ignore": "list", "exclude": "list", "fail-on": "severity",
+    "severity": "map", "params": "map", "var-files": "list",
+}
+ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude"}
+
+
+class ConfigError(UsageError):
+    def __init__(self, path: str, line: Optional[int], message: str):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Config:
+    path: Optional[str] = None
+    base_dir: str = "."
+    select: Optional[List[str]] = None
+    ignore: List[str] = field(default_factory=list)
+    exclude: List[str] = field(default_factory=list)
+    fail_on: Optional[str] = None
+    severity: Dict[str, str] = field(default_factory=dict)  # rule ID -> severity
+    params: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # rule ID -> params
+    var_files: List[str] = field(default_factory=list)
+
+
+def find_config(start: str) -> Optional[str]:
+    d = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate):
+                return candidate
+        pyproject = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(pyproject) and _has_tool_section(pyproject):
+            return pyproject
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _has_tool_section(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return re.search(r"^\s*\[\s*tool\s*\.\s*emrlint\s*[\].]", fh.read(), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def load_config(path: Optional[str]) -> Config:
+    if path is None:
+        return Config(base_dir=os.getcwd())
+    path = os.path.abspath(path)
+    if not os.path.isfile(path):
+        raise ConfigError(path, None, "config file not found")
+    if path.endswith(".toml"):
+        data, line_of = _load_toml(path)
+    else:
+        data, line_of = _load_yaml(path)
+    return _validate(path, data, line_of)
+
+
+def _load_yaml(path: str):
+    from emrlint.jsonpos import DocumentError, key_position, load_document
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        data = load_document(text, "YAML")
+    except DocumentError as exc:
+        raise ConfigError(path, exc.line, exc.message) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, None, f"cannot read: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(path, 1, "the config must be a mapping of keys")
+
+    def line_of(*keys: str) -> Optional[int]:
+        node = data
+        pos = None
+        for k in keys:
+            if not isinstance(node, dict) or k not in node:
+                return pos[0] if pos else None
+            pos = key_position(node, k) or pos
+            node = node[k]
+        return pos[0] if pos else None
+
+    return data, line_of
+
+
+def _load_toml(path: str):
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(path, int(m.group(1)) if m else None, f"TOML syntax error: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, None, f"cannot read: {exc}") from None
+    data = doc.get("tool", {}).get("emrlint", {})
+    lines = raw.decode("utf-8").splitlines()
+
+    def line_of(*keys: str) -> Optional[int]:
+        # TOML parsers keep no positions: find the key in the [tool.emrlint...] tables
+        want = [str(k) for k in keys]
+        section: List[str] = []
+        for i, text in enumerate(lines, 1):
+            header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$", text)
+            if header:
+                section = [p.strip().strip("\"'") for p in header.group(1).split(".")]
+                if section[:2] == ["tool", "emrlint"] and section[2:] == want:
+                    return i
+                continue
+            if section[:2] != ["tool", "emrlint"]:
+                continue
+            m = re.match(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=", text)
+            if m and section[2:] + [m.group(1).strip("\"'")] == want:
+                return i
+        return line_of(*keys[:-1]) if len(keys) > 1 else None
+
+    return data, line_of
+
+
+def _rule_id(code: str, path: str, line: Optional[int], what: str) -> str:
+    rule = by_id_or_name(code)
+    if rule is None:
+        raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
+    return rule.id
+
+
+def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
+    cfg = Config(path=path, base_dir=os.path.dirname(path))
+    for raw_key, value in data.items():
+        key = ALIASES.get(str(raw_key), str(raw_key))
+        kind = KEYS.get(key)
+        line = line_of(raw_key)
+        if kind is None:
+            raise ConfigError(path, line, f"unknown key {raw_key!r} (known keys: {', '.join(sorted(KEYS))})")
+        if kind == "list":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(path, line, f"{raw_key}: expected a list of strings")
+            value = [str(v) for v in value]
+        if key in ("select", "ignore"):
+            for code in value:
+                if not resolve(code):
+                    raise ConfigError(path, line, f"{raw_key}: unknown rule {code!r} (see `emrlint rules`)")
+            setattr(cfg, key, value)
+        elif key == "exclude":
+            cfg.exclude = value
+        elif key == "var-files":
+            cfg.var_files = [os.path.join(cfg.base_dir, v) for v in value]
+        elif key == "fail-on":
+            if value not in SEVERITIES:
+                raise ConfigError(path, line, f"{raw_key}: expected one of {', '.join(SEVERITIES)}")
+            cfg.fail_on = value
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(path, line, "severity: expected a mapping of rule to severity")
+            for code, sev in value.items():
+                rid = _rule_id(str(code), path, line_of(raw_key, code), "severity")
+                if sev not in SEVERITIES:
+                    raise ConfigError(path, line_of(raw_key, code), f"severity.{code}: expected one of {', '.join(SEVERITIES)}")
+                cfg.severity[rid] = sev
+        elif key == "params":
+            if not isinstance(value, dict):
+                raise ConfigError(path, line, "params: expected a mapping of rule to parameters")
+            for code, params in value.items():
+                rid = _rule_id(str(code), path, line_of(raw_key, code), "params")
+                rule = all_rules()[rid]
+                if not isinstance(params, dict):
+                    raise ConfigError(path, line_of(raw_key, code), f"params.{code}: expected a mapping")
+                for pname, pvalue in params.items():
+                    pline = line_of(raw_key, code, pname)
+                    spec = rule.params.get(str(pname))
+                    if spec is None:
+                        known = ", ".join(sorted(rule.params)) or "none"
+                        raise ConfigError(path, pline, f"params.{code}: unknown parameter {pname!r} for {rid} (known: {known})")
+                    from emrlint.jsonpos import plain
+
+                    pvalue = plain(pvalue)
+                    problem = spec.validate(pvalue)
+                    if problem:
+                        raise ConfigError(path, pline, f"params.{code}.{pname}: {problem}, got {pvalue!r}")
+                    cfg.params.setdefault(rid, {})[str(pname)] = pvalue
+    return cfg
+
+
+def rule_params(cfg: Config, rule_id: str) -> Dict[str, Any]:
+    rule = all_rules()[rule_id]
+    params = {name: p.default for name, p in rule.params.items()}
+    params.update(cfg.params.get(rule_id, {}))
+    return params
+
+
+def parse_codes(text: Optional[str]) -> Optional[List[str]]:
+    if text is None:
+        return None
+    codes = [c for c in re.split(r"[\s,]+", text) if c]
+    for code in codes:
+        if not resolve(code):
+            raise UsageError(f"unknown rule {code!r} (see `emrlint rules`)")
+    return codes
+
+
+def selected_rules(select: Optional[List[str]], ignore: List[str]) -> List[str]:
+    """Rule IDs enabled by select/ignore lists (select defaults to all)."""
+    rules = all_rules()
+    chosen = set(rules) if not select else {r.id for code in select for r in resolve(code)}
+    for code in ignore:
+        chosen -= {r.id for r in resolve(code)}
+    return sorted(chosen)
+
+
+def merge_cli(cfg: Config, select: Optional[List[str]], ignore: Optional[List[str]],
+              extend_select: Optional[List[str]] = None) -> Tuple[Optional[List[str]], List[str]]:
+    """Command-line select replaces the config's; ignores add up."""
+    sel = select if select is not None else cfg.select
+    if extend_select:
+        sel = (sel or ["ALL"]) + extend_select
+    ign = list(cfg.ignore) + list(ignore or [])
+    return sel, ign

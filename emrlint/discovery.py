@@ -1,0 +1,92 @@
+"""Finding the files a scan looks at."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "__pycache__"})
+
+
+def file_kind(name: str) -> Optional[str]:
+    """The loader for a file name, or None."""
+    lower = name.lower()
+    if lower.endswith(".tf"):
+        return "tf"
+    if lower.endswith(".tf.json"):
+        return "tfjson"
+    if lower.endswith(".tfvars"):
+        return "tfvars"
+    if lower.endswith(".tfvars.json"):
+        return "tfvarsjson"
+    return None
+
+
+class UsageError(Exception):
+    """A problem with how emrlint was invoked (exit code 2)."""
+
+
+@dataclass
+class Discovered:
+    files: List[str] = field(default_factory=list)  # absolute paths
+    explicit: Optional[List[str]] = None  # files named on the command line (report only these)
+
+
+class Excluder:
+    """gitignore-style exclude patterns; each group is relative to its own base
+    directory (the config file's directory, or the working directory for
+    command-line patterns)."""
+
+    def __init__(self, groups: Sequence[Tuple[Sequence[str], str]] = ()):
+        self.groups = []
+        if any(patterns for patterns, _ in groups):
+            import pathspec
+
+            self.groups = [(pathspec.GitIgnoreSpec.from_lines(list(p)), base) for p, base in groups if p]
+
+    def excluded(self, path: str, is_dir: bool = False) -> bool:
+        for spec, base in self.groups:
+            rel = os.path.relpath(path, base)
+            if rel.startswith(".."):
+                continue
+            rel = rel.replace(os.sep, "/")
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
+
+def discover(paths: Iterable[str], excluder: Excluder) -> Discovered:
+    result = Discovered()
+    explicit: List[str] = []
+    seen = set()
+
+    def add(path: str) -> None:
+        if path not in seen:
+            seen.add(path)
+            result.files.append(path)
+
+    for raw in paths:
+        path = os.path.abspath(raw)
+        if os.path.isdir(path):
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(
+                    d for d in dirnames
+                    if d not in SKIP_DIRS and not excluder.excluded(os.path.join(dirpath, d), is_dir=True)
+                )
+                for name in sorted(filenames):
+                    full = os.path.join(dirpath, name)
+                    if file_kind(name) and not excluder.excluded(full):
+                        add(full)
+        elif os.path.exists(path) or os.path.islink(path):
+            if file_kind(os.path.basename(path)) and not excluder.excluded(path):
+                add(path)
+                explicit.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+    if explicit and len(explicit) == len(result.files):
+        result.explicit = explicit
+    elif explicit:
+        # a mix of files and directories: report on the directories' files and the named files
+        result.explicit = None
+    return result

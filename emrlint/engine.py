@@ -1,0 +1,140 @@
+"""A scan: discover files, load them into the model, run the rules, apply suppressions."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from emrlint.discovery import Excluder, discover
+from emrlint.findings import SEVERITY_RANK, Finding, Loc
+from emrlint.model import Model
+from emrlint.registry import Rule, all_rules, by_id_or_name
+from emrlint.rulekit import RuleContext
+from emrlint.sources import Sources
+from emrlint.suppress import SuppressionIndex, collect
+from emrlint.terraform.build import build_model
+from emrlint.terraform.project import Options, TerraformProject
+
+
+class InternalError(Exception):
+    """A bug in emrlint (not in the scanned files): reported with exit code 2."""
+
+
+@dataclass
+class ScanOptions:
+    paths: Sequence[str] = (".",)
+    rules: Sequence[str] = ()  # enabled rule IDs
+    excludes: Sequence[Tuple[Sequence[str], str]] = ()  # (gitignore patterns, their base directory)
+    severity: Dict[str, str] = field(default_factory=dict)
+    params: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    var_files: Sequence[str] = ()
+    vars: Sequence[Tuple[str, str]] = ()
+
+
+@dataclass
+class ScanResult:
+    findings: List[Finding]
+    files: int
+    suppressed: int = 0
+    sources: Optional[Sources] = None
+
+
+def _resolve_code(code: str) -> Optional[str]:
+    rule = by_id_or_name(code)
+    return rule.id if rule else None
+
+
+def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
+             call_sites=(), related=()) -> Finding:
+    return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), message, loc, resource,
+                   tuple(call_sites), tuple(related))
+
+
+def scan(options: ScanOptions) -> ScanResult:
+    rules = all_rules()
+    enabled = set(options.rules)
+    excluder = Excluder(options.excludes)
+    found = discover(options.paths, excluder)
+    sources = Sources()
+    base_dir = _read_base([os.path.abspath(p) for p in options.paths])
+    project = TerraformProject(found.files, sources, Options(options.var_files, options.vars), base_dir)
+    model = Model()
+    build_model(project, model)
+
+    findings: List[Finding] = []
+    if "EMR001" in enabled:
+        for err in project.errors:
+            findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
+                                     f"{err.message}; the file was not checked."))
+
+    for rule_id in sorted(enabled):
+        rule = rules[rule_id]
+        if not rule.kinds:
+            continue
+        params = {name: p.default for name, p in rule.params.items()}
+        params.update(options.params.get(rule_id, {}))
+        ctx = RuleContext(params, model, sources)
+        for res in model.resources:
+            if res.kind not in rule.kinds:
+                continue
+            try:
+                for problem in rule.check(res, ctx):
+                    call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
+                    findings.append(_finding(rule, options.severity, problem.loc, problem.message, res.address,
+                                             call_sites, problem.related))
+            except Exception as exc:  # a bug in a rule: never a traceback for the user
+                raise InternalError(f"rule {rule_id} failed on {res.address} ({res.file}): {type(exc).__name__}: {exc}") from exc
+
+    suppressions = []
+    for parsed in project.parsed.values():
+        if parsed is not None and parsed.comments:
+            suppressions += collect(parsed.path, parsed.comments, sources.lines(parsed.path), parsed.spans, _resolve_code)
+    index = SuppressionIndex(suppressions)
+    kept = [f for f in findings if not index.suppressed(f)]
+    suppressed = len(findings) - len(kept)
+    if "EMR002" in enabled:
+        for s in index.all():
+            for code in s.unknown:
+                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                                     f"Suppression names unknown rule {code}; it silences nothing. "
+                                     "Use a rule ID from `emrlint rules`."))
+            if not s.reason and (s.codes or not s.unknown):
+                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                                     "Suppression gives no reason; say why the finding is acceptable after the rule IDs "
+                                     "(# emrlint:ignore EMR102 reason text)."))
+
+    report_only = set(found.explicit) if found.explicit is not None else None
+    result = []
+    seen = set()
+    for f in kept:
+        if report_only is not None and f.loc.path not in report_only:
+            continue
+        if excluder.excluded(f.loc.path):
+            continue
+        key = (f.rule, f.loc.path, f.loc.line, f.loc.column, f.resource, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(f)
+    result.sort(key=Finding.sort_key)
+    return ScanResult(result, len(found.files), suppressed, sources)
+
+
+def _read_base(paths: List[str]) -> str:
+    """The directory that file()/templatefile() may read below: the working
+    directory when every scanned path is inside it, else the paths' common parent."""
+    cwd = os.getcwd()
+    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths]
+    try:
+        common = os.path.commonpath(dirs)
+        if os.path.commonpath([common, cwd]) == cwd:
+            return cwd
+        return common
+    except ValueError:  # different drives
+        return cwd
+
+
+def failing(findings: Sequence[Finding], fail_on: str) -> bool:
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)

@@ -1,0 +1,57 @@
+"""Locations, severities and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A place in a file.  ``path`` is absolute; lines and columns are 1-based."""
+
+    path: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A ``module "name" { ... }`` call that a finding's resource was reached through."""
+
+    address: str  # module.etl
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    message: str
+    loc: Loc
+    resource: str = ""
+    call_sites: Tuple[CallSite, ...] = ()
+    related: Tuple[Tuple[str, Loc], ...] = field(default=())  # (description, location)
+
+    def sort_key(self) -> tuple:
+        return (self.loc.path, self.loc.line, self.loc.column, self.rule, self.resource, self.message)
+
+
+@dataclass
+class Problem:
+    """What a rule's ``check()`` yields; the engine turns it into a :class:`Finding`."""
+
+    loc: Loc
+    message: str
+    related: Tuple[Tuple[str, Loc], ...] = ()
+    call_sites: Optional[Tuple[CallSite, ...]] = None  # None: the resource's own

@@ -1,0 +1,309 @@
+"""emrlint's normalised model of EMR configuration.
+
+Every loader (Terraform today; CloudFormation and job documents share the same
+shapes) produces :class:`Resource` objects whose values are :class:`Field` s:
+an evaluated value plus the places a finding should point at.  Rules read this
+model only, never parser output, so one rule serves every source format.
+
+Nested configuration (``maximum_capacity``, ``ebs_config``...) is a
+:class:`Section`: fields and sub-sections by their normalised (Terraform,
+snake_case) names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+from emrlint.findings import CallSite, Loc
+from emrlint.values import Unknown, is_unknown
+
+OriginFn = Callable[[], Tuple[Loc, Tuple[CallSite, ...]]]
+
+
+class Field:
+    """One attribute: its value and where to point.
+
+    ``value`` is ``None`` when the attribute is absent or evaluates to null.
+    ``attr_loc`` is where the attribute is written (the enclosing block's first
+    line when it is absent); ``origin`` is where its value was written, which
+    may be a variable default, a module input or a tfvars line."""
+
+    __slots__ = ("value", "present", "attr_loc", "_origin_fn", "_origin")
+
+    def __init__(self, value: Any, present: bool, attr_loc: Loc, origin_fn: Optional[OriginFn] = None,
+                 call_sites: Tuple[CallSite, ...] = ()):
+        self.value = value
+        self.present = present
+        self.attr_loc = attr_loc
+        self._origin_fn = origin_fn
+        self._origin = None if origin_fn else (attr_loc, call_sites)
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def unknown(self) -> bool:
+        return isinstance(self.value, Unknown)
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown)
+
+    def _resolve(self) -> Tuple[Loc, Tuple[CallSite, ...]]:
+        if self._origin is None:
+            self._origin = self._origin_fn()
+        return self._origin
+
+    @property
+    def origin(self) -> Loc:
+        return self._resolve()[0]
+
+    @property
+    def origin_call_sites(self) -> Tuple[CallSite, ...]:
+        return self._resolve()[1]
+
+    @property
+    def loc(self) -> Loc:
+        """Where a finding about this value points: the attribute when the value
+        is missing (absent or null), else where the value was written."""
+        return self.attr_loc if self.value is None else self.origin
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Field({self.value!r}, present={self.present})"
+
+
+class Section:
+    """A block of configuration: fields and nested sections by name."""
+
+    loc: Loc
+    maybe: bool = False  # the block may or may not exist (dynamic block with unknown for_each)
+
+    def field(self, name: str) -> Field:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def sections(self, name: str) -> List["Section"]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def section(self, name: str) -> Optional["Section"]:
+        found = self.sections(name)
+        return found[0] if found else None
+
+    def value(self, name: str) -> Any:
+        return self.field(name).value
+
+
+class DictSection(Section):
+    """A section over already-evaluated values (documents, tests)."""
+
+    def __init__(self, loc: Loc, fields: Optional[Dict[str, Field]] = None,
+                 sections: Optional[Dict[str, List[Section]]] = None, maybe: bool = False):
+        self.loc = loc
+        self._fields = fields or {}
+        self._sections = sections or {}
+        self.maybe = maybe
+
+    def field(self, name: str) -> Field:
+        f = self._fields.get(name)
+        return f if f is not None else Field(None, False, self.loc)
+
+    def sections(self, name: str) -> List[Section]:
+        return list(self._sections.get(name, ()))
+
+
+@dataclass
+class Resource:
+    kind: str  # "cluster", "instance_group", "instance_fleet", "serverless_application", "s3_object", ...
+    type: str  # the source's own type name: aws_emr_cluster, AWS::EMR::Cluster...
+    address: str  # aws_emr_cluster.spark, module.etl.aws_emr_cluster.this
+    body: Section
+    file: str
+    call_sites: Tuple[CallSite, ...] = ()
+    maybe: bool = False  # existence unknown (count/for_each could not be evaluated)
+    source_format: str = "terraform"
+
+    @property
+    def loc(self) -> Loc:
+        return self.body.loc
+
+    def field(self, name: str) -> Field:
+        return self.body.field(name)
+
+
+# ---------------------------------------------------------------------------
+# EMR on EC2
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class InstanceGroup:
+    """A master/core/task instance group, inline or attached to a cluster."""
+
+    role: str  # "master", "core", "task"
+    section: Section
+    maybe: bool = False
+    address: str = ""  # the attached resource's address, "" when inline
+    default_count: int = 1  # instance_count when not set (aws_emr_instance_group: 0)
+
+    @property
+    def loc(self) -> Loc:
+        return self.section.loc
+
+    def on_spot(self) -> Any:
+        """True, False or an Unknown."""
+        bid = self.section.field("bid_price").value
+        market = self.section.field("market").value
+        for v in (bid, market):
+            if isinstance(v, Unknown):
+                return v
+        if isinstance(market, str) and market.upper() == "SPOT":
+            return True
+        return bid not in (None, "")
+
+    def units(self) -> Any:
+        count = self.section.field("instance_count").value
+        return self.default_count if count is None else count
+
+
+@dataclass
+class InstanceFleet:
+    role: str
+    section: Section
+    maybe: bool = False
+    address: str = ""
+
+    @property
+    def loc(self) -> Loc:
+        return self.section.loc
+
+    def spot_units(self) -> Any:
+        v = self.section.field("target_spot_capacity").value
+        return 0 if v is None else v
+
+    def on_demand_units(self) -> Any:
+        v = self.section.field("target_on_demand_capacity").value
+        return 0 if v is None else v
+
+    def on_spot(self) -> Any:
+        units = self.spot_units()
+        if isinstance(units, Unknown):
+            return units
+        try:
+            return float(units) > 0
+        except (TypeError, ValueError):
+            return Unknown()
+
+
+@dataclass
+class BootstrapAction:
+    section: Section  # fields: name, path, args
+    maybe: bool = False
+
+    @property
+    def loc(self) -> Loc:
+        return self.section.loc
+
+
+@dataclass
+class Cluster(Resource):
+    instance_groups: List[InstanceGroup] = field(default_factory=list)
+    instance_fleets: List[InstanceFleet] = field(default_factory=list)
+    bootstrap_actions: List[BootstrapAction] = field(default_factory=list)
+    # True when more groups/fleets may be attached than the scan can see
+    # (e.g. an aws_emr_instance_group whose cluster_id could not be evaluated)
+    capacity_incomplete: bool = False
+
+    def units(self, roles=("core", "task")) -> Iterator[Any]:
+        for g in self.instance_groups:
+            if g.role in roles:
+                yield g
+        for f in self.instance_fleets:
+            if f.role in roles:
+                yield f
+
+    def configurations(self) -> Field:
+        """The cluster's ``configurations_json`` decoded: a list of classifications."""
+        return self.field("configurations_json")
+
+
+# ---------------------------------------------------------------------------
+# Supporting resources
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Script:
+    """A script file in the scanned tree that is uploaded somewhere (S3)."""
+
+    path: str  # absolute path on disk
+    text: str
+    uploaded_by: str  # resource address
+    is_template: bool = False
+
+
+class Model:
+    """All resources of one scan, with the lookups rules need."""
+
+    def __init__(self) -> None:
+        self.resources: List[Resource] = []
+        self._s3_objects: List[Tuple[Any, Any, Script]] = []  # (bucket, key, script)
+
+    def add(self, resource: Resource) -> None:
+        self.resources.append(resource)
+
+    def of_kind(self, kind: str) -> List[Resource]:
+        return [r for r in self.resources if r.kind == kind]
+
+    def add_uploaded_script(self, bucket: Any, key: Any, script: Script) -> None:
+        self._s3_objects.append((bucket, key, script))
+
+    def script_for(self, s3_uri: Any) -> Optional[Script]:
+        """The scanned-tree file uploaded to ``s3_uri`` (a string or a partially
+        known string), when exactly that object is in the scan."""
+        if isinstance(s3_uri, Unknown):
+            if not s3_uri.parts:
+                return None
+            tail = s3_uri.parts[-1]
+            if not isinstance(tail, str):
+                return None
+            bucket = None
+            uri_tail = tail
+        elif isinstance(s3_uri, str):
+            m = re.match(r"^s3[an]?://([^/]+)/(.+)$", s3_uri)
+            if not m:
+                return None
+            bucket, uri_tail = m.group(1), "/" + m.group(2)
+        else:
+            return None
+        matches = []
+        for obj_bucket, key, script in self._s3_objects:
+            if not isinstance(key, str) or not key:
+                continue
+            k = "/" + key.lstrip("/")
+            if not uri_tail.endswith(k):
+                continue
+            if bucket is not None and isinstance(obj_bucket, str) and obj_bucket != bucket:
+                continue
+            if bucket is not None and uri_tail != k:
+                continue
+            matches.append(script)
+        return matches[0] if len({m.path for m in matches}) == 1 else None
+
+
+def is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def known_number(value: Any) -> Optional[float]:
+    if isinstance(value, bool) or is_unknown(value) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,37 @@
+"""``--format json``: one JSON object with ``findings`` and ``summary``."""
+
+from __future__ import annotations
+
+import json
+from typing import List
+
+from emrlint import __version__
+from emrlint.findings import Finding
+from emrlint.report import relpath, summary
+
+
+def finding_dict(f: Finding) -> dict:
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+        "path": relpath(f.loc.path),
+        "line": f.loc.line,
+        "column": f.loc.column,
+        "end_line": f.loc.end_line,
+        "end_column": f.loc.end_column,
+        "resource": f.resource,
+        "call_sites": [{"module": c.address, "path": relpath(c.loc.path), "line": c.loc.line} for c in f.call_sites],
+        "related": [{"message": m, "path": relpath(loc.path), "line": loc.line, "column": loc.column}
+                    for m, loc in f.related],
+    }
+
+
+def render(findings: List[Finding], files: int, suppressed: int) -> str:
+    doc = {
+        "tool": {"name": "emrlint", "version": __version__},
+        "findings": [finding_dict(f) for f in findings],
+        "summary": summary(findings, files, suppressed),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,84 @@
+"""Reading source files safely: binary, non-UTF-8, unreadable and huge files
+become a clear :class:`SourceError` with a position, never an exception that
+stops the scan."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Union
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class SourceError(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 text (BOM stripped); raise :class:`SourceError` with the position of a bad byte."""
+    if b"\x00" in data:
+        return _raise("not a text file (it contains NUL bytes)", data, data.index(b"\x00"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _raise(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", data, exc.start)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _raise(message: str, data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    raise SourceError(message, line, column)
+
+
+class Sources:
+    """A cache of file contents shared by loaders and reporters."""
+
+    def __init__(self) -> None:
+        self._bytes: Dict[str, Union[bytes, SourceError]] = {}
+        self._text: Dict[str, Union[str, SourceError]] = {}
+
+    def read_bytes(self, path: str) -> bytes:
+        got = self._bytes.get(path)
+        if got is None:
+            try:
+                with open(path, "rb") as fh:
+                    got = fh.read(MAX_FILE_BYTES + 1)
+                if len(got) > MAX_FILE_BYTES:
+                    got = SourceError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not read")
+            except IsADirectoryError:
+                got = SourceError("is a directory")
+            except OSError as exc:
+                got = SourceError(f"cannot read file: {exc.strerror or exc}")
+            self._bytes[path] = got
+        if isinstance(got, SourceError):
+            raise got
+        return got
+
+    def read_text(self, path: str) -> str:
+        got = self._text.get(path)
+        if got is None:
+            try:
+                got = decode(self.read_bytes(path))
+            except SourceError as exc:
+                got = exc
+            self._text[path] = got
+        if isinstance(got, SourceError):
+            raise got
+        return got
+
+    def try_text(self, path: str) -> Optional[str]:
+        try:
+            return self.read_text(path)
+        except SourceError:
+            return None
+
+    def lines(self, path: str) -> List[str]:
+        text = self.try_text(path)
+        return text.splitlines() if text is not None else []

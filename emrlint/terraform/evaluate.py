@@ -1,0 +1,741 @@
+"""Static evaluation of HCL expressions (python-hcl2 Lark trees).
+
+``evaluate(node, scope)`` returns a plain Python value or an
+:class:`~emrlint.values.Unknown`.  Name resolution (``var``, ``local``,
+``module``, resources...) is delegated to the scope's module instance through
+:class:`Lazy` objects, so only what an expression actually references is
+evaluated.  ``origin(node, scope)`` answers the other question rules ask: where
+was the value of this expression *written* (the literal in a variable default,
+the module input at a call site, the tfvars line...).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from lark import Token, Tree
+
+from emrlint.findings import CallSite, Loc
+from emrlint.terraform import functions
+from emrlint.terraform.hcl import heredoc_text, tree_loc
+from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
+from emrlint.values import UNKNOWN, EvalError, Unknown, concat_parts, is_unknown, unknown_from
+
+MAX_DEPTH = 200
+
+
+class Lazy:
+    """A namespace or object whose members are evaluated on access."""
+
+    def attr(self, name: str) -> Any:  # pragma: no cover - interface
+        raise EvalError(f"unsupported attribute {name!r}")
+
+    def index(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self.attr(key)
+        raise EvalError("cannot index this object with a number")
+
+    def materialize(self) -> Any:
+        """The value when used as a whole (e.g. passed to a function)."""
+        return UNKNOWN
+
+
+class Scope:
+    """Names visible to an expression: a module instance plus local names
+    (``count``, ``each``, dynamic-block iterators, for-expression variables)."""
+
+    __slots__ = ("instance", "names")
+
+    def __init__(self, instance, names: Optional[Dict[str, Any]] = None):
+        self.instance = instance
+        self.names = names or {}
+
+    def with_names(self, **names: Any) -> "Scope":
+        merged = dict(self.names)
+        merged.update(names)
+        return Scope(self.instance, merged)
+
+    def root(self, name: str) -> Any:
+        if name in self.names:
+            return self.names[name]
+        if self.instance is None:
+            raise EvalError(f"unknown name {name!r} in template")
+        return self.instance.root_name(name)
+
+    @property
+    def call_sites(self) -> Tuple[CallSite, ...]:
+        return self.instance.call_sites if self.instance is not None else ()
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def _exprs(node: Tree) -> List[Tree]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _tokens(node: Tree) -> List[Token]:
+    return [c for c in node.children if isinstance(c, Token)]
+
+
+def materialize(value: Any) -> Any:
+    """Replace Lazy objects (resources, modules) by plain values or unknowns."""
+    if isinstance(value, Lazy):
+        return value.materialize()
+    if isinstance(value, list):
+        if any(isinstance(v, (Lazy, list, dict)) for v in value):
+            return [materialize(v) for v in value]
+        return value
+    if isinstance(value, dict):
+        if any(isinstance(v, (Lazy, list, dict)) for v in value.values()):
+            return {k: materialize(v) for k, v in value.items()}
+        return value
+    return value
+
+
+def to_text(value: Any) -> Any:
+    """A value interpolated into a string."""
+    if isinstance(value, str) or isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if value is None:
+        raise EvalError("cannot interpolate a null value")
+    if isinstance(value, Lazy):
+        return value.materialize()
+    raise EvalError("cannot interpolate a collection into a string")
+
+
+def format_number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+def get_attr(obj: Any, name: str) -> Any:
+    if isinstance(obj, Lazy):
+        return obj.attr(name)
+    if isinstance(obj, dict):
+        if name in obj:
+            return obj[name]
+        raise EvalError(f"object has no attribute {name!r}")
+    if isinstance(obj, Unknown):
+        return Unknown(obj.refs)
+    if obj is None:
+        raise EvalError(f"attempt to get attribute {name!r} from null")
+    raise EvalError(f"cannot get attribute {name!r} of a {type(obj).__name__}")
+
+
+def get_index(obj: Any, key: Any) -> Any:
+    if isinstance(key, Unknown):
+        return unknown_from(obj, key) if not isinstance(obj, Lazy) else UNKNOWN
+    if isinstance(obj, Lazy):
+        return obj.index(key)
+    if isinstance(obj, Unknown):
+        return Unknown(obj.refs)
+    if isinstance(obj, list):
+        if isinstance(key, str):
+            try:
+                key = int(key)
+            except ValueError:
+                raise EvalError("list index must be a number") from None
+        if isinstance(key, bool) or not isinstance(key, (int, float)) or int(key) != key:
+            raise EvalError("list index must be a whole number")
+        if 0 <= int(key) < len(obj):
+            return obj[int(key)]
+        raise EvalError("index out of range")
+    if isinstance(obj, dict):
+        skey = to_text(key)
+        if skey in obj:
+            return obj[skey]
+        raise EvalError(f"key {skey!r} not found")
+    raise EvalError("value cannot be indexed")
+
+
+def truth(value: Any, what: str = "condition") -> Any:
+    """A known bool, or an Unknown."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return value
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise EvalError(f"{what} must be a bool")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise EvalError("expected a number, got a bool")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                raise EvalError(f"cannot convert {value!r} to a number") from None
+    raise EvalError("expected a number")
+
+
+def _normalise_number(value: float) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return int(value)
+    return value
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+# ---------------------------------------------------------------------------
+# evaluation
+# ---------------------------------------------------------------------------
+
+
+def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
+    """Evaluate an expression tree; raise :class:`EvalError` for definite errors."""
+    if depth > MAX_DEPTH:
+        return UNKNOWN
+    if isinstance(node, Token):
+        return str(node)
+    handler = _HANDLERS.get(node.data)
+    if handler is None:
+        return UNKNOWN
+    return handler(node, scope, depth + 1)
+
+
+def evaluate_safely(node: Any, scope: Scope) -> Any:
+    """Like :func:`evaluate` but a definite error yields an Unknown."""
+    try:
+        return materialize(evaluate(node, scope))
+    except (EvalError, RecursionError):
+        return UNKNOWN
+
+
+def _expr_term(node: Tree, scope: Scope, depth: int) -> Any:
+    inner = _exprs(node)
+    if len(inner) != 1:
+        return UNKNOWN
+    return evaluate(inner[0], scope, depth)
+
+
+def _int_lit(node: Tree, scope: Scope, depth: int) -> Any:
+    return int(str(node.children[0]))
+
+
+def _float_lit(node: Tree, scope: Scope, depth: int) -> Any:
+    return _normalise_number(float(str(node.children[0])))
+
+
+def _literal(node: Tree, scope: Scope, depth: int) -> Any:
+    text = str(node.children[0])
+    return {"true": True, "false": False, "null": None}[text]
+
+
+def _identifier(node: Tree, scope: Scope, depth: int) -> Any:
+    return scope.root(str(node.children[0]))
+
+
+def _string(node: Tree, scope: Scope, depth: int) -> Any:
+    try:
+        nodes = parse_string_tree(node)
+    except TemplateSyntaxError as exc:
+        raise EvalError(str(exc)) from None
+    return render(nodes, scope, depth)
+
+
+def _template_string(node: Tree, scope: Scope, depth: int) -> Any:
+    text = str(node.children[0])
+    return json.loads(text.replace('\\"', '"'))  # an escaped string inside a directive
+
+
+def _heredoc(node: Tree, scope: Scope, depth: int) -> Any:
+    text = heredoc_text(str(node.children[0]), trim=node.data == "heredoc_template_trim")
+    return render_text(text, scope, depth)
+
+
+def render_text(text: str, scope: Scope, depth: int = 0) -> Any:
+    if "${" not in text and "%{" not in text:
+        return text.replace("$${", "${").replace("%%{", "%{")
+    try:
+        nodes = parse_raw(text)
+    except TemplateSyntaxError as exc:
+        raise EvalError(str(exc)) from None
+    return render(nodes, scope, depth)
+
+
+def render(nodes: Tuple[Any, ...], scope: Scope, depth: int = 0) -> Any:
+    if len(nodes) == 1 and isinstance(nodes[0], Interp):
+        # "${expr}" is the value of expr itself, not its string form
+        if nodes[0].expr is None:
+            return UNKNOWN
+        return evaluate(nodes[0].expr, scope, depth)
+    return concat_parts(_render_pieces(nodes, scope, depth))
+
+
+def _render_pieces(nodes: Iterable[Any], scope: Scope, depth: int) -> List[Any]:
+    out: List[Any] = []
+    for n in nodes:
+        if isinstance(n, Lit):
+            out.append(n.text)
+        elif isinstance(n, Interp):
+            out.append(UNKNOWN if n.expr is None else to_text(materialize(evaluate(n.expr, scope, depth))))
+        elif isinstance(n, If):
+            cond = UNKNOWN if n.cond is None else truth(evaluate(n.cond, scope, depth), "template condition")
+            if isinstance(cond, Unknown):
+                out.append(Unknown(cond.refs))
+            else:
+                out.extend(_render_pieces(n.then if cond else n.otherwise, scope, depth))
+        elif isinstance(n, For):
+            coll = UNKNOWN if n.coll is None else materialize(evaluate(n.coll, scope, depth))
+            if isinstance(coll, Unknown):
+                out.append(Unknown(coll.refs))
+                continue
+            for key, value in _iterate(coll):
+                names = {n.value: value}
+                if n.key:
+                    names[n.key] = key
+                out.extend(_render_pieces(n.body, scope.with_names(**names), depth))
+    return out
+
+
+def _iterate(coll: Any) -> List[Tuple[Any, Any]]:
+    if isinstance(coll, list):
+        return list(enumerate(coll))
+    if isinstance(coll, dict):
+        return sorted(coll.items(), key=lambda kv: kv[0])
+    if coll is None:
+        raise EvalError("cannot iterate over null")
+    raise EvalError("cannot iterate over a non-collection")
+
+
+def _tuple(node: Tree, scope: Scope, depth: int) -> Any:
+    return [evaluate(e, scope, depth) for e in _exprs(node)]
+
+
+def _object_key(key_node: Tree, scope: Scope, depth: int) -> Any:
+    inner = _exprs(key_node)
+    if not inner:
+        return str(key_node.children[0].children[0])  # keyword
+    expr = inner[0]
+    if expr.data == "keyword":
+        return str(expr.children[0])
+    if expr.data == "expr_term":
+        sub = _exprs(expr)
+        if len(sub) == 1 and sub[0].data == "identifier" and len(expr.children) == 1:
+            return str(sub[0].children[0])  # bare identifier key
+    key = evaluate(expr, scope, depth)
+    if isinstance(key, Unknown):
+        return key
+    return to_text(key)
+
+
+def _object(node: Tree, scope: Scope, depth: int) -> Any:
+    out: Dict[str, Any] = {}
+    for elem in _exprs(node):
+        parts = _exprs(elem)
+        key = _object_key(parts[0], scope, depth)
+        if isinstance(key, Unknown):
+            return Unknown(key.refs)
+        out[key] = evaluate(parts[-1], scope, depth)
+    return out
+
+
+def _conditional(node: Tree, scope: Scope, depth: int) -> Any:
+    cond_node, then_node, else_node = _exprs(node)
+    cond = truth(materialize(evaluate(cond_node, scope, depth)))
+    if isinstance(cond, Unknown):
+        try:
+            a = materialize(evaluate(then_node, scope, depth))
+            b = materialize(evaluate(else_node, scope, depth))
+        except EvalError:
+            return Unknown(cond.refs)
+        if not isinstance(a, Unknown) and not isinstance(b, Unknown) and values_equal(a, b):
+            return a
+        return unknown_from(cond, a, b)
+    return evaluate(then_node if cond else else_node, scope, depth)
+
+
+def _operator(node: Tree) -> str:
+    tok = node.children[0]
+    return str(tok).strip().split("\n")[-1].strip()
+
+
+def _binary_op(node: Tree, scope: Scope, depth: int) -> Any:
+    left_node, term = _exprs(node)[:2]
+    op_node, right_node = _exprs(term)[:2]
+    op = _operator(op_node)
+    left = materialize(evaluate(left_node, scope, depth))
+    if op in ("&&", "||"):
+        lv = truth(left, "operand")
+        if lv is (op == "||"):  # short-circuit: false && x, true || x
+            return lv
+        rv = truth(materialize(evaluate(right_node, scope, depth)), "operand")
+        if isinstance(rv, Unknown):
+            return unknown_from(left, rv)
+        if isinstance(lv, Unknown):
+            return rv if rv is (op == "||") else unknown_from(lv)
+        return rv
+    right = materialize(evaluate(right_node, scope, depth))
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return unknown_from(left, right)
+    if op == "==":
+        return values_equal(left, right)
+    if op == "!=":
+        return not values_equal(left, right)
+    a, b = _number(left), _number(right)
+    if op == "+":
+        return _normalise_number(a + b)
+    if op == "-":
+        return _normalise_number(a - b)
+    if op == "*":
+        return _normalise_number(a * b)
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        return _normalise_number(a / b)
+    if op == "%":
+        if b == 0:
+            raise EvalError("division by zero")
+        return _normalise_number(a % b)
+    if op == "<":
+        return a < b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    if op == ">=":
+        return a >= b
+    return UNKNOWN
+
+
+def _unary_op(node: Tree, scope: Scope, depth: int) -> Any:
+    op = str(node.children[0])
+    value = materialize(evaluate(node.children[1], scope, depth))
+    if isinstance(value, Unknown):
+        return value
+    if op == "!":
+        return not truth(value, "operand")
+    return _normalise_number(-_number(value))
+
+
+def _function_call(node: Tree, scope: Scope, depth: int) -> Any:
+    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    name = "::".join(str(i.children[0]) for i in idents)
+    args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+    arg_nodes = _exprs(args_node) if args_node is not None else []
+    expand = args_node is not None and any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in args_node.children)
+    if name in ("try", "can"):
+        return _try_can(name, arg_nodes, scope, depth)
+    args = [materialize(evaluate(a, scope, depth)) for a in arg_nodes]
+    if expand and args:
+        last = args.pop()
+        if isinstance(last, Unknown):
+            return unknown_from(last)
+        if not isinstance(last, list):
+            raise EvalError("the expanded argument must be a list")
+        args.extend(last)
+    return functions.call_function(name, _FunctionContext(scope), args)
+
+
+def _try_can(name: str, arg_nodes: List[Tree], scope: Scope, depth: int) -> Any:
+    if name == "can":
+        try:
+            value = materialize(evaluate(arg_nodes[0], scope, depth))
+        except EvalError:
+            return False
+        return unknown_from(value) if isinstance(value, Unknown) else True
+    for arg in arg_nodes:
+        try:
+            value = materialize(evaluate(arg, scope, depth))
+        except EvalError:
+            continue
+        return value  # an unknown first success stays unknown (it may fail at apply time)
+    raise EvalError("no argument of try() could be evaluated")
+
+
+class _FunctionContext:
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    @property
+    def base_dir(self) -> str:
+        inst = self.scope.instance
+        return inst.dir if inst is not None else ""
+
+    def read_file(self, path: str) -> Any:
+        inst = self.scope.instance
+        return inst.project.read_text(inst.resolve_path(path)) if inst is not None else UNKNOWN
+
+    def file_exists(self, path: str) -> Any:
+        inst = self.scope.instance
+        return inst.project.file_exists(inst.resolve_path(path)) if inst is not None else UNKNOWN
+
+    def render_template(self, path: str, variables: Any) -> Any:
+        inst = self.scope.instance
+        if inst is None or not isinstance(variables, dict):
+            return UNKNOWN
+        text = inst.project.read_text(inst.resolve_path(path))
+        if isinstance(text, Unknown):
+            return text
+        return render_text(text, Scope(None, dict(variables)))
+
+
+def _accessors(node: Tree) -> Tuple[Tree, List[Tuple[str, Any]]]:
+    """Flatten ``a.b[c].d`` into its root term and a list of accessors."""
+    chain: List[Tuple[str, Any]] = []
+    while True:
+        if node.data == "expr_term" and len(node.children) == 1 and isinstance(node.children[0], Tree):
+            node = node.children[0]
+            continue
+        if node.data == "get_attr_expr_term":
+            base, acc = node.children
+            name_node = acc.children[-1]
+            chain.append(("attr", str(name_node.children[0])))
+            node = base
+            continue
+        if node.data == "index_expr_term":
+            base, idx = node.children
+            chain.append(("index", idx))
+            node = base
+            continue
+        break
+    chain.reverse()
+    return node, chain
+
+
+def _apply(value: Any, acc: Tuple[str, Any], scope: Scope, depth: int) -> Any:
+    kind, what = acc
+    if kind == "attr":
+        return get_attr(value, what)
+    if what.data == "short_index":
+        return get_index(value, int(str(what.children[-1])))
+    key = materialize(evaluate(_exprs(what)[0], scope, depth))
+    return get_index(value, key)
+
+
+def _traversal(node: Tree, scope: Scope, depth: int) -> Any:
+    root, chain = _accessors(node)
+    value = evaluate(root, scope, depth)
+    for acc in chain:
+        value = _apply(value, acc, scope, depth)
+    return value
+
+
+def _splat(node: Tree, scope: Scope, depth: int) -> Any:
+    base_node, splat = node.children
+    base = evaluate(base_node, scope, depth)
+    if isinstance(base, Unknown):
+        return Unknown(base.refs)
+    if base is None:
+        return []
+    items = base if isinstance(base, list) else [base]
+    accs = [c for c in splat.children if isinstance(c, Tree)]
+    out = []
+    for item in items:
+        value = item
+        for acc in accs:
+            if acc.data == "get_attr":
+                value = get_attr(value, str(acc.children[-1].children[0]))
+            elif acc.data == "short_index":
+                value = get_index(value, int(str(acc.children[-1])))
+            else:
+                value = get_index(value, materialize(evaluate(_exprs(acc)[0], scope, depth)))
+        out.append(value)
+    return out
+
+
+def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
+    is_object = node.data == "for_object_expr"
+    intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+    names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+    coll_node = _exprs(intro)[-1]
+    key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    body = [c for c in _exprs(node) if c.data not in ("for_intro", "for_cond")]
+    cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
+    group = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
+    coll = materialize(evaluate(coll_node, scope, depth))
+    if isinstance(coll, Unknown):
+        return Unknown(coll.refs)
+    out_list: List[Any] = []
+    out_obj: Dict[str, Any] = {}
+    for key, value in _iterate(coll):
+        names_map = {value_name: value}
+        if key_name:
+            names_map[key_name] = key
+        inner = scope.with_names(**names_map)
+        if cond is not None:
+            keep = truth(materialize(evaluate(_exprs(cond)[0], inner, depth)), "for condition")
+            if isinstance(keep, Unknown):
+                return Unknown(keep.refs)
+            if not keep:
+                continue
+        if is_object:
+            k = to_text(materialize(evaluate(body[0], inner, depth)))
+            v = evaluate(body[1], inner, depth)
+            if isinstance(k, Unknown):
+                return Unknown(k.refs)
+            if group:
+                out_obj.setdefault(k, []).append(v)
+            else:
+                if k in out_obj:
+                    raise EvalError(f"duplicate key {k!r} in for expression")
+                out_obj[k] = v
+        else:
+            out_list.append(evaluate(body[0], inner, depth))
+    return out_obj if is_object else out_list
+
+
+_HANDLERS = {
+    "expr_term": _expr_term,
+    "int_lit": _int_lit,
+    "float_lit": _float_lit,
+    "literal_value": _literal,
+    "identifier": _identifier,
+    "string": _string,
+    "template_string": _template_string,
+    "heredoc_template": _heredoc,
+    "heredoc_template_trim": _heredoc,
+    "tuple": _tuple,
+    "object": _object,
+    "conditional": _conditional,
+    "binary_op": _binary_op,
+    "unary_op": _unary_op,
+    "function_call": _function_call,
+    "get_attr_expr_term": _traversal,
+    "index_expr_term": _traversal,
+    "attr_splat_expr_term": _splat,
+    "full_splat_expr_term": _splat,
+    "for_tuple_expr": _for_expr,
+    "for_object_expr": _for_expr,
+}
+
+
+# ---------------------------------------------------------------------------
+# origins: where a value was written
+# ---------------------------------------------------------------------------
+
+Origin = Tuple[Loc, Tuple[CallSite, ...]]
+
+
+def origin(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Origin:
+    """Where the value of ``node`` (or of its element at ``path``) was written.
+
+    Follows references through variables (module inputs, tfvars, defaults),
+    locals, single-interpolation strings, conditionals with a known condition,
+    object/tuple literals, and ``try``/``coalesce``/``lookup``/``merge``.
+    Anything else is its own origin.  ``file`` is the file ``node`` is in."""
+    here: Origin = (tree_loc(file, node), scope.call_sites)
+    if depth > 50 or scope.instance is None or not isinstance(node, Tree):
+        return here
+    try:
+        found = _origin(node, file, scope, path, depth)
+    except (EvalError, RecursionError):
+        return here
+    return found or here
+
+
+def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    data = node.data
+    if data == "expr_term":
+        inner = _exprs(node)
+        return origin(inner[0], file, scope, path, depth + 1) if len(inner) == 1 else None
+    if data == "string":
+        parts = parse_string_tree(node)
+        if len(parts) == 1 and isinstance(parts[0], Interp) and parts[0].expr is not None:
+            return origin(parts[0].expr, file, scope, path, depth + 1)
+        return None
+    if data == "conditional":
+        cond_node, then_node, else_node = _exprs(node)
+        cond = truth(materialize(evaluate(cond_node, scope)))
+        if isinstance(cond, Unknown):
+            return None
+        return origin(then_node if cond else else_node, file, scope, path, depth + 1)
+    if data == "object" and path:
+        for elem in _exprs(node):
+            parts = _exprs(elem)
+            if _object_key(parts[0], scope, 0) == path[0]:
+                return origin(parts[-1], file, scope, path[1:], depth + 1)
+        return None
+    if data == "tuple" and path and isinstance(path[0], int):
+        elems = _exprs(node)
+        if 0 <= path[0] < len(elems):
+            return origin(elems[path[0]], file, scope, path[1:], depth + 1)
+        return None
+    if data == "function_call":
+        return _function_origin(node, file, scope, path, depth)
+    if data in ("get_attr_expr_term", "index_expr_term"):
+        root, chain = _accessors(node)
+        if root.data != "identifier":
+            return None
+        keys: List[Any] = []
+        for acc in chain:
+            if acc[0] == "attr":
+                keys.append(acc[1])
+            else:
+                key = materialize(evaluate(_exprs(acc[1])[0], scope)) if acc[1].data == "braces_index" else int(str(acc[1].children[-1]))
+                if isinstance(key, Unknown):
+                    return None
+                keys.append(key)
+        name = str(root.children[0])
+        if name in scope.names or not keys:
+            return None
+        if name == "var":
+            return scope.instance.variable_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
+        if name == "local":
+            return scope.instance.local_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
+        return None
+    return None
+
+
+def _function_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    name = str(node.children[0].children[0])
+    args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+    args = _exprs(args_node) if args_node is not None else []
+    if name == "try":
+        for arg in args:
+            try:
+                evaluate(arg, scope)
+            except EvalError:
+                continue
+            return origin(arg, file, scope, path, depth + 1)
+        return None
+    if name == "coalesce":
+        for arg in args:
+            value = materialize(evaluate(arg, scope))
+            if isinstance(value, Unknown):
+                return None
+            if value is not None and value != "":
+                return origin(arg, file, scope, path, depth + 1)
+        return None
+    if name == "lookup" and len(args) >= 2:
+        mapping = materialize(evaluate(args[0], scope))
+        key = materialize(evaluate(args[1], scope))
+        if isinstance(mapping, dict) and isinstance(key, str):
+            if key in mapping:
+                return origin(args[0], file, scope, (key,) + path, depth + 1)
+            if len(args) > 2:
+                return origin(args[2], file, scope, path, depth + 1)
+        return None
+    if name == "merge" and path:
+        for arg in reversed(args):
+            value = materialize(evaluate(arg, scope))
+            if isinstance(value, Unknown):
+                return None
+            if isinstance(value, dict) and path[0] in value:
+                return origin(arg, file, scope, path, depth + 1)
+        return None
+    return None

@@ -1,0 +1,240 @@
+"""HCL files: parsing to python-hcl2's Lark tree and a small structural view.
+
+emrlint evaluates the raw Lark parse tree of python-hcl2 (``hcl2.parses_to_tree``)
+directly: it carries line/column positions on every node and skips the
+transformation pass, which roughly halves parse time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from emrlint.findings import Loc
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = max(1, line)
+        self.column = max(1, column)
+
+
+@functools.lru_cache(maxsize=1)
+def _parser():
+    from hcl2.parser import parser
+
+    return parser()
+
+
+_TERMINAL_TEXT = {
+    "RBRACE": "`}`", "LBRACE": "`{`", "RSQB": "`]`", "LSQB": "`[`", "RPAR": "`)`", "LPAR": "`(`",
+    "DBLQUOTE": '`"`', "EQ": "`=`", "COLON": "`:`", "COMMA": "`,`", "NAME": "a name",
+    "NL_OR_COMMENT": "a new line", "$END": "end of file",
+}
+
+
+def _describe_error(exc: UnexpectedInput, text: str) -> ParseError:
+    n_lines = text.count("\n") + 1
+    line = getattr(exc, "line", 1) or 1
+    column = getattr(exc, "column", 1) or 1
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            what = "unexpected end of file"
+            line, column = n_lines, 1
+            last = text.rstrip("\n").split("\n")
+            if last and line > len(last):
+                line = len(last)
+                column = len(last[-1]) + 1
+        else:
+            shown = str(tok).split("\n")[0].strip()[:30] or repr(str(tok))[:30]
+            what = f"unexpected `{shown}`"
+        expected = sorted(_TERMINAL_TEXT.get(t, "") for t in (exc.expected or ()))
+        expected = [e for e in expected if e]
+        if expected and len(exc.expected or ()) <= 3:
+            what += ", expected " + " or ".join(expected)
+    elif isinstance(exc, UnexpectedCharacters):
+        ch = exc.char if exc.char not in ("\n", "") else "new line"
+        what = f"unexpected character {ch!r}"
+    elif isinstance(exc, UnexpectedEOF):
+        what = "unexpected end of file"
+    else:  # pragma: no cover - other lark errors
+        what = str(exc).split("\n")[0]
+    return ParseError("HCL syntax error: " + what, min(line, n_lines), column)
+
+
+def parse_tree(text: str) -> Tree:
+    """Parse HCL text; raise :class:`ParseError` with a position on failure."""
+    try:
+        return _parser().parse(text + "\n")
+    except UnexpectedInput as exc:
+        raise _describe_error(exc, text) from None
+    except RecursionError:
+        raise ParseError("HCL syntax error: expression nested too deeply") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_expression(text: str) -> Optional[Tree]:
+    """Parse a standalone expression (from a template interpolation).  None if invalid."""
+    if "\n" in text.strip():
+        text = "(" + text + ")"
+    try:
+        tree = _parser().parse("__e = " + text + "\n")
+    except (UnexpectedInput, RecursionError):
+        return None
+    for node in tree.children[0].children:
+        if isinstance(node, Tree) and node.data == "attribute":
+            return node.children[-1]
+    return None  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------
+# Structure: bodies, attributes, blocks
+# ---------------------------------------------------------------------------
+
+
+def tree_loc(path: str, node) -> Loc:
+    if isinstance(node, Token):
+        return Loc(path, node.line or 1, node.column or 1, node.end_line or node.line or 1, node.end_column or 0)
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return Loc(path, 1, 1)
+    return Loc(path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _name(node) -> str:
+    """The text of an identifier/keyword/literal_value/string label node."""
+    if isinstance(node, Token):
+        return str(node)
+    if node.data == "string":
+        return "".join(str(p.children[0]) for p in node.children if isinstance(p, Tree) and isinstance(p.children[0], Token))
+    return str(node.children[0])
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: object  # Lark Tree (HCL) or JsonExpr
+    loc: Loc
+
+
+@dataclass
+class Block:
+    type: str
+    labels: List[str]
+    body: "Body"
+    loc: Loc
+
+
+@dataclass
+class Body:
+    path: str
+    loc: Loc
+    attributes: Dict[str, Attribute] = field(default_factory=dict)
+    blocks: List[Block] = field(default_factory=list)
+
+    def blocks_of(self, type_: str) -> List[Block]:
+        return [b for b in self.blocks if b.type == type_]
+
+
+def build_body(path: str, body_tree: Tree, loc: Loc) -> Body:
+    body = Body(path, loc)
+    for node in body_tree.children:
+        if not isinstance(node, Tree):
+            continue
+        if node.data == "attribute":
+            name = _name(node.children[0])
+            body.attributes[name] = Attribute(name, node.children[-1], tree_loc(path, node))
+        elif node.data == "block":
+            labels = []
+            inner = None
+            for child in node.children[1:]:
+                if isinstance(child, Tree) and child.data == "body":
+                    inner = child
+                elif isinstance(child, Tree) and child.data in ("identifier", "string", "keyword", "literal_value"):
+                    labels.append(_name(child))
+            bloc = tree_loc(path, node)
+            body.blocks.append(Block(_name(node.children[0]), labels, build_body(path, inner, bloc), bloc))
+    return body
+
+
+def file_body(path: str, tree: Tree) -> Body:
+    body_tree = tree.children[0]
+    return build_body(path, body_tree, Loc(path, 1, 1))
+
+
+# ---------------------------------------------------------------------------
+# Comments and construct spans, for suppressions
+# ---------------------------------------------------------------------------
+
+
+def comments(tree: Tree) -> Iterator[Tuple[int, int, str]]:
+    """(line, column, text) of every ``#``/``//`` comment in a parsed file.
+
+    Comments are in NL_OR_COMMENT tokens, which python-hcl2's post-lexer may
+    merge into a following binary operator token; both are looked at."""
+    for tok in tree.scan_values(lambda v: isinstance(v, Token) and (v.type == "NL_OR_COMMENT" or v.type in _OPERATOR_TYPES)):
+        line = tok.line
+        col = tok.column
+        for raw in str(tok).split("\n"):
+            stripped = raw.lstrip(" \t")
+            offset = len(raw) - len(stripped)
+            if stripped.startswith("#") or stripped.startswith("//"):
+                yield line, col + offset, stripped.rstrip("\r")
+            line += 1
+            col = 1
+
+
+_OPERATOR_TYPES = {
+    "DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "ASTERISK", "SLASH", "PERCENT",
+    "DOUBLE_AMP", "DOUBLE_PIPE", "PLUS", "QMARK",
+}
+
+
+def construct_spans(tree: Tree) -> Dict[int, Tuple[int, int]]:
+    """First line -> (first, last line) of the outermost attribute or block starting there."""
+    spans: Dict[int, Tuple[int, int]] = {}
+    for node in tree.iter_subtrees_topdown():
+        if node.data in ("attribute", "block") and not node.meta.empty:
+            spans.setdefault(node.meta.line, (node.meta.line, node.meta.end_line))
+    return spans
+
+
+# ---------------------------------------------------------------------------
+# Strings and templates
+# ---------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+
+
+def unescape(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        s = m.group(1)
+        if s[0] in "uU" and len(s) > 1:
+            return chr(int(s[1:], 16))
+        return _ESCAPES.get(s, "\\" + s)
+
+    return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
+
+
+def heredoc_text(token: str, trim: bool) -> str:
+    """The content of a heredoc token (``<<EOF\\n...\\nEOF\\n``)."""
+    lines = token.split("\n")
+    # lines[0] is "<<EOF"; the marker line is the last non-empty one
+    end = len(lines) - 1
+    while end > 0 and lines[end].strip() == "":
+        end -= 1
+    body = [ln.rstrip("\r") for ln in lines[1:end]]
+    if trim:
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in body if ln.strip()]
+        cut = min(indents) if indents else 0
+        body = [ln[cut:] for ln in body]
+    return "".join(ln + "\n" for ln in body)

@@ -1,0 +1,553 @@
+"""Terraform modules: a directory's declarations and its evaluated instances."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from lark import Tree
+
+from emrlint.findings import CallSite, Loc
+from emrlint.model import Field, Section
+from emrlint.terraform.evaluate import (
+    Lazy,
+    Origin,
+    Scope,
+    _iterate,
+    evaluate,
+    materialize,
+    origin,
+    render_text,
+)
+from emrlint.terraform.hcl import Attribute, Block, Body
+from emrlint.values import UNKNOWN, EvalError, Unknown, is_unknown
+
+
+# ---------------------------------------------------------------------------
+# Terraform JSON syntax (.tf.json): expressions are JSON values whose strings are templates
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JsonExpr:
+    value: Any
+    loc: Loc
+
+
+def eval_expr(expr: Any, scope: Scope) -> Any:
+    if isinstance(expr, JsonExpr):
+        return _eval_json(expr.value, scope)
+    return evaluate(expr, scope)
+
+
+def _eval_json(value: Any, scope: Scope) -> Any:
+    if isinstance(value, str):
+        return render_text(value, scope)
+    if isinstance(value, dict):
+        return {str(k): _eval_json(v, scope) for k, v in value.items() if k != "//"}
+    if isinstance(value, list):
+        return [_eval_json(v, scope) for v in value]
+    return value
+
+
+def expr_origin(attr: Attribute, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Origin:
+    if isinstance(attr.expr, JsonExpr):
+        return attr.loc, scope.call_sites
+    return origin(attr.expr, attr.loc.path, scope, path, depth)
+
+
+def eval_safely(expr: Any, scope: Scope) -> Any:
+    try:
+        return materialize(eval_expr(expr, scope))
+    except (EvalError, RecursionError):
+        return UNKNOWN
+
+
+# ---------------------------------------------------------------------------
+# A module directory
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleDir:
+    path: str
+    variables: Dict[str, Block] = field(default_factory=dict)
+    locals: Dict[str, Attribute] = field(default_factory=dict)
+    resources: Dict[Tuple[str, str], Block] = field(default_factory=dict)
+    data: Dict[Tuple[str, str], Block] = field(default_factory=dict)
+    modules: Dict[str, Block] = field(default_factory=dict)
+    outputs: Dict[str, Block] = field(default_factory=dict)
+    resource_types: set = field(default_factory=set)
+
+    def add_file(self, body: Body) -> None:
+        for block in body.blocks:
+            labels = block.labels
+            if block.type == "resource" and len(labels) == 2:
+                self.resources[(labels[0], labels[1])] = block
+                self.resource_types.add(labels[0])
+            elif block.type == "data" and len(labels) == 2:
+                self.data[(labels[0], labels[1])] = block
+            elif block.type == "variable" and labels:
+                self.variables[labels[0]] = block
+            elif block.type == "locals":
+                self.locals.update(block.body.attributes)
+            elif block.type == "module" and labels:
+                self.modules[labels[0]] = block
+            elif block.type == "output" and labels:
+                self.outputs[labels[0]] = block
+
+
+# ---------------------------------------------------------------------------
+# Variable types: optional attributes with defaults and primitive conversions
+# ---------------------------------------------------------------------------
+
+
+def _type_call(node: Any) -> Tuple[str, List[Any]]:
+    """(name, argument nodes) of a type expression like ``list(string)``."""
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if not isinstance(node, Tree):
+        return "", []
+    if node.data == "identifier":
+        return str(node.children[0]), []
+    if node.data == "function_call":
+        name = str(node.children[0].children[0])
+        args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+        return name, [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"] if args else []
+    if node.data == "object":
+        return "{object}", [node]
+    return "", []
+
+
+def convert_type(value: Any, type_node: Any, scope: Scope) -> Any:
+    """Apply a variable's type constraint: primitive conversions and ``optional()`` defaults."""
+    if value is None or isinstance(value, Unknown) or type_node is None or isinstance(type_node, JsonExpr):
+        return value
+    name, args = _type_call(type_node)
+    if name == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if name == "string" and isinstance(value, bool):
+        return "true" if value else "false"
+    if name == "number" and isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    if name == "bool" and value in ("true", "false"):
+        return value == "true"
+    if name in ("list", "set", "tuple") and isinstance(value, list) and args:
+        if name == "tuple":
+            elems = args[0].children if isinstance(args[0], Tree) else []
+            elems = [e for e in elems if isinstance(e, Tree) and e.data != "new_line_or_comment"]
+            return [convert_type(v, elems[i] if i < len(elems) else None, scope) for i, v in enumerate(value)]
+        return [convert_type(v, args[0], scope) for v in value]
+    if name == "map" and isinstance(value, dict) and args:
+        return {k: convert_type(v, args[0], scope) for k, v in value.items()}
+    if name == "object" and isinstance(value, dict) and args:
+        return _convert_object(value, args[0], scope)
+    return value
+
+
+def _convert_object(value: Dict[str, Any], spec: Any, scope: Scope) -> Dict[str, Any]:
+    while isinstance(spec, Tree) and spec.data == "expr_term" and len(spec.children) == 1:
+        spec = spec.children[0]
+    if not isinstance(spec, Tree) or spec.data != "object":
+        return value
+    out: Dict[str, Any] = {}
+    for elem in spec.children:
+        if not isinstance(elem, Tree) or elem.data != "object_elem":
+            continue
+        parts = [c for c in elem.children if isinstance(c, Tree)]
+        key_node, type_node = parts[0], parts[-1]
+        key = str(next(key_node.scan_values(lambda t: True)))
+        tname, targs = _type_call(type_node)
+        if tname == "optional":
+            inner = targs[0] if targs else None
+            if key in value and value[key] is not None:
+                out[key] = convert_type(value[key], inner, scope)
+            elif len(targs) > 1:
+                try:
+                    out[key] = convert_type(materialize(evaluate(targs[1], Scope(None))), inner, scope)
+                except EvalError:
+                    out[key] = UNKNOWN
+            else:
+                out[key] = None
+        elif key in value:
+            out[key] = convert_type(value[key], type_node, scope)
+        else:
+            return value  # not of this type: leave as written
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Lazy namespaces
+# ---------------------------------------------------------------------------
+
+
+class _Namespace(Lazy):
+    def __init__(self, getter):
+        self._get = getter
+
+    def attr(self, name: str) -> Any:
+        return self._get(name)
+
+
+class _DataType(Lazy):
+    def __init__(self, prefix: str, type_: str):
+        self.prefix = prefix
+        self.type = type_
+
+    def attr(self, name: str) -> Any:
+        return Unknown({f"{self.prefix}data.{self.type}.{name}"})
+
+    def materialize(self) -> Any:
+        return Unknown({f"{self.prefix}data.{self.type}"})
+
+
+class ResourceObj(Lazy):
+    """A resource instance as seen from an expression (``aws_s3_object.x``)."""
+
+    def __init__(self, address: str, block: Block, scope: Scope):
+        self.address = address
+        self.block = block
+        self.scope = scope
+
+    def attr(self, name: str) -> Any:
+        attr = self.block.body.attributes.get(name)
+        if attr is not None and name not in ("count", "for_each", "provider", "depends_on"):
+            value = materialize(eval_expr(attr.expr, self.scope))
+            return value
+        return Unknown({self.address})  # computed (id, arn...) or not modelled
+
+    def materialize(self) -> Any:
+        return Unknown({self.address})
+
+
+class ModuleOutputs(Lazy):
+    def __init__(self, instance: "ModuleInstance"):
+        self.instance = instance
+
+    def attr(self, name: str) -> Any:
+        return self.instance.output_value(name)
+
+    def materialize(self) -> Any:
+        return Unknown({self.instance.address})
+
+
+# ---------------------------------------------------------------------------
+# A module instance: a directory evaluated with concrete inputs
+# ---------------------------------------------------------------------------
+
+
+_PSEUDO_ROOTS = ("var", "local", "module", "data", "path", "terraform", "self", "count", "each")
+
+
+class ModuleInstance:
+    def __init__(
+        self,
+        project,
+        mdir: ModuleDir,
+        address: str = "",
+        *,
+        parent: Optional["ModuleInstance"] = None,
+        call: Optional[Block] = None,
+        call_scope: Optional[Scope] = None,
+        root_values: Optional[Dict[str, Tuple[Any, Optional[Attribute]]]] = None,
+        key_path: str = "",
+        maybe: bool = False,
+    ):
+        self.project = project
+        self.mdir = mdir
+        self.address = address  # "" for a root module, else "module.a" / "module.a.module.b[0]"
+        self.prefix = address + "." if address else ""
+        self.parent = parent
+        self.call = call
+        self.call_scope = call_scope
+        self.root_values = root_values or {}
+        self.key_path = key_path
+        self.maybe = maybe or (parent.maybe if parent else False)
+        self.root = parent.root if parent else self
+        self.call_sites: Tuple[CallSite, ...] = (
+            parent.call_sites + (CallSite(address, call.loc),) if parent is not None and call is not None else ()
+        )
+        self.scope = Scope(self)
+        self._vars: Dict[str, Any] = {}
+        self._locals: Dict[str, Any] = {}
+        self._children: Dict[str, Any] = {}
+        self._active: set = set()
+        self._ns = {
+            "var": _Namespace(self.variable_value),
+            "local": _Namespace(self.local_value),
+            "module": _Namespace(self.module_value),
+            "data": _Namespace(lambda t: _DataType(self.prefix, t)),
+            "path": {"module": mdir.path, "root": self.root.mdir.path, "cwd": self.root.mdir.path},
+            "terraform": {"workspace": "default"},
+        }
+
+    # -- names ------------------------------------------------------------
+
+    @property
+    def dir(self) -> str:
+        return self.mdir.path
+
+    def resolve_path(self, path: str) -> str:
+        """File paths in Terraform functions are relative to the working directory (the root module)."""
+        return os.path.normpath(os.path.join(self.root.mdir.path, path))
+
+    def root_name(self, name: str) -> Any:
+        ns = self._ns.get(name)
+        if ns is not None:
+            return ns
+        if name in self.mdir.resource_types:
+            return _Namespace(lambda n, t=name: self.resource_value(t, n))
+        if name in ("self", "count", "each"):
+            raise EvalError(f"{name} is not available here")
+        return Unknown({self.prefix + name})
+
+    def _guard(self, key: Tuple[str, str]):
+        if key in self._active:
+            raise EvalError(f"cycle through {key[0]}.{key[1]}")
+        self._active.add(key)
+
+    # -- variables ------------------------------------------------------------
+
+    def _variable_source(self, name: str) -> Tuple[str, Any, Any]:
+        """("input", Attribute, caller scope) / ("root", value, Attribute|None) / ("default", Attribute, None) / ("none", None, None)."""
+        block = self.mdir.variables.get(name)
+        if self.call is not None and name in self.call.body.attributes:
+            return "input", self.call.body.attributes[name], self.call_scope
+        if self.call is None and name in self.root_values:
+            value, attr = self.root_values[name]
+            return "root", value, attr
+        if block is not None and "default" in block.body.attributes:
+            return "default", block.body.attributes["default"], None
+        return "none", None, None
+
+    def variable_value(self, name: str) -> Any:
+        if name in self._vars:
+            return self._vars[name]
+        block = self.mdir.variables.get(name)
+        if block is None:
+            raise EvalError(f"undeclared variable {name!r}")
+        self._guard(("var", name))
+        try:
+            kind, a, b = self._variable_source(name)
+            if kind == "input":
+                value = materialize(eval_expr(a.expr, b))
+            elif kind == "root":
+                value = a
+            elif kind == "default":
+                value = materialize(eval_expr(a.expr, Scope(None)))
+            else:
+                value = UNKNOWN
+            nullable = block.body.attributes.get("nullable")
+            if value is None and kind in ("input", "root") and nullable is not None:
+                if eval_safely(nullable.expr, Scope(None)) is False and "default" in block.body.attributes:
+                    value = materialize(eval_expr(block.body.attributes["default"].expr, Scope(None)))
+            type_attr = block.body.attributes.get("type")
+            value = convert_type(value, type_attr.expr if type_attr else None, self.scope)
+        except EvalError:
+            value = UNKNOWN
+        finally:
+            self._active.discard(("var", name))
+        self._vars[name] = value
+        return value
+
+    def variable_origin(self, name: str, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+        block = self.mdir.variables.get(name)
+        if block is None:
+            return None
+        kind, a, b = self._variable_source(name)
+        if kind == "input":
+            return expr_origin(a, b, path, depth)
+        if kind == "root":
+            return expr_origin(b, Scope(None), path, depth) if b is not None else (block.loc, self.call_sites)
+        if kind == "default":
+            return expr_origin(a, Scope(self), path, depth)
+        return block.loc, self.call_sites
+
+    # -- locals ------------------------------------------------------------
+
+    def local_value(self, name: str) -> Any:
+        if name in self._locals:
+            return self._locals[name]
+        attr = self.mdir.locals.get(name)
+        if attr is None:
+            raise EvalError(f"undeclared local {name!r}")
+        self._guard(("local", name))
+        try:
+            value = eval_expr(attr.expr, self.scope)
+        except EvalError:
+            value = UNKNOWN
+        finally:
+            self._active.discard(("local", name))
+        self._locals[name] = value
+        return value
+
+    def local_origin(self, name: str, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+        attr = self.mdir.locals.get(name)
+        return expr_origin(attr, self.scope, path, depth) if attr is not None else None
+
+    # -- resources ------------------------------------------------------------
+
+    def instances(self, block: Block, base_address: str) -> Iterator[Tuple[str, Scope, bool]]:
+        """(address, scope, maybe) of each instance of a resource or module block."""
+        attrs = block.body.attributes
+        if "count" in attrs:
+            count = eval_safely(attrs["count"].expr, self.scope)
+            if isinstance(count, Unknown) or not isinstance(count, (int, float)) or isinstance(count, bool):
+                yield base_address, self.scope.with_names(count={"index": UNKNOWN}), True
+                return
+            for i in range(int(count)):
+                yield f"{base_address}[{i}]", self.scope.with_names(count={"index": i}), False
+        elif "for_each" in attrs:
+            coll = eval_safely(attrs["for_each"].expr, self.scope)
+            if isinstance(coll, Unknown) or not isinstance(coll, (list, dict)):
+                yield base_address, self.scope.with_names(each={"key": UNKNOWN, "value": UNKNOWN}), True
+                return
+            items = coll.items() if isinstance(coll, dict) else ((v, v) for v in coll)
+            for key, value in items:
+                if isinstance(key, Unknown):
+                    yield base_address, self.scope.with_names(each={"key": UNKNOWN, "value": value}), True
+                    continue
+                yield f'{base_address}["{key}"]', self.scope.with_names(each={"key": key, "value": value}), False
+        else:
+            yield base_address, self.scope, False
+
+    def resource_value(self, type_: str, name: str) -> Any:
+        block = self.mdir.resources.get((type_, name))
+        if block is None:
+            raise EvalError(f"undeclared resource {type_}.{name}")
+        base = f"{self.prefix}{type_}.{name}"
+        attrs = block.body.attributes
+        insts = list(self.instances(block, base))
+        if any(maybe for _, _, maybe in insts):
+            return Unknown({base})
+        objs = [ResourceObj(addr, block, scope) for addr, scope, _ in insts]
+        if "count" in attrs:
+            return objs
+        if "for_each" in attrs:
+            return {scope.names["each"]["key"]: obj for (addr, scope, _), obj in zip(insts, objs)}
+        return objs[0]
+
+    # -- modules ------------------------------------------------------------
+
+    def child_instances(self, name: str) -> List["ModuleInstance"]:
+        if name in self._children:
+            return self._children[name]
+        block = self.mdir.modules.get(name)
+        children: List[ModuleInstance] = []
+        if block is not None:
+            key_path = f"{self.key_path}.{name}" if self.key_path else name
+            mdir = self.project.module_for_call(self, block, key_path)
+            if mdir is not None:
+                for addr, scope, maybe in self.instances(block, f"{self.prefix}module.{name}"):
+                    children.append(
+                        ModuleInstance(self.project, mdir, addr, parent=self, call=block, call_scope=scope,
+                                       key_path=key_path, maybe=maybe)
+                    )
+        self._children[name] = children
+        return children
+
+    def module_value(self, name: str) -> Any:
+        block = self.mdir.modules.get(name)
+        if block is None:
+            raise EvalError(f"undeclared module {name!r}")
+        children = self.child_instances(name)
+        if not children or any(c.maybe and not self.maybe for c in children):
+            return Unknown({f"{self.prefix}module.{name}"})
+        outs = [ModuleOutputs(c) for c in children]
+        if "count" in block.body.attributes:
+            return outs
+        if "for_each" in block.body.attributes:
+            return {c.call_scope.names["each"]["key"]: o for c, o in zip(children, outs)}
+        return outs[0]
+
+    def output_value(self, name: str) -> Any:
+        block = self.mdir.outputs.get(name)
+        if block is None or "value" not in block.body.attributes:
+            raise EvalError(f"module has no output {name!r}")
+        self._guard(("output", name))
+        try:
+            return eval_expr(block.body.attributes["value"].expr, self.scope)
+        finally:
+            self._active.discard(("output", name))
+
+
+# ---------------------------------------------------------------------------
+# Evaluated blocks, as model sections
+# ---------------------------------------------------------------------------
+
+
+class TerraformSection(Section):
+    """A Terraform block evaluated in a scope; ``dynamic`` blocks are expanded."""
+
+    __slots__ = ("body", "scope", "loc", "maybe", "_fields")
+
+    def __init__(self, body: Body, scope: Scope, loc: Loc, maybe: bool = False):
+        self.body = body
+        self.scope = scope
+        self.loc = loc
+        self.maybe = maybe
+        self._fields: Dict[str, Field] = {}
+
+    def field(self, name: str) -> Field:
+        f = self._fields.get(name)
+        if f is None:
+            attr = self.body.attributes.get(name)
+            if attr is None:
+                f = Field(None, False, self.loc, call_sites=self.scope.call_sites)
+            else:
+                value = eval_safely(attr.expr, self.scope)
+                scope = self.scope
+                f = Field(value, True, attr.loc, lambda: expr_origin(attr, scope))
+            self._fields[name] = f
+        return f
+
+    def sections(self, name: str) -> List[Section]:
+        out: List[Section] = []
+        for block in self.body.blocks:
+            if block.type == name:
+                out.append(TerraformSection(block.body, self.scope, block.loc, self.maybe))
+            elif block.type == "dynamic" and block.labels and block.labels[0] == name:
+                out.extend(self._expand_dynamic(block, name))
+        return out
+
+    def _expand_dynamic(self, block: Block, name: str) -> Iterator[Section]:
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        if content is None:
+            return
+        iterator = name
+        it_attr = block.body.attributes.get("iterator")
+        if it_attr is not None:
+            it_name = _bare_name(it_attr.expr)
+            if it_name:
+                iterator = it_name
+        fe = block.body.attributes.get("for_each")
+        coll = eval_safely(fe.expr, self.scope) if fe is not None else UNKNOWN
+        if isinstance(coll, Unknown) or not isinstance(coll, (list, dict)):
+            names = {iterator: {"key": UNKNOWN, "value": UNKNOWN}}
+            yield TerraformSection(content.body, self.scope.with_names(**names), block.loc, True)
+            return
+        for key, value in _iterate(coll):
+            names = {iterator: {"key": key, "value": value}}
+            yield TerraformSection(content.body, self.scope.with_names(**names), block.loc, self.maybe)
+
+
+def _bare_name(expr: Any) -> Optional[str]:
+    if isinstance(expr, JsonExpr):
+        return expr.value if isinstance(expr.value, str) else None
+    node = expr
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if isinstance(node, Tree) and node.data == "identifier":
+        return str(node.children[0])
+    return None
+
+
+def is_known_list(value: Any) -> bool:
+    return isinstance(value, list) and not is_unknown(value)

@@ -1,0 +1,328 @@
+"""Loading a Terraform code base: which directories to parse, module calls,
+variable values, and the instance tree that resources are built from."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from emrlint.findings import Loc
+from emrlint.jsonpos import DocumentError, key_position, load_document
+from emrlint.sources import SourceError, Sources
+from emrlint.terraform.evaluate import Scope, materialize
+from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, comments, construct_spans, file_body, parse_expression, parse_tree
+from emrlint.terraform.module import JsonExpr, ModuleDir, ModuleInstance, eval_expr
+from emrlint.values import UNKNOWN, EvalError, Unknown
+
+EMR_MARKER = b"aws_emr"
+_SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
+_MODULE_RE = re.compile(rb'\bmodule\s+"[^"\n]+"\s*\{')
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    body: Body
+    tree: Any = None  # Lark tree (HCL) or None (JSON)
+    comments: List[Tuple[int, int, str]] = field(default_factory=list)
+    spans: Dict[int, Tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class FileError:
+    path: str
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class Options:
+    var_files: Sequence[str] = ()
+    vars: Sequence[Tuple[str, str]] = ()  # (name, raw value) from --var
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith("./") or source.startswith("../") or source in (".", "..")
+
+
+class TerraformProject:
+    def __init__(self, files: Sequence[str], sources: Sources, options: Options, base_dir: str):
+        self.sources = sources
+        self.options = options
+        self.base_dir = base_dir  # files outside it are never read by file()/templatefile()
+        self.errors: List[FileError] = []
+        self.parsed: Dict[str, ParsedFile] = {}
+        self._dirs: Dict[str, Optional[ModuleDir]] = {}
+        self._dir_files: Dict[str, List[str]] = {}
+        self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
+        for path in files:
+            self._dir_files.setdefault(os.path.dirname(path), []).append(path)
+
+    # -- file access for functions ---------------------------------------------------
+
+    def _allowed(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        base = os.path.realpath(self.base_dir)
+        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+    def read_text(self, path: str) -> Any:
+        if not self._allowed(path):
+            return UNKNOWN
+        text = self.sources.try_text(path)
+        return UNKNOWN if text is None else text
+
+    def file_exists(self, path: str) -> Any:
+        if not self._allowed(path):
+            return UNKNOWN
+        return os.path.isfile(path)
+
+    # -- which directories matter ---------------------------------------------------
+
+    def _dir_bytes(self, directory: str) -> List[Tuple[str, bytes]]:
+        out = []
+        for path in self._tf_files(directory):
+            try:
+                out.append((path, self.sources.read_bytes(path)))
+            except SourceError:
+                out.append((path, b""))
+        return out
+
+    def _tf_files(self, directory: str) -> List[str]:
+        found = self._dir_files.get(directory)
+        if found is not None:
+            return [p for p in found if p.endswith((".tf", ".tf.json"))]
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return []
+        return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
+
+    def relevant_roots(self) -> List[str]:
+        """Directories to evaluate as root modules: those holding EMR resources or
+        calling (transitively) a module that does, and not called by another such directory."""
+        dirs = sorted(d for d in self._dir_files if self._tf_files(d))
+        calls: Dict[str, List[str]] = {}
+        relevant = set()
+        cache: Dict[str, bool] = {}
+        for d in dirs:
+            callees = []
+            has_emr = False
+            for path, data in self._dir_bytes(d):
+                if EMR_MARKER in data:
+                    has_emr = True
+                if b"module" in data and _MODULE_RE.search(data):
+                    for m in _SOURCE_RE.finditer(data):
+                        src = m.group(1).decode("utf-8", "replace")
+                        if is_local_source(src):
+                            callees.append(os.path.normpath(os.path.join(d, src.split("//")[0])))
+            for remote in self._remote_module_dirs(d):
+                callees.append(remote)
+            calls[d] = callees
+            if has_emr:
+                relevant.add(d)
+
+        def is_relevant(d: str, stack: Tuple[str, ...] = ()) -> bool:
+            if d in cache:
+                return cache[d]
+            if d in stack:
+                return False
+            if d in relevant:
+                cache[d] = True
+                return True
+            callees = calls.get(d)
+            if callees is None:  # a module directory outside the discovered files
+                callees = []
+                data = b"".join(b for _, b in self._dir_bytes(d))
+                if EMR_MARKER in data:
+                    cache[d] = True
+                    return True
+                for m in _SOURCE_RE.finditer(data):
+                    src = m.group(1).decode("utf-8", "replace")
+                    if is_local_source(src):
+                        callees.append(os.path.normpath(os.path.join(d, src)))
+            result = any(is_relevant(c, stack + (d,)) for c in callees)
+            cache[d] = result
+            return result
+
+        rel = [d for d in dirs if is_relevant(d)]
+        called = {c for d in rel for c in calls.get(d, ()) if c != d}
+        return [d for d in rel if d not in called]
+
+    def is_relevant_dir(self, directory: str) -> bool:
+        return any(EMR_MARKER in data for _, data in self._dir_bytes(directory))
+
+    # -- parsing -------------------------------------------------------------
+
+    def module_dir(self, directory: str) -> Optional[ModuleDir]:
+        if directory in self._dirs:
+            return self._dirs[directory]
+        files = self._tf_files(directory)
+        mdir = ModuleDir(directory) if files else None
+        for path in files:
+            parsed = self.parse_file(path)
+            if parsed is not None and mdir is not None:
+                mdir.add_file(parsed.body)
+        self._dirs[directory] = mdir
+        return mdir
+
+    def parse_file(self, path: str) -> Optional[ParsedFile]:
+        if path in self.parsed:
+            return self.parsed[path]
+        parsed = None
+        try:
+            text = self.sources.read_text(path)
+            if path.endswith(".json"):
+                parsed = ParsedFile(path, json_body(path, load_document(text, "JSON") if text.strip() else {}))
+            else:
+                tree = parse_tree(text)
+                parsed = ParsedFile(path, file_body(path, tree), tree, list(comments(tree)), construct_spans(tree))
+        except (SourceError, ParseError, DocumentError) as exc:
+            self.errors.append(FileError(path, exc.message, exc.line, exc.column))
+        except RecursionError:
+            self.errors.append(FileError(path, "syntax error: nesting too deep", 1, 1))
+        self.parsed[path] = parsed
+        return parsed
+
+    # -- modules -------------------------------------------------------------
+
+    def _remote_module_dirs(self, root_dir: str) -> List[str]:
+        table = self._load_modules_json(root_dir)
+        return sorted(set(table.values())) if table else []
+
+    def _load_modules_json(self, root_dir: str) -> Optional[Dict[str, str]]:
+        if root_dir in self._modules_json:
+            return self._modules_json[root_dir]
+        table = None
+        path = os.path.join(root_dir, ".terraform", "modules", "modules.json")
+        if os.path.isfile(path):
+            try:
+                doc = json.loads(self.sources.read_text(path))
+                table = {}
+                for entry in doc.get("Modules", []):
+                    key, d = entry.get("Key"), entry.get("Dir")
+                    if key and isinstance(d, str):
+                        table[key] = os.path.normpath(os.path.join(root_dir, d))
+            except (SourceError, ValueError, AttributeError, TypeError):
+                table = None
+        self._modules_json[root_dir] = table
+        return table
+
+    def module_for_call(self, caller: ModuleInstance, block: Block, key_path: str) -> Optional[ModuleDir]:
+        attr = block.body.attributes.get("source")
+        if attr is None:
+            return None
+        try:
+            source = materialize(eval_expr(attr.expr, Scope(None)))
+        except EvalError:
+            return None
+        if not isinstance(source, str):
+            return None
+        if is_local_source(source):
+            target = os.path.normpath(os.path.join(caller.dir, source))
+        else:
+            table = self._load_modules_json(caller.root.dir) or {}
+            target = table.get(key_path)
+            if target is None:
+                return None
+        if not self._allowed(target):
+            return None
+        return self.module_dir(target)
+
+    # -- roots and variables ------------------------------------------------
+
+    def root_values(self, root_dir: str, mdir: ModuleDir) -> Dict[str, Tuple[Any, Optional[Attribute]]]:
+        values: Dict[str, Tuple[Any, Optional[Attribute]]] = {}
+        auto = []
+        for name in ("terraform.tfvars", "terraform.tfvars.json"):
+            if os.path.isfile(os.path.join(root_dir, name)):
+                auto.append(os.path.join(root_dir, name))
+        try:
+            names = sorted(os.listdir(root_dir))
+        except OSError:
+            names = []
+        auto += [os.path.join(root_dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        for path in auto + [os.path.abspath(p) for p in self.options.var_files]:
+            parsed = self.parse_file(path)
+            if parsed is None:
+                continue
+            for name, attr in parsed.body.attributes.items():
+                try:
+                    values[name] = (materialize(eval_expr(attr.expr, Scope(None))), attr)
+                except EvalError:
+                    values[name] = (UNKNOWN, attr)
+        for name, raw in self.options.vars:
+            values[name] = (_cli_value(raw, mdir.variables.get(name)), None)
+        return values
+
+    def roots(self) -> Iterator[ModuleInstance]:
+        for d in self.relevant_roots():
+            mdir = self.module_dir(d)
+            if mdir is None:
+                continue
+            yield ModuleInstance(self, mdir, root_values=self.root_values(d, mdir))
+
+
+def _cli_value(raw: str, block: Optional[Block]) -> Any:
+    """A ``--var name=value``: a string, unless the variable's type asks for an expression."""
+    stripped = raw.strip()
+    if stripped[:1] in ("[", "{") or stripped in ("true", "false", "null"):
+        node = parse_expression(stripped)
+        if node is not None:
+            try:
+                return materialize(eval_expr(node, Scope(None)))
+            except EvalError:
+                return UNKNOWN
+    return raw
+
+
+# ---------------------------------------------------------------------------
+# Terraform JSON syntax
+# ---------------------------------------------------------------------------
+
+_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+
+
+def _loc(path: str, container: Any, key: Any, fallback: Loc) -> Loc:
+    pos = key_position(container, key)
+    return Loc(path, pos[0], pos[1]) if pos else fallback
+
+
+def json_body(path: str, doc: Any, loc: Optional[Loc] = None, block_type: str = "") -> Body:
+    """A Terraform JSON object as a :class:`Body`: every key is an attribute, and
+    object-valued keys are also blocks (the schema decides which is meant)."""
+    loc = loc or Loc(path, 1, 1)
+    body = Body(path, loc)
+    if not isinstance(doc, dict):
+        return body
+    for key, value in doc.items():
+        key = str(key)
+        if key == "//":
+            continue
+        kloc = _loc(path, doc, key, loc)
+        body.attributes[key] = Attribute(key, JsonExpr(value, kloc), kloc)
+        n_labels = _LABELS.get(key, 0) if not block_type else (1 if key == "dynamic" else 0)
+        if key == "locals" and not block_type:
+            for item in value if isinstance(value, list) else [value]:
+                body.blocks.append(Block("locals", [], json_body(path, item, kloc, "locals"), kloc))
+            continue
+        for labels, inner, iloc in _label_walk(path, value, n_labels, kloc):
+            if isinstance(inner, dict):
+                body.blocks.append(Block(key, labels, json_body(path, inner, iloc, key), iloc))
+    return body
+
+
+def _label_walk(path: str, value: Any, depth: int, loc: Loc, labels: Tuple[str, ...] = ()) -> Iterator[Tuple[List[str], Any, Loc]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _label_walk(path, item, depth, _loc(path, value, i, loc), labels)
+        return
+    if depth == 0:
+        yield list(labels), value, loc
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _label_walk(path, v, depth - 1, _loc(path, value, k, loc), labels + (str(k),))

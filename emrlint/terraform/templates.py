@@ -1,0 +1,237 @@
+"""HCL string templates: ``${...}`` interpolations and ``%{if}``/``%{for}`` directives.
+
+Quoted strings arrive as python-hcl2 tree parts; heredocs, ``templatefile``
+templates and ``.tf.json`` strings arrive as raw text and are split here.  Both
+become the same list of pieces, assembled into a small tree of
+``Lit``/``Interp``/``If``/``For`` nodes that the evaluator renders.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Tuple, Union
+
+from lark import Token, Tree
+
+from emrlint.terraform.hcl import parse_expression, unescape
+
+
+@dataclass(frozen=True)
+class Lit:
+    text: str
+
+
+@dataclass(frozen=True)
+class Interp:
+    expr: Optional[Tree]  # None: the expression could not be parsed (value unknown)
+
+
+@dataclass(frozen=True)
+class If:
+    cond: Optional[Tree]
+    then: Tuple["Node", ...]
+    otherwise: Tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class For:
+    key: Optional[str]
+    value: str
+    coll: Optional[Tree]
+    body: Tuple["Node", ...]
+
+
+Node = Union[Lit, Interp, If, For]
+
+
+class TemplateSyntaxError(Exception):
+    pass
+
+
+# Flat pieces before assembly: ("lit", text) ("interp", expr) ("if", expr) ("else",)
+# ("endif",) ("for", key, value, expr) ("endfor",); plus strip flags (left, right).
+
+
+def _strip(pieces: list) -> list:
+    """Apply ``~`` strip markers to neighbouring literal pieces."""
+    out = []
+    for i, (piece, left, right) in enumerate(pieces):
+        if piece[0] == "lit":
+            text = piece[1]
+            if i > 0 and pieces[i - 1][2]:
+                text = text.lstrip()
+            if i + 1 < len(pieces) and pieces[i + 1][1]:
+                text = text.rstrip()
+            if text:
+                out.append(("lit", text))
+        else:
+            out.append(piece)
+    return out
+
+
+def assemble(pieces: list) -> Tuple[Node, ...]:
+    pieces = _strip(pieces)
+    pos = 0
+
+    def seq(stop: Tuple[str, ...]) -> Tuple[Tuple[Node, ...], str]:
+        nonlocal pos
+        nodes: List[Node] = []
+        while pos < len(pieces):
+            piece = pieces[pos]
+            kind = piece[0]
+            pos += 1
+            if kind in stop:
+                return tuple(nodes), kind
+            if kind == "lit":
+                if nodes and isinstance(nodes[-1], Lit):
+                    nodes[-1] = Lit(nodes[-1].text + piece[1])
+                else:
+                    nodes.append(Lit(piece[1]))
+            elif kind == "interp":
+                nodes.append(Interp(piece[1]))
+            elif kind == "if":
+                then, ended = seq(("else", "endif"))
+                otherwise: Tuple[Node, ...] = ()
+                if ended == "else":
+                    otherwise, ended = seq(("endif",))
+                if ended != "endif":
+                    raise TemplateSyntaxError("%{if} without %{endif}")
+                nodes.append(If(piece[1], then, otherwise))
+            elif kind == "for":
+                body, ended = seq(("endfor",))
+                if ended != "endfor":
+                    raise TemplateSyntaxError("%{for} without %{endfor}")
+                nodes.append(For(piece[1], piece[2], piece[3], body))
+            else:
+                raise TemplateSyntaxError(f"unexpected %{{{kind}}}")
+        if stop:
+            return tuple(nodes), ""
+        return tuple(nodes), ""
+
+    nodes, _ = seq(())
+    return nodes
+
+
+_FOR_RE = re.compile(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.+)$", re.S)
+
+
+def _directive(text: str) -> tuple:
+    body = text.strip()
+    if body == "else":
+        return ("else",)
+    if body in ("endif", "endfor"):
+        return (body,)
+    if body.startswith("if ") or body.startswith("if\t") or body.startswith("if("):
+        return ("if", parse_expression(body[2:].strip()))
+    m = _FOR_RE.match(body)
+    if m:
+        first, second, coll = m.group(1), m.group(2), m.group(3)
+        key, value = (first, second) if second else (None, first)
+        return ("for", key, value, parse_expression(coll.strip()))
+    raise TemplateSyntaxError(f"unknown template directive %{{{body}}}")
+
+
+def _find_close(text: str, start: int) -> int:
+    """Index of the ``}`` closing an interpolation whose body starts at ``start``."""
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\":
+                    i += 1
+                elif text.startswith("${", i):
+                    j = _find_close(text, i + 2)
+                    if j < 0:
+                        return -1
+                    i = j
+                i += 1
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
+
+
+@functools.lru_cache(maxsize=2048)
+def parse_raw(text: str) -> Tuple[Node, ...]:
+    """Split a raw template (heredoc body, template file, JSON string)."""
+    pieces: list = []
+    buf: List[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buf.append(text[i + 1 : i + 3])
+            i += 3
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            close = _find_close(text, i + 2)
+            if close < 0:
+                raise TemplateSyntaxError("unclosed template sequence")
+            inner = text[i + 2 : close]
+            left = inner.startswith("~")
+            right = inner.endswith("~")
+            inner = inner[1 if left else 0 : len(inner) - 1 if right else len(inner)]
+            if buf:
+                pieces.append((("lit", "".join(buf)), False, False))
+                buf = []
+            if text[i] == "$":
+                pieces.append((("interp", parse_expression(inner.strip())), left, right))
+            else:
+                pieces.append((_directive(inner), left, right))
+            i = close + 1
+            continue
+        buf.append(text[i])
+        i += 1
+    if buf:
+        pieces.append((("lit", "".join(buf)), False, False))
+    return assemble(pieces)
+
+
+def has_template_syntax(text: str) -> bool:
+    return "${" in text or "%{" in text
+
+
+def parse_string_tree(node: Tree) -> Tuple[Node, ...]:
+    """Assemble a quoted-string tree (``string`` node) into template nodes."""
+    pieces: list = []
+    for part in node.children:
+        if not isinstance(part, Tree):
+            continue  # the quote tokens
+        inner = part.children[0]
+        if isinstance(inner, Token):
+            if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
+                pieces.append((("lit", str(inner)[1:]), False, False))
+            else:
+                pieces.append((("lit", unescape(str(inner))), False, False))
+            continue
+        kind = inner.data
+        toks = [c for c in inner.children if isinstance(c, Token)]
+        left = len(toks) > 1 and toks[1].type == "STRIP_MARKER"
+        right = len(toks) > 1 and toks[-2].type == "STRIP_MARKER"
+        exprs = [c for c in inner.children if isinstance(c, Tree)]
+        if kind == "interpolation":
+            pieces.append((("interp", exprs[0] if exprs else None), False, False))
+        elif kind == "template_if_start":
+            pieces.append((("if", exprs[-1] if exprs else None), left, right))
+        elif kind == "template_else":
+            pieces.append((("else",), left, right))
+        elif kind == "template_endif":
+            pieces.append((("endif",), left, right))
+        elif kind == "template_endfor":
+            pieces.append((("endfor",), left, right))
+        elif kind == "template_for_start":
+            names = [str(c.children[0]) for c in exprs if c.data == "identifier"]
+            coll = exprs[-1]
+            key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            pieces.append((("for", key, value, coll), left, right))
+    return assemble(pieces)

@@ -1,0 +1,45 @@
+"""Shared helpers: write Terraform trees into a temporary directory and scan them."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from typing import Dict, List, Optional
+
+import pytest
+
+from emrlint.config import selected_rules
+from emrlint.engine import ScanOptions, scan
+from emrlint.findings import Finding
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(REPO, "fixtures")
+
+
+def write_tree(root: str, files: Dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mode = "wb" if isinstance(text, bytes) else "w"
+        with open(path, mode) as fh:
+            fh.write(text if isinstance(text, bytes) else textwrap.dedent(text))
+
+
+def run_scan(paths: List[str], select: Optional[List[str]] = None, **kw) -> List[Finding]:
+    options = ScanOptions(paths=paths, rules=selected_rules(select, []), **kw)
+    return scan(options).findings
+
+
+@pytest.fixture
+def tf(tmp_path, monkeypatch):
+    """``tf({"main.tf": "..."}, select=[...])`` -> findings as (rule, relpath, line) tuples."""
+    monkeypatch.chdir(tmp_path)
+
+    def _scan(files: Dict[str, str], select: Optional[List[str]] = None, paths=(".",), full=False, **kw):
+        write_tree(str(tmp_path), files)
+        findings = run_scan(list(paths), select, **kw)
+        if full:
+            return findings
+        return [(f.rule, os.path.relpath(f.loc.path, str(tmp_path)), f.loc.line) for f in findings]
+
+    return _scan
