@@ -111,17 +111,19 @@ def _cmd_rules(args: argparse.Namespace) -> int:
                            for k, p in r.params.items()}} for r in rules]
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return EXIT_OK
-    from rich.table import Table
+    from rich.text import Text
 
-    from emrlint.report.terminal import make_console
+    from emrlint.report.terminal import STYLE, make_console
 
     console = make_console(sys.stdout)
-    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
-    for col in ("ID", "name", "severity", "summary"):
-        table.add_column(col, overflow="fold")
+    name_w = max(len(r.name) for r in rules)
     for r in rules:
-        table.add_row(r.id, r.name, r.severity, r.summary)
-    console.print(table)
+        line = Text()
+        line.append(r.id, style="bold")
+        line.append(f"  {r.name:<{name_w}}  ")
+        line.append(f"{r.severity:<8}", style=STYLE[r.severity])
+        line.append(f"  {r.summary}")
+        console.print(line)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ sequence item (``.lc``) and never constructs arbitrary Python objects.  JSON is
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional, Tuple
 
 from ruamel.yaml import YAML
@@ -29,9 +30,19 @@ def _yaml() -> YAML:
 
 
 def load_document(text: str, kind: str = "JSON") -> Any:
-    """Parse JSON/YAML text keeping positions; raise :class:`DocumentError`."""
+    """Parse JSON/YAML text keeping positions; raise :class:`DocumentError`.
+
+    JSON is first checked by the strict ``json`` parser (YAML would accept
+    trailing commas and other things JSON does not)."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if kind == "JSON":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise DocumentError("JSON syntax error: nesting too deep") from None
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:

@@ -223,9 +223,41 @@ class Cluster(Resource):
             if f.role in roles:
                 yield f
 
-    def configurations(self) -> Field:
-        """The cluster's ``configurations_json`` decoded: a list of classifications."""
-        return self.field("configurations_json")
+    # ``configurations_json`` decoded: a list of {"Classification", "Properties",
+    # "Configurations"} objects (Unknown where not evaluable); None when absent
+    configurations: Optional[Field] = None
+
+
+def classification_properties(configurations: Any, classification: str) -> Any:
+    """The merged ``Properties`` of every entry with this classification (nested
+    ``Configurations`` included): a dict, an Unknown, or None when there is none."""
+    if isinstance(configurations, Unknown):
+        return Unknown(configurations.refs)
+    if not isinstance(configurations, list):
+        return None
+    found: Optional[Dict[str, Any]] = None
+    for entry in configurations:
+        if isinstance(entry, Unknown):
+            return Unknown(entry.refs)
+        if not isinstance(entry, dict):
+            continue
+        name = entry.get("Classification", entry.get("classification"))
+        if isinstance(name, Unknown):
+            return Unknown(name.refs)
+        if name == classification:
+            props = entry.get("Properties", entry.get("properties", {}))
+            if isinstance(props, Unknown):
+                return props
+            if isinstance(props, dict):
+                found = {**(found or {}), **props}
+        nested = entry.get("Configurations", entry.get("configurations"))
+        if nested:
+            inner = classification_properties(nested, classification)
+            if isinstance(inner, Unknown):
+                return inner
+            if inner is not None:
+                found = {**(found or {}), **inner}
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 
 from emrlint.sources import Sources
 from emrlint.terraform.project import Options, TerraformProject

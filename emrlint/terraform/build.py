@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from lark import Tree
 
-from emrlint.model import BootstrapAction, Cluster, InstanceFleet, InstanceGroup, Model, Resource, Script
-from emrlint.terraform.evaluate import Scope, _exprs, materialize, evaluate
-from emrlint.terraform.module import ModuleInstance, TerraformSection, eval_safely
+from emrlint.model import BootstrapAction, Cluster, Field, InstanceFleet, InstanceGroup, Model, Resource, Script
+from emrlint.terraform.functions import call_function
+from emrlint.terraform.evaluate import _exprs, materialize, evaluate
+from emrlint.terraform.module import ModuleInstance, TerraformSection
 from emrlint.terraform.project import TerraformProject
 from emrlint.values import EvalError, Unknown, refs_of
-
-Builder = Callable[[Resource, "_Context"], None]
-
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -34,7 +32,21 @@ def _cluster(res: Resource, ctx: _Context) -> Resource:
             cluster.instance_fleets.append(InstanceFleet(role, s, maybe=s.maybe))
     for s in body.sections("bootstrap_action"):
         cluster.bootstrap_actions.append(BootstrapAction(s, maybe=s.maybe))
+    cluster.configurations = decoded_json(body.field("configurations_json"))
     return cluster
+
+
+def decoded_json(f: Field) -> Optional[Field]:
+    """A JSON-text field (``configurations_json``, ``configuration``...) with its value decoded."""
+    if not f.present:
+        return None
+    value = f.value
+    if isinstance(value, (str, Unknown)):
+        try:
+            value = call_function("jsondecode", None, [value])
+        except EvalError:
+            value = Unknown(refs_of(value))
+    return Field(value, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
 
 
 def _s3_object(res: Resource, ctx: _Context) -> Resource:
@@ -111,10 +123,13 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             if builder is not None:
                 res = builder(res, _Context(project, model, inst, block))
             out.append(res)
-    for name in inst.mdir.modules:
+    for name, block in inst.mdir.modules.items():
+        key_path = f"{inst.key_path}.{name}" if inst.key_path else name
+        target = project.call_target(inst, block, key_path)
+        if target is None or not project.is_relevant_dir(target):
+            continue  # not parsed unless an expression needs one of its outputs
         for child in inst.child_instances(name):
-            if project.is_relevant_dir(child.dir) or child.mdir.modules:
-                _collect(project, model, child, out, depth + 1)
+            _collect(project, model, child, out, depth + 1)
 
 
 def _attach(resources: List[Resource]) -> None:

@@ -20,7 +20,7 @@ from emrlint.findings import CallSite, Loc
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, tree_loc
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
-from emrlint.values import UNKNOWN, EvalError, Unknown, concat_parts, is_unknown, unknown_from
+from emrlint.values import UNKNOWN, EvalError, Unknown, concat_parts, unknown_from
 
 MAX_DEPTH = 200
 

@@ -46,20 +46,25 @@ def _describe_error(exc: UnexpectedInput, text: str) -> ParseError:
     column = getattr(exc, "column", 1) or 1
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
+        expected_types = set(exc.expected or ())
         if tok.type == "$END":
-            what = "unexpected end of file"
+            what = "unterminated string" if "DBLQUOTE" in expected_types else "unexpected end of file"
             line, column = n_lines, 1
             last = text.rstrip("\n").split("\n")
             if last and line > len(last):
                 line = len(last)
                 column = len(last[-1]) + 1
+        elif str(tok)[:1] in ("\n", "\r"):
+            what = "unexpected end of line"
         else:
             shown = str(tok).split("\n")[0].strip()[:30] or repr(str(tok))[:30]
             what = f"unexpected `{shown}`"
-        expected = sorted(_TERMINAL_TEXT.get(t, "") for t in (exc.expected or ()))
-        expected = [e for e in expected if e]
-        if expected and len(exc.expected or ()) <= 3:
-            what += ", expected " + " or ".join(expected)
+        if "INT_LITERAL" in expected_types and tok.type != "$END":
+            what += ", expected a value"
+        else:
+            expected = sorted(e for e in (_TERMINAL_TEXT.get(t, "") for t in expected_types) if e)
+            if expected and len(expected_types) <= 3:
+                what += ", expected " + " or ".join(expected)
     elif isinstance(exc, UnexpectedCharacters):
         ch = exc.char if exc.char not in ("\n", "") else "new line"
         what = f"unexpected character {ch!r}"

@@ -21,7 +21,7 @@ from emrlint.terraform.evaluate import (
     render_text,
 )
 from emrlint.terraform.hcl import Attribute, Block, Body
-from emrlint.values import UNKNOWN, EvalError, Unknown, is_unknown
+from emrlint.values import UNKNOWN, EvalError, Unknown
 
 
 # ---------------------------------------------------------------------------
@@ -243,9 +243,6 @@ class ModuleOutputs(Lazy):
 # ---------------------------------------------------------------------------
 
 
-_PSEUDO_ROOTS = ("var", "local", "module", "data", "path", "terraform", "self", "count", "each")
-
-
 class ModuleInstance:
     def __init__(
         self,
@@ -443,7 +440,8 @@ class ModuleInstance:
         children: List[ModuleInstance] = []
         if block is not None:
             key_path = f"{self.key_path}.{name}" if self.key_path else name
-            mdir = self.project.module_for_call(self, block, key_path)
+            target = self.project.call_target(self, block, key_path)
+            mdir = self.project.module_dir(target) if target is not None else None
             if mdir is not None:
                 for addr, scope, maybe in self.instances(block, f"{self.prefix}module.{name}"):
                     children.append(
@@ -548,6 +546,3 @@ def _bare_name(expr: Any) -> Optional[str]:
         return str(node.children[0])
     return None
 
-
-def is_known_list(value: Any) -> bool:
-    return isinstance(value, list) and not is_unknown(value)

@@ -15,7 +15,7 @@ from emrlint.sources import SourceError, Sources
 from emrlint.terraform.evaluate import Scope, materialize
 from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, comments, construct_spans, file_body, parse_expression, parse_tree
 from emrlint.terraform.module import JsonExpr, ModuleDir, ModuleInstance, eval_expr
-from emrlint.values import UNKNOWN, EvalError, Unknown
+from emrlint.values import UNKNOWN, EvalError
 
 EMR_MARKER = b"aws_emr"
 _SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
@@ -58,6 +58,9 @@ class TerraformProject:
         self.parsed: Dict[str, ParsedFile] = {}
         self._dirs: Dict[str, Optional[ModuleDir]] = {}
         self._dir_files: Dict[str, List[str]] = {}
+        self._listing: Dict[str, List[str]] = {}
+        self._calls: Dict[str, List[str]] = {}
+        self._relevant: Dict[str, bool] = {}
         self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
         for path in files:
             self._dir_files.setdefault(os.path.dirname(path), []).append(path)
@@ -92,68 +95,55 @@ class TerraformProject:
         return out
 
     def _tf_files(self, directory: str) -> List[str]:
-        found = self._dir_files.get(directory)
-        if found is not None:
-            return [p for p in found if p.endswith((".tf", ".tf.json"))]
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            return []
-        return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
+        """Every configuration file of a module directory: Terraform loads them all,
+        so emrlint does too, even when it was given only some of them."""
+        found = self._listing.get(directory)
+        if found is None:
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                names = []
+            found = [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))
+                     and os.path.isfile(os.path.join(directory, n))]
+            self._listing[directory] = found
+        return found
 
-    def relevant_roots(self) -> List[str]:
-        """Directories to evaluate as root modules: those holding EMR resources or
-        calling (transitively) a module that does, and not called by another such directory."""
-        dirs = sorted(d for d in self._dir_files if self._tf_files(d))
-        calls: Dict[str, List[str]] = {}
-        relevant = set()
-        cache: Dict[str, bool] = {}
-        for d in dirs:
-            callees = []
-            has_emr = False
-            for path, data in self._dir_bytes(d):
-                if EMR_MARKER in data:
-                    has_emr = True
+    def _callees(self, directory: str) -> List[str]:
+        """Module directories a directory calls (a byte-level prefilter: local
+        sources and, for a root, the modules recorded by ``terraform init``)."""
+        found = self._calls.get(directory)
+        if found is None:
+            found = []
+            for _, data in self._dir_bytes(directory):
                 if b"module" in data and _MODULE_RE.search(data):
                     for m in _SOURCE_RE.finditer(data):
                         src = m.group(1).decode("utf-8", "replace")
                         if is_local_source(src):
-                            callees.append(os.path.normpath(os.path.join(d, src.split("//")[0])))
-            for remote in self._remote_module_dirs(d):
-                callees.append(remote)
-            calls[d] = callees
-            if has_emr:
-                relevant.add(d)
+                            found.append(os.path.normpath(os.path.join(directory, src.split("//")[0])))
+            found += self._remote_module_dirs(directory)
+            self._calls[directory] = found
+        return found
 
-        def is_relevant(d: str, stack: Tuple[str, ...] = ()) -> bool:
-            if d in cache:
-                return cache[d]
-            if d in stack:
-                return False
-            if d in relevant:
-                cache[d] = True
-                return True
-            callees = calls.get(d)
-            if callees is None:  # a module directory outside the discovered files
-                callees = []
-                data = b"".join(b for _, b in self._dir_bytes(d))
-                if EMR_MARKER in data:
-                    cache[d] = True
-                    return True
-                for m in _SOURCE_RE.finditer(data):
-                    src = m.group(1).decode("utf-8", "replace")
-                    if is_local_source(src):
-                        callees.append(os.path.normpath(os.path.join(d, src)))
-            result = any(is_relevant(c, stack + (d,)) for c in callees)
-            cache[d] = result
-            return result
+    def is_relevant_dir(self, directory: str, _stack: Tuple[str, ...] = ()) -> bool:
+        """Whether a directory holds EMR resources or calls (transitively) a module that does."""
+        cached = self._relevant.get(directory)
+        if cached is not None:
+            return cached
+        if directory in _stack:
+            return False
+        result = any(EMR_MARKER in data for _, data in self._dir_bytes(directory)) or any(
+            self.is_relevant_dir(c, _stack + (directory,)) for c in self._callees(directory)
+        )
+        self._relevant[directory] = result
+        return result
 
-        rel = [d for d in dirs if is_relevant(d)]
-        called = {c for d in rel for c in calls.get(d, ()) if c != d}
-        return [d for d in rel if d not in called]
-
-    def is_relevant_dir(self, directory: str) -> bool:
-        return any(EMR_MARKER in data for _, data in self._dir_bytes(directory))
+    def relevant_roots(self) -> List[str]:
+        """Directories to evaluate as root modules: the relevant ones that no other
+        relevant scanned directory calls."""
+        dirs = sorted(d for d in self._dir_files if self._tf_files(d))
+        relevant = [d for d in dirs if self.is_relevant_dir(d)]
+        called = {c for d in relevant for c in self._callees(d) if c != d}
+        return [d for d in relevant if d not in called]
 
     # -- parsing -------------------------------------------------------------
 
@@ -211,7 +201,8 @@ class TerraformProject:
         self._modules_json[root_dir] = table
         return table
 
-    def module_for_call(self, caller: ModuleInstance, block: Block, key_path: str) -> Optional[ModuleDir]:
+    def call_target(self, caller: ModuleInstance, block: Block, key_path: str) -> Optional[str]:
+        """The directory a ``module`` block calls, when it is available locally."""
         attr = block.body.attributes.get("source")
         if attr is None:
             return None
@@ -222,15 +213,10 @@ class TerraformProject:
         if not isinstance(source, str):
             return None
         if is_local_source(source):
-            target = os.path.normpath(os.path.join(caller.dir, source))
+            target = os.path.normpath(os.path.join(caller.dir, source.split("//")[0]))
         else:
-            table = self._load_modules_json(caller.root.dir) or {}
-            target = table.get(key_path)
-            if target is None:
-                return None
-        if not self._allowed(target):
-            return None
-        return self.module_dir(target)
+            target = (self._load_modules_json(caller.root.dir) or {}).get(key_path)
+        return target if target is not None and self._allowed(target) else None
 
     # -- roots and variables ------------------------------------------------
 

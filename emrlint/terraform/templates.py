@@ -57,7 +57,7 @@ class TemplateSyntaxError(Exception):
 def _strip(pieces: list) -> list:
     """Apply ``~`` strip markers to neighbouring literal pieces."""
     out = []
-    for i, (piece, left, right) in enumerate(pieces):
+    for i, (piece, _left, _right) in enumerate(pieces):
         if piece[0] == "lit":
             text = piece[1]
             if i > 0 and pieces[i - 1][2]:
