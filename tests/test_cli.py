@@ -1,0 +1,131 @@
+"""The installed ``emrlint`` console script: exit codes, formats, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, write_tree
+
+BIN = os.path.join(os.path.dirname(sys.executable), "emrlint")
+EMRLINT = BIN if os.path.exists(BIN) else shutil.which("emrlint")
+DESIGN_CARD = os.path.join(REPO, "fixtures", "examples", "design-card")
+
+pytestmark = pytest.mark.skipif(EMRLINT is None, reason="emrlint is not installed (pip install -e .)")
+
+
+def run(*args, cwd=None, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    full_env.update(env or {})
+    return subprocess.run([EMRLINT, *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_design_card_example_gives_exactly_emr102_and_emr301_on_the_cluster():
+    proc = run("scan", "--format", "json", "fixtures/examples/design-card")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    got = [(f["rule"], f["path"], f["line"], f["resource"]) for f in doc["findings"]]
+    assert got == [
+        ("EMR102", "fixtures/examples/design-card/main.tf", 5, "aws_emr_cluster.spark"),
+        ("EMR301", "fixtures/examples/design-card/main.tf", 5, "aws_emr_cluster.spark"),
+    ]
+    assert doc["summary"]["total"] == 2 and doc["summary"]["by_severity"]["warning"] == 2
+    for f in doc["findings"]:
+        assert {"rule", "name", "severity", "message", "path", "line", "column", "resource"} <= set(f)
+
+
+def test_text_report_has_location_rule_code_frame_and_summary_without_colour():
+    proc = run("scan", "fixtures/examples/design-card")
+    out = proc.stdout
+    assert proc.returncode == 1
+    assert "fixtures/examples/design-card/main.tf:5:1: warning EMR102 [no-spot-capacity] aws_emr_cluster.spark" in out
+    assert '> 5 | resource "aws_emr_cluster" "spark" {' in out
+    assert "Found 2 findings (2 warnings)" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_forced_colour_is_switched_off_by_no_color(tmp_path):
+    import pty
+
+    if not hasattr(pty, "openpty"):
+        pytest.skip("no pty")
+    master, slave = pty.openpty()
+    try:
+        env = dict(os.environ, NO_COLOR="1", TERM="xterm-256color")
+        proc = subprocess.run([EMRLINT, "scan", DESIGN_CARD], stdout=slave, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=env, timeout=120)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 1
+    assert b"EMR102" in data and b"\x1b[3" not in data  # no colour codes
+
+
+@pytest.mark.parametrize("args,code", [
+    (("scan", "--fail-on", "error", "fixtures/examples/design-card"), 0),
+    (("scan", "--fail-on", "warning", "fixtures/examples/design-card"), 1),
+    (("scan", "--select", "EMR101", "fixtures/examples/design-card"), 0),
+    (("scan", "--ignore", "EMR1,EMR3", "fixtures/examples/design-card"), 0),
+])
+def test_exit_codes(args, code):
+    assert run(*args).returncode == code
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("scan", "no/such/dir"), "no such file or directory"),
+    (("scan", "--select", "EMR999"), "unknown rule 'EMR999'"),
+    (("scan", "--format", "xml"), "invalid choice"),
+    (("explain", "EMR999"), "unknown rule"),
+    (("scan", "--var", "novalue"), "expected NAME=VALUE"),
+])
+def test_usage_errors_exit_2_with_one_line(args, needle):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_bad_config_names_key_and_line(tmp_path):
+    write_tree(str(tmp_path), {".emrlint.yaml": "select: [EMR1]\nignored: [EMR102]\n", "main.tf": ""})
+    proc = run("scan", ".", cwd=str(tmp_path))
+    assert proc.returncode == 2
+    assert ".emrlint.yaml:2: unknown key 'ignored'" in proc.stderr
+
+
+def test_rules_lists_every_rule_and_explain_shows_examples():
+    from emrlint.registry import all_rules
+
+    proc = run("rules")
+    assert proc.returncode == 0
+    for rule in all_rules().values():
+        assert rule.id in proc.stdout and rule.name in proc.stdout
+    listed = json.loads(run("rules", "--format", "json").stdout)
+    assert [r["id"] for r in listed] == sorted(all_rules())
+    proc = run("explain", "no-spot-capacity")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("# EMR102 no-spot-capacity")
+    assert "## Failing example" in proc.stdout and "## Passing example" in proc.stdout
+    assert "min_spot_share" in proc.stdout
+
+
+def test_paths_are_relative_to_the_working_directory():
+    proc = run("scan", "--format", "json", "design-card", cwd=os.path.join(REPO, "fixtures", "examples"))
+    paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
+    assert paths == {"design-card/main.tf"}

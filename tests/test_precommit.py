@@ -1,0 +1,102 @@
+"""The pre-commit hook, run by the real ``pre-commit`` tool in a throwaway git repository.
+
+The hook repository is a snapshot of this checkout (tracked and untracked,
+non-ignored files) committed into a temporary git repository, referenced from
+a ``.pre-commit-config.yaml`` exactly as the README shows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, write_tree
+
+PRE_COMMIT = shutil.which("pre-commit") or os.path.join(os.path.dirname(sys.executable), "pre-commit")
+pytestmark = pytest.mark.skipif(not os.path.exists(PRE_COMMIT) or shutil.which("git") is None,
+                                reason="needs git and pre-commit")
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "emrlint tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "emrlint tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+BAD = '''
+resource "aws_emr_cluster" "etl" {
+  name          = "etl"
+  release_label = "emr-7.1.0"
+  service_role  = "EMR_DefaultRole"
+
+  master_instance_group {
+    instance_type = "m6g.xlarge"
+  }
+
+  core_instance_fleet {
+    target_on_demand_capacity = 2
+    target_spot_capacity      = 6
+    instance_type_configs {
+      instance_type = "r6g.2xlarge"
+    }
+  }
+}
+'''
+GOOD = BAD.replace('service_role  = "EMR_DefaultRole"',
+                   'service_role  = "EMR_DefaultRole"\n  log_uri       = "s3://acme-logs/emr/"')
+
+
+def git(*args, cwd):
+    env = dict(os.environ, **GIT_ENV)
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory):
+    """A committed snapshot of this checkout, usable as a pre-commit hook repository."""
+    dest = tmp_path_factory.mktemp("hook-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        src = os.path.join(REPO, rel)
+        if os.path.isfile(src):
+            os.makedirs(os.path.dirname(os.path.join(dest, rel)), exist_ok=True)
+            shutil.copy2(src, os.path.join(dest, rel))
+    git("init", "-q", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-q", "--no-gpg-sign", "-m", "snapshot", cwd=dest)
+    sha = git("rev-parse", "HEAD", cwd=dest).stdout.strip()
+    return str(dest), sha
+
+
+def test_hook_fails_on_a_bad_file_and_passes_once_fixed(hook_repo, tmp_path):
+    repo_path, sha = hook_repo
+    work = tmp_path / "infra-repo"
+    work.mkdir()
+    git("init", "-q", cwd=work)
+    write_tree(str(work), {
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n    hooks:\n      - id: emrlint\n",
+        "emr/main.tf": BAD,
+        "emr/README.md": "not Terraform, never passed to the hook\n",
+    })
+    git("add", "-A", cwd=work)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), **GIT_ENV)
+    env.pop("NO_COLOR", None)
+
+    def run_hook():
+        return subprocess.run([PRE_COMMIT, "run", "--all-files", "--color", "never"], cwd=work, env=env,
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=900)
+
+    failed = run_hook()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "EMR301" in failed.stdout and "emr/main.tf:2:1" in failed.stdout
+    assert "Failed" in failed.stdout
+
+    (work / "emr" / "main.tf").write_text(GOOD)
+    git("add", "-A", cwd=work)
+    passed = run_hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout

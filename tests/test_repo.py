@@ -1,0 +1,44 @@
+"""The repository's promises: README set-up commands, CI, the hook manifest, the rule table."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from emrlint.registry import all_rules
+
+from conftest import REPO
+
+
+def _readme() -> str:
+    with open(os.path.join(REPO, "README.md")) as fh:
+        return fh.read()
+
+
+def test_readme_gives_exactly_two_setup_commands_and_ci_runs_the_second():
+    setup = _readme().split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", setup, re.S)
+    assert len(commands) == 2 and all("\n" not in c for c in commands)
+    assert "emrlint scan fixtures/" in commands[0]
+    example = commands[0].split("emrlint scan ", 1)[1].split()[0]
+    assert os.path.isdir(os.path.join(REPO, example))
+    with open(os.path.join(REPO, ".ci", "run")) as fh:
+        ci = fh.read()
+    assert commands[1] in ci
+    assert os.access(os.path.join(REPO, ".ci", "run"), os.X_OK)
+
+
+def test_readme_lists_every_rule():
+    readme = _readme()
+    for rule in all_rules().values():
+        assert f"| {rule.id} | {rule.name} | {rule.severity} |" in readme
+
+
+def test_hook_manifest_is_valid():
+    pre_commit = shutil.which("pre-commit") or os.path.join(os.path.dirname(sys.executable), "pre-commit")
+    proc = subprocess.run([pre_commit, "validate-manifest", os.path.join(REPO, ".pre-commit-hooks.yaml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
