@@ -42,6 +42,7 @@ class Finding:
     resource: str = ""
     call_sites: Tuple[CallSite, ...] = ()
     related: Tuple[Tuple[str, Loc], ...] = field(default=())  # (description, location)
+    key: str = ""  # what the finding is about, stable across edits (an attribute path)
 
     def sort_key(self) -> tuple:
         return (self.loc.path, self.loc.line, self.loc.column, self.rule, self.resource, self.message)
@@ -55,3 +56,14 @@ class Problem:
     message: str
     related: Tuple[Tuple[str, Loc], ...] = ()
     call_sites: Optional[Tuple[CallSite, ...]] = None  # None: the resource's own
+    key: str = ""  # what it is about, stable across unrelated edits: "log_uri", "bootstrap_action[0].args"
+
+
+def fingerprint(finding: Finding, path: str) -> str:
+    """A line-independent identity for baselines and SARIF: rule + resource
+    address + attribute path (the file path stands in where there is no resource)."""
+    import hashlib
+
+    subject = finding.resource or path
+    what = finding.key or (finding.message if not finding.resource else "")
+    return hashlib.sha256(f"{finding.rule}|{subject}|{what}".encode()).hexdigest()[:32]

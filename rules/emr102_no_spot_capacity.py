@@ -21,7 +21,9 @@ Instance groups and fleets attached to the cluster as separate resources
 * any core/task group or fleet whose Spot setting is unknown, or a group/fleet
   with Spot capacity whose existence is unknown (`count` from an unknown
   variable), or an attached group whose `cluster_id` cannot be evaluated;
-* a cluster with no core or task capacity at all (single-node clusters).
+* a cluster with no core or task capacity at all (single-node clusters), or
+  where whether any exists is unknown (every core/task block comes from a
+  `dynamic` block or `count` that cannot be evaluated).
 
 ## How to fix
 
@@ -118,8 +120,8 @@ def _where(cluster):
 
 def check(cluster, ctx):
     units = [u for u in cluster.units(("core", "task"))]
-    if not units or cluster.capacity_incomplete:
-        return
+    if not units or cluster.capacity_incomplete or all(u.maybe for u in units):
+        return  # no core/task capacity, or whether there is any is unknown
     states = [u.on_spot() for u in units]
     if any(is_unknown(s) for s in states):
         return
@@ -131,6 +133,7 @@ def check(cluster, ctx):
             "Cluster runs all of its core and task capacity On-Demand (no bid_price, no target_spot_capacity); "
             "Spot capacity typically costs 60-90% less for Spark executors. Add Spot task capacity "
             "(a task instance fleet with target_spot_capacity, or an instance group with bid_price) and keep core On-Demand.",
+            key="spot_capacity",
         )
         return
     share = ctx.params.get("min_spot_share") or 0
@@ -147,4 +150,5 @@ def check(cluster, ctx):
             f"Only {spot:g} of {total:g} core and task units ({spot / total:.0%}) run on Spot, below this "
             f"repository's min_spot_share of {share:.0%}; On-Demand units cost several times more. "
             "Move more task capacity to Spot (target_spot_capacity or bid_price).",
+            key="spot_share",
         )

@@ -97,8 +97,11 @@ RESOURCE_TYPES: Dict[str, tuple] = {
 }
 
 
-def build_model(project: TerraformProject, model: Model) -> None:
-    for root in project.roots():
+def build_model(project: TerraformProject, model: Model, progress=None) -> None:
+    roots = project.relevant_roots()
+    for n, root in enumerate(project.roots(roots)):
+        if progress is not None:
+            progress("evaluating Terraform modules", n, len(roots))
         resources: List[Resource] = []
         _collect(project, model, root, resources)
         _attach(resources)
@@ -142,18 +145,18 @@ def _attach(resources: List[Resource]) -> None:
         if isinstance(cid, str):
             continue  # an existing cluster outside the scan
         refs = refs_of(cid)
-        targets = [c for c in clusters if any(c.address == r or c.address.startswith(r + "[") for r in refs)]
-        if res.kind == "instance_group":
-            unit = InstanceGroup("task", res.body, maybe=res.maybe, address=res.address, default_count=0)
-        else:
-            unit = InstanceFleet("task", res.body, maybe=res.maybe, address=res.address)
-        if not targets:
-            if isinstance(cid, Unknown) and not refs:
-                # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
-                spot = unit.on_spot()
-                if spot is not False:
-                    for c in clusters:
-                        c.capacity_incomplete = True
-            continue
-        for c in targets:
-            (c.instance_groups if res.kind == "instance_group" else c.instance_fleets).append(unit)
+        exact = [c for c in clusters if any(c.address == r or c.address.startswith(r + "[") for r in refs)]
+        # a reference to a whole module (whose instances are unknown) may mean any cluster inside it
+        inside = [c for c in clusters if c not in exact and any(c.address.startswith(r + ".") for r in refs)]
+        for c, maybe in [(c, res.maybe) for c in exact] + [(c, True) for c in inside]:
+            if res.kind == "instance_group":
+                unit = InstanceGroup("task", res.body, maybe=maybe, address=res.address, default_count=0)
+                c.instance_groups.append(unit)
+            else:
+                c.instance_fleets.append(InstanceFleet("task", res.body, maybe=maybe, address=res.address))
+        if not exact and not inside and isinstance(cid, Unknown) and not refs:
+            # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
+            unit = InstanceGroup("task", res.body) if res.kind == "instance_group" else InstanceFleet("task", res.body)
+            if unit.on_spot() is not False:
+                for c in clusters:
+                    c.capacity_incomplete = True
