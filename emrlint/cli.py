@@ -16,6 +16,7 @@ from emrlint import __version__
 from emrlint.discovery import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ["text", "json", "sarif", "junit", "github"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,13 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan Terraform files and directories for EMR findings",
                           description="Scan files and directories (default: .) and report EMR findings.")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    scan.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    scan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    scan.add_argument("--output", "-o", metavar="FILE",
+                      help="write the report to FILE (atomically) and print the text summary")
     scan.add_argument("--select", metavar="CODES", help="only these rules: IDs, prefixes (EMR1) or names, comma-separated")
     scan.add_argument("--ignore", metavar="CODES", help="skip these rules (IDs, prefixes or names), comma-separated")
     scan.add_argument("--exclude", metavar="GLOB", action="append", default=[],
                       help="skip paths matching this gitignore-style pattern (repeatable)")
     scan.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
                       help="exit 1 when a finding has at least this severity (default: warning)")
+    scan.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    scan.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not recorded in FILE")
+    scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    scan.add_argument("--quiet", "-q", action="store_true", help="text: one line per finding, nothing else")
+    scan.add_argument("--statistics", action="store_true", help="text: counts by rule instead of findings")
     scan.add_argument("--config", metavar="FILE", help="config file (default: nearest .emrlint.yaml or "
                       "pyproject.toml with [tool.emrlint])")
     scan.add_argument("--no-config", action="store_true", help="ignore config files")
@@ -68,35 +76,101 @@ def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
+    from emrlint import baseline
     from emrlint.config import find_config, load_config, merge_cli, parse_codes, selected_rules
     from emrlint.engine import ScanOptions, failing, scan
+    from emrlint.report.progress import ProgressDisplay
 
     cfg = load_config(None if args.no_config else (args.config or find_config(os.getcwd())))
     select, ignore = merge_cli(cfg, parse_codes(args.select), parse_codes(args.ignore))
+    var_files = list(cfg.var_files) + list(args.var_file)
+    for v in var_files:
+        if not os.path.isfile(v):
+            raise UsageError(f"--var-file {v}: no such file")
+    baseline_entries = baseline.load(args.baseline) if args.baseline else None
+    progress = ProgressDisplay(enabled=None if args.format == "text" and not args.quiet else False)
     options = ScanOptions(
         paths=args.paths,
         rules=selected_rules(select, ignore),
         excludes=[(cfg.exclude, cfg.base_dir), (args.exclude, os.getcwd())],
         severity=cfg.severity,
         params=cfg.params,
-        var_files=list(cfg.var_files) + list(args.var_file),
+        var_files=var_files,
         vars=_parse_vars(args.var),
+        progress=progress,
     )
-    for v in options.var_files:
-        if not os.path.isfile(v):
-            raise UsageError(f"--var-file {v}: no such file")
-    result = scan(options)
+    try:
+        result = scan(options)
+    finally:
+        progress.close()
+    if args.write_baseline:
+        n = baseline.write(args.write_baseline, result.findings)
+        print(f"emrlint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+
+    findings = result.findings
+    notes: List[str] = []
+    baseline_info = None
+    if baseline_entries is not None:
+        applied = baseline.apply(findings, baseline_entries)
+        findings = applied.new
+        baseline_info = {"baselined": applied.baselined, "fixed": len(applied.fixed)}
+        notes.append(f"Baseline {args.baseline}: {applied.baselined} known finding"
+                     f"{'s' if applied.baselined != 1 else ''} not reported; {len(applied.fixed)} baseline "
+                     f"entr{'ies' if len(applied.fixed) != 1 else 'y'} now fixed.")
+        notes += [f"  fixed: {e['rule']} {e.get('resource') or e.get('path')}" for e in applied.fixed[:20]]
+
+    mode = "statistics" if args.statistics else ("quiet" if args.quiet else "full")
+    if args.output:
+        from emrlint.baseline import write_atomic
+
+        try:
+            write_atomic(args.output, _render(args.format, findings, result, baseline_info, mode))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        if not args.quiet:
+            _terminal(findings, result, "statistics" if args.statistics else "summary", notes, args)
+    elif args.format == "text":
+        _terminal(findings, result, mode, notes if not args.quiet else (), args)
+    else:
+        sys.stdout.write(_render(args.format, findings, result, baseline_info, mode))
+        for note in notes:
+            print(f"emrlint: {note.strip()}", file=sys.stderr)
     fail_on = args.fail_on or cfg.fail_on or "warning"
-    if args.format == "json":
+    return EXIT_FINDINGS if failing(findings, fail_on) and not args.exit_zero else EXIT_OK
+
+
+def _terminal(findings, result, mode, notes, args, stream=None) -> None:
+    from emrlint.report import terminal
+
+    terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=stream or sys.stdout,
+                    color=False if args.no_color or stream is not None else None, mode=mode, notes=notes)
+
+
+def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
+    if fmt == "json":
         from emrlint.report import json as json_report
 
-        sys.stdout.write(json_report.render(result.findings, result.files, result.suppressed))
-    else:
-        from emrlint.report import terminal
+        return json_report.render(findings, len(result.files), result.suppressed, baseline_info)
+    if fmt == "sarif":
+        from emrlint.report import sarif
 
-        terminal.render(result.findings, result.files, result.suppressed, result.sources,
-                        color=False if args.no_color else None)
-    return EXIT_FINDINGS if failing(result.findings, fail_on) else EXIT_OK
+        return sarif.render(findings)
+    if fmt == "junit":
+        from emrlint.report import junit
+
+        return junit.render(findings, result.files)
+    if fmt == "github":
+        from emrlint.report import github
+
+        return github.render(findings)
+    import io
+
+    from emrlint.report import terminal
+
+    buf = io.StringIO()
+    terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=buf, color=False, mode=mode)
+    return buf.getvalue()
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

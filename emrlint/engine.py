@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Excluder, discover
 from emrlint.findings import SEVERITY_RANK, Finding, Loc
@@ -30,12 +30,13 @@ class ScanOptions:
     params: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     var_files: Sequence[str] = ()
     vars: Sequence[Tuple[str, str]] = ()
+    progress: Optional[Callable[[str, int, int], None]] = None  # (stage, done, total)
 
 
 @dataclass
 class ScanResult:
     findings: List[Finding]
-    files: int
+    files: List[str]  # every file the scan looked at (absolute paths)
     suppressed: int = 0
     sources: Optional[Sources] = None
 
@@ -46,9 +47,9 @@ def _resolve_code(code: str) -> Optional[str]:
 
 
 def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
-             call_sites=(), related=()) -> Finding:
+             call_sites=(), related=(), key: str = "") -> Finding:
     return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), message, loc, resource,
-                   tuple(call_sites), tuple(related))
+                   tuple(call_sites), tuple(related), key)
 
 
 def scan(options: ScanOptions) -> ScanResult:
@@ -59,16 +60,18 @@ def scan(options: ScanOptions) -> ScanResult:
     sources = Sources()
     base_dir = _read_base([os.path.abspath(p) for p in options.paths])
     project = TerraformProject(found.files, sources, Options(options.var_files, options.vars), base_dir)
+    progress = options.progress or (lambda stage, done, total: None)
     model = Model()
-    build_model(project, model)
+    build_model(project, model, progress)
 
     findings: List[Finding] = []
     if "EMR001" in enabled:
         for err in project.errors:
             findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
-                                     f"{err.message}; the file was not checked."))
+                                     f"{err.message}; the file was not checked.", key="parse"))
 
-    for rule_id in sorted(enabled):
+    for n, rule_id in enumerate(sorted(enabled)):
+        progress("checking rules", n, len(enabled))
         rule = rules[rule_id]
         if not rule.kinds:
             continue
@@ -82,7 +85,7 @@ def scan(options: ScanOptions) -> ScanResult:
                 for problem in rule.check(res, ctx):
                     call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
                     findings.append(_finding(rule, options.severity, problem.loc, problem.message, res.address,
-                                             call_sites, problem.related))
+                                             call_sites, problem.related, problem.key))
             except Exception as exc:  # a bug in a rule: never a traceback for the user
                 raise InternalError(f"rule {rule_id} failed on {res.address} ({res.file}): {type(exc).__name__}: {exc}") from exc
 
@@ -98,11 +101,11 @@ def scan(options: ScanOptions) -> ScanResult:
             for code in s.unknown:
                 kept.append(_finding(rules["EMR002"], options.severity, s.loc,
                                      f"Suppression names unknown rule {code}; it silences nothing. "
-                                     "Use a rule ID from `emrlint rules`."))
+                                     "Use a rule ID from `emrlint rules`.", key=f"{s.text}|{code}"))
             if not s.reason and (s.codes or not s.unknown):
                 kept.append(_finding(rules["EMR002"], options.severity, s.loc,
                                      "Suppression gives no reason; say why the finding is acceptable after the rule IDs "
-                                     "(# emrlint:ignore EMR102 reason text)."))
+                                     "(# emrlint:ignore EMR102 reason text).", key=s.text))
 
     report_only = set(found.explicit) if found.explicit is not None else None
     result = []
@@ -118,7 +121,8 @@ def scan(options: ScanOptions) -> ScanResult:
         seen.add(key)
         result.append(f)
     result.sort(key=Finding.sort_key)
-    return ScanResult(result, len(found.files), suppressed, sources)
+    files = found.explicit if found.explicit is not None else found.files
+    return ScanResult(result, list(files), suppressed, sources)
 
 
 def _read_base(paths: List[str]) -> str:

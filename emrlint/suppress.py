@@ -20,6 +20,7 @@ class Suppression:
     unknown: Tuple[str, ...]  # codes that name no rule
     reason: str
     span: Tuple[int, int]  # lines it covers
+    text: str = ""  # the comment as written
 
 
 def parse_comment(text: str, resolve) -> Optional[Tuple[List[str], List[str], str]]:
@@ -70,7 +71,8 @@ def collect(path: str, comments: Iterable[Tuple[int, int, str]], source_lines: L
             continue
         known, unknown, reason = parsed
         loc = Loc(path, line, column, line, column + len(text))
-        out.append(Suppression(loc, tuple(known), tuple(unknown), reason, _target_span(line, column, source_lines, spans)))
+        out.append(Suppression(loc, tuple(known), tuple(unknown), reason,
+                               _target_span(line, column, source_lines, spans), text.strip()))
     return out
 
 

@@ -27,18 +27,27 @@ lists them).
 ## Failing example
 
 ```hcl
-variable "release_label" {
-  type    = string
-  default = "emr-7.1.0" # emrlint:ignore EMR999 no such rule
+resource "aws_emrserverless_application" "adhoc" {
+  name          = "adhoc"
+  release_label = "emr-7.1.0"
+  type          = "spark"
+
+  # emrlint:ignore EMR101
+  maximum_capacity {
+    cpu    = "400 vCPU"
+    memory = "2000 GB"
+  }
 }
 ```
 
 ## Passing example
 
 ```hcl
-variable "release_label" {
-  type    = string
-  default = "emr-7.1.0" # emrlint:ignore EMR201 pinned by the platform team's module
+# emrlint:ignore EMR101 sandbox account, capped by the account vCPU quota of 64
+resource "aws_emrserverless_application" "adhoc" {
+  name          = "adhoc"
+  release_label = "emr-7.1.0"
+  type          = "spark"
 }
 ```
 """

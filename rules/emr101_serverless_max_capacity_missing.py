@@ -82,6 +82,7 @@ def check(app, ctx):
             app.loc,
             f"EMR Serverless application has no maximum_capacity; {_WHY}. "
             'Add maximum_capacity { cpu = "200 vCPU", memory = "1000 GB" } sized for your largest job.',
+            key="maximum_capacity",
         )
         return
     block = blocks[0]
@@ -93,4 +94,5 @@ def check(app, ctx):
                 f.loc,
                 f"maximum_capacity.{name} {written}; a maximum capacity needs both cpu and memory, "
                 f"{_WHY}. Set {name} (for example {name} = \"{'200 vCPU' if name == 'cpu' else '1000 GB'}\").",
+                key=f"maximum_capacity.{name}",
             )

@@ -92,6 +92,7 @@ def check(resource, ctx):
                 f.origin,
                 f"release_label comes from {sources[0]}, which picks whatever release is newest at apply time; "
                 f'{_WHY}. Write the exact label (for example release_label = "emr-7.1.0").',
+                key="release_label",
             )
         return
     if value is None:
@@ -99,10 +100,12 @@ def check(resource, ctx):
         yield Problem(
             f.loc,
             f"release_label {state}; {_WHY}. Set the exact label (for example release_label = \"emr-7.1.0\").",
+            key="release_label",
         )
     elif not isinstance(value, str) or not FULL_LABEL.match(value.strip()):
         yield Problem(
             f.origin,
             f"release_label {value!r} is not a full emr-MAJOR.MINOR.PATCH label; {_WHY}. "
             'Pin the exact release (for example "emr-7.1.0").',
+            key="release_label",
         )

@@ -89,4 +89,5 @@ def check(cluster, ctx):
             f.loc,
             f"Cluster log_uri {state}: step, application and node logs are lost when the cluster terminates. "
             'Set log_uri to an S3 prefix (for example log_uri = "s3://my-emr-logs/clusters/").',
+            key="log_uri",
         )

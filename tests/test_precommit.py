@@ -100,3 +100,42 @@ def test_hook_fails_on_a_bad_file_and_passes_once_fixed(hook_repo, tmp_path):
     passed = run_hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+def test_hook_on_staged_renames_and_deletions_with_args(hook_repo, tmp_path):
+    """Commit-time use: only staged files are passed; a renamed file is checked under its new
+    name, a deleted one is not passed at all, and ``args: [--fail-on, error]`` lets warnings through."""
+    repo_path, sha = hook_repo
+    work = tmp_path / "infra-repo"
+    work.mkdir()
+    git("init", "-q", cwd=work)
+    config = (f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n    hooks:\n      - id: emrlint\n"
+              f"        args: [--fail-on, error]\n")
+    write_tree(str(work), {
+        ".pre-commit-config.yaml": config,
+        "emr/cluster.tf": GOOD,
+        "emr/old_name.tf": 'locals {\n  team = "data"\n}\n',
+        "emr/obsolete.tf": 'locals {\n  legacy = true\n}\n',
+    })
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "--no-gpg-sign", "--no-verify", "-m", "initial", cwd=work)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), **GIT_ENV)
+    env.pop("NO_COLOR", None)
+
+    git("mv", "emr/old_name.tf", "emr/locals.tf", cwd=work)
+    git("rm", "-q", "emr/obsolete.tf", cwd=work)
+    # a warning (no log_uri) in the renamed file's module: allowed by --fail-on error
+    (work / "emr" / "cluster.tf").write_text(BAD)
+    git("add", "-A", cwd=work)
+    proc = subprocess.run([PRE_COMMIT, "run", "--color", "never", "--verbose"], cwd=work, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "EMR301" in proc.stdout  # reported (verbose), but not failing
+    assert "obsolete.tf" not in proc.stdout and "no such file" not in proc.stdout
+
+    # an error-level finding fails the commit
+    (work / "emr" / "cluster.tf").write_text(BAD.replace('"emr-7.1.0"', '"emr-7.x"'))
+    git("add", "-A", cwd=work)
+    proc = subprocess.run([PRE_COMMIT, "run", "--color", "never"], cwd=work, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=900)
+    assert proc.returncode == 1 and "EMR201" in proc.stdout

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import List
+from typing import List, Optional
 
 from emrlint import __version__
-from emrlint.findings import Finding
+from emrlint.findings import Finding, fingerprint
 from emrlint.report import relpath, summary
 
 
@@ -22,16 +22,19 @@ def finding_dict(f: Finding) -> dict:
         "end_line": f.loc.end_line,
         "end_column": f.loc.end_column,
         "resource": f.resource,
+        "fingerprint": fingerprint(f, relpath(f.loc.path)),
         "call_sites": [{"module": c.address, "path": relpath(c.loc.path), "line": c.loc.line} for c in f.call_sites],
         "related": [{"message": m, "path": relpath(loc.path), "line": loc.line, "column": loc.column}
                     for m, loc in f.related],
     }
 
 
-def render(findings: List[Finding], files: int, suppressed: int) -> str:
+def render(findings: List[Finding], files: int, suppressed: int, baseline: Optional[dict] = None) -> str:
     doc = {
         "tool": {"name": "emrlint", "version": __version__},
         "findings": [finding_dict(f) for f in findings],
         "summary": summary(findings, files, suppressed),
     }
+    if baseline is not None:
+        doc["summary"]["baseline"] = baseline
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, TextIO
+from typing import List, Optional, Sequence, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -44,36 +44,50 @@ def _frame(f: Finding, sources: Sources) -> Text:
     return out
 
 
+def _head(f: Finding) -> Text:
+    head = Text()
+    head.append(f"{relpath(f.loc.path)}:{f.loc.line}:{f.loc.column}", style="bold")
+    head.append(": ")
+    head.append(f.severity, style=STYLE[f.severity])
+    head.append(f" {f.rule}", style="bold")
+    head.append(f" [{f.name}]", style="dim")
+    if f.resource:
+        head.append(f" {f.resource}", style="magenta")
+    return head
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def render(findings: List[Finding], files: int, suppressed: int, sources: Sources, stream: TextIO = sys.stdout,
-           color: Optional[bool] = None, show_frames: bool = True) -> None:
+           color: Optional[bool] = None, mode: str = "full", notes: Sequence[str] = ()) -> None:
+    """``mode``: "full" (findings with code frames and a summary), "quiet" (one line
+    per finding, nothing else) or "statistics" (counts by rule)."""
     console = make_console(stream, color)
-    for f in findings:
-        head = Text()
-        head.append(f"{relpath(f.loc.path)}:{f.loc.line}:{f.loc.column}", style="bold")
-        head.append(": ")
-        head.append(f.severity, style=STYLE[f.severity])
-        head.append(f" {f.rule}", style="bold")
-        head.append(f" [{f.name}]", style="dim")
-        if f.resource:
-            head.append(f" {f.resource}", style="magenta")
-        console.print(head)
-        console.print(Text("  " + f.message))
-        if show_frames:
+    if mode == "quiet":
+        for f in findings:
+            console.print(_head(f).append(f": {f.message}"))
+        return
+    if mode == "full":  # "summary" and "statistics" print only what follows
+        for f in findings:
+            console.print(_head(f))
+            console.print(Text("  " + f.message))
             frame = _frame(f, sources)
             if frame:
                 console.print(frame, end="")
-        for cs in f.call_sites:
-            console.print(Text(f"  via {cs.address} at {relpath(cs.loc.path)}:{cs.loc.line}", style="dim"))
-        for message, loc in f.related:
-            console.print(Text(f"  see {relpath(loc.path)}:{loc.line}: {message}", style="dim"))
-        console.print()
+            for cs in f.call_sites:
+                console.print(Text(f"  via {cs.address} at {relpath(cs.loc.path)}:{cs.loc.line}", style="dim"))
+            for message, loc in f.related:
+                console.print(Text(f"  see {relpath(loc.path)}:{loc.line}: {message}", style="dim"))
+            console.print()
     s = summary(findings, files, suppressed)
     if not findings:
-        console.print(Text(f"No findings in {files} file{'s' if files != 1 else ''}.", style="green"))
+        console.print(Text(f"No findings in {_plural(files, 'file')}.", style="green"))
     else:
-        counts = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in s["by_severity"].items() if n)
-        console.print(Text(f"Found {s['total']} finding{'s' if s['total'] != 1 else ''} ({counts}) in {files} "
-                           f"file{'s' if files != 1 else ''}.", style="bold"))
+        counts = ", ".join(_plural(n, sev) for sev, n in s["by_severity"].items() if n)
+        console.print(Text(f"Found {_plural(s['total'], 'finding')} ({counts}) in {_plural(files, 'file')}.",
+                           style="bold"))
         names = {f.rule: (f.name, f.severity) for f in findings}
         for rule, n in s["by_rule"].items():
             name, sev = names[rule]
@@ -83,5 +97,6 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
             line.append(f"({sev})", style=STYLE[sev])
             console.print(line)
     if suppressed:
-        console.print(Text(f"{suppressed} finding{'s' if suppressed != 1 else ''} suppressed by inline comments.",
-                           style="dim"))
+        console.print(Text(f"{_plural(suppressed, 'finding')} suppressed by inline comments.", style="dim"))
+    for note in notes:
+        console.print(Text(note, style="dim"))

@@ -244,8 +244,8 @@ class TerraformProject:
             values[name] = (_cli_value(raw, mdir.variables.get(name)), None)
         return values
 
-    def roots(self) -> Iterator[ModuleInstance]:
-        for d in self.relevant_roots():
+    def roots(self, dirs: Optional[List[str]] = None) -> Iterator[ModuleInstance]:
+        for d in self.relevant_roots() if dirs is None else dirs:
             mdir = self.module_dir(d)
             if mdir is None:
                 continue

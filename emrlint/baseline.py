@@ -1,0 +1,91 @@
+"""Baselines: adopt emrlint on an existing code base without fixing everything first.
+
+``--write-baseline FILE`` records today's findings by a fingerprint that survives
+unrelated edits (rule + resource address + attribute path, not line numbers);
+``--baseline FILE`` then reports, and fails on, only findings not in it, and
+counts the baseline entries that are now fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+from emrlint.discovery import UsageError
+from emrlint.findings import Finding, fingerprint
+from emrlint.report import relpath
+
+VERSION = 1
+
+
+@dataclass
+class BaselineResult:
+    new: List[Finding]
+    baselined: int
+    fixed: List[Dict[str, object]] = field(default_factory=list)
+
+
+def _entry(f: Finding) -> Dict[str, object]:
+    path = relpath(f.loc.path)
+    return {"fingerprint": fingerprint(f, path), "rule": f.rule, "resource": f.resource, "path": path,
+            "message": f.message}
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never a partial one."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".emrlint-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write(path: str, findings: List[Finding]) -> int:
+    entries = sorted((_entry(f) for f in findings), key=lambda e: (e["path"], e["rule"], e["resource"], e["fingerprint"]))
+    doc = {"emrlint_baseline": VERSION, "findings": entries}
+    try:
+        write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    return len(entries)
+
+
+def load(path: str) -> List[Dict[str, object]]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not a baseline file ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("emrlint_baseline") != VERSION or not isinstance(doc.get("findings"), list):
+        raise UsageError(f"{path}: not an emrlint baseline file (write one with --write-baseline)")
+    return [e for e in doc["findings"] if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)]
+
+
+def apply(findings: List[Finding], entries: List[Dict[str, object]]) -> BaselineResult:
+    remaining = Counter(e["fingerprint"] for e in entries)
+    new: List[Finding] = []
+    baselined = 0
+    for f in findings:
+        fp = fingerprint(f, relpath(f.loc.path))
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+            baselined += 1
+        else:
+            new.append(f)
+    fixed = []
+    for e in entries:
+        if remaining[e["fingerprint"]] > 0:
+            remaining[e["fingerprint"]] -= 1
+            fixed.append(e)
+    return BaselineResult(new, baselined, fixed)

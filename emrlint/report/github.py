@@ -1,0 +1,30 @@
+"""``--format github``: GitHub Actions workflow commands (annotations on the pull request)."""
+
+from __future__ import annotations
+
+from typing import List
+
+from emrlint.findings import Finding
+from emrlint.report import relpath
+
+LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(findings: List[Finding]) -> str:
+    lines = []
+    for f in findings:
+        props = [f"file={_prop(relpath(f.loc.path))}", f"line={f.loc.line}", f"col={f.loc.column}"]
+        if f.loc.line < f.loc.end_line <= f.loc.line + 2:  # not a whole block: annotate its first line
+            props.append(f"endLine={f.loc.end_line}")
+        props.append(f"title={_prop(f'{f.rule} {f.name}')}")
+        message = f.message + (f" ({f.resource})" if f.resource else "")
+        lines.append(f"::{LEVEL[f.severity]} {','.join(props)}::{_data(message)}")
+    return "".join(line + "\n" for line in lines)

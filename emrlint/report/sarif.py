@@ -1,0 +1,103 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning tools (GitHub, GitLab, Azure DevOps)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import List
+from urllib.parse import quote
+
+from emrlint import __version__
+from emrlint.findings import Finding, fingerprint
+from emrlint.registry import all_rules
+from emrlint.report import relpath
+
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_URL = re.compile(r"\((https?://[^)\s]+)\)")
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _rule_descriptor(rule) -> dict:
+    from emrlint.docs import rule_markdown
+
+    summary, _, body = rule.doc.partition("\n")
+    first_paragraph = body.strip().split("\n\n")[0].replace("\n", " ")
+    markdown = rule_markdown(rule)
+    descriptor = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": first_paragraph or rule.summary},
+        "help": {"text": markdown, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": ["emr", rule.id[:4] + "xx"], "problem.severity": LEVEL[rule.severity]},
+    }
+    urls = _URL.findall(rule.doc)
+    if urls:
+        descriptor["helpUri"] = urls[0]
+    return descriptor
+
+
+def _uri(path: str) -> str:
+    return quote(relpath(path), safe="/")
+
+
+def _region(loc) -> dict:
+    region = {"startLine": loc.line, "startColumn": loc.column}
+    if loc.end_line >= loc.line:
+        region["endLine"] = loc.end_line
+    if loc.end_column and (loc.end_line > loc.line or loc.end_column > loc.column):
+        region["endColumn"] = loc.end_column
+    return region
+
+
+def _location(loc, message: str = "") -> dict:
+    out = {"physicalLocation": {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"},
+                                "region": _region(loc)}}
+    if message:
+        out["message"] = {"text": message}
+    return out
+
+
+def render(findings: List[Finding]) -> str:
+    rules = list(all_rules().values())
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = []
+    for f in findings:
+        location = _location(f.loc)
+        if f.resource:
+            location["logicalLocations"] = [{"fullyQualifiedName": f.resource, "kind": "resource"}]
+        result = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [location],
+            "partialFingerprints": {"emrlint/v1": fingerprint(f, relpath(f.loc.path))},
+        }
+        related = [_location(cs.loc, f"called from {cs.address}") for cs in f.call_sites]
+        related += [_location(loc, message) for message, loc in f.related]
+        if related:
+            for i, r in enumerate(related):
+                r["id"] = i + 1
+            result["relatedLocations"] = related
+        results.append(result)
+    root = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
+    doc = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "emrlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://pypi.org/project/emrlint/",
+                "rules": [_rule_descriptor(r) for r in rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root if root.startswith("/") else "/" + root)}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
