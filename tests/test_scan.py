@@ -211,7 +211,7 @@ def test_terraform_json_syntax(tf):
           }
         }'''}
     got = tf(files)
-    assert got == [("EMR201", "main.tf.json", 7)]
+    assert got == [("EMR201", "main.tf.json", 2)]  # the variable default
 
 
 SUPPRESSED = '''

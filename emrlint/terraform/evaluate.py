@@ -45,16 +45,22 @@ class Scope:
     """Names visible to an expression: a module instance plus local names
     (``count``, ``each``, dynamic-block iterators, for-expression variables)."""
 
-    __slots__ = ("instance", "names")
+    __slots__ = ("instance", "names", "sources")
 
-    def __init__(self, instance, names: Optional[Dict[str, Any]] = None):
+    def __init__(self, instance, names: Optional[Dict[str, Any]] = None, sources: Optional[Dict[str, Any]] = None):
         self.instance = instance
         self.names = names or {}
+        # where an iterator's value comes from: name -> (for_each expression, its file, its scope, key)
+        self.sources = sources or {}
 
-    def with_names(self, **names: Any) -> "Scope":
+    def with_names(self, sources: Optional[Dict[str, Any]] = None, **names: Any) -> "Scope":
         merged = dict(self.names)
         merged.update(names)
-        return Scope(self.instance, merged)
+        merged_sources = dict(self.sources)
+        for name in names:
+            merged_sources.pop(name, None)
+        merged_sources.update(sources or {})
+        return Scope(self.instance, merged, merged_sources)
 
     def root(self, name: str) -> Any:
         if name in self.names:
@@ -484,6 +490,10 @@ class _FunctionContext:
         inst = self.scope.instance
         return inst.project.file_exists(inst.resolve_path(path)) if inst is not None else UNKNOWN
 
+    def fileset(self, path: str, pattern: str) -> Any:
+        inst = self.scope.instance
+        return inst.project.fileset(inst.resolve_path(path), pattern) if inst is not None else UNKNOWN
+
     def render_template(self, path: str, variables: Any) -> Any:
         inst = self.scope.instance
         if inst is None or not isinstance(variables, dict):
@@ -639,13 +649,17 @@ def origin(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth
     object/tuple literals, and ``try``/``coalesce``/``lookup``/``merge``.
     Anything else is its own origin.  ``file`` is the file ``node`` is in."""
     here: Origin = (tree_loc(file, node), scope.call_sites)
+    return follow(node, file, scope, path, depth) or here
+
+
+def follow(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Optional[Origin]:
+    """The origin of ``node`` when it passes a value through from elsewhere, else None."""
     if depth > 50 or scope.instance is None or not isinstance(node, Tree):
-        return here
+        return None
     try:
-        found = _origin(node, file, scope, path, depth)
+        return _origin(node, file, scope, path, depth)
     except (EvalError, RecursionError):
-        return here
-    return found or here
+        return None
 
 
 def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
@@ -679,8 +693,6 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
         return _function_origin(node, file, scope, path, depth)
     if data in ("get_attr_expr_term", "index_expr_term"):
         root, chain = _accessors(node)
-        if root.data != "identifier":
-            return None
         keys: List[Any] = []
         for acc in chain:
             if acc[0] == "attr":
@@ -690,13 +702,22 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
                 if isinstance(key, Unknown):
                     return None
                 keys.append(key)
+        if root.data != "identifier":  # concat(a, b)[0], {...}.key, [...][1]
+            return origin(root, file, scope, tuple(keys) + path, depth + 1)
         name = str(root.children[0])
-        if name in scope.names or not keys:
+        if not keys:
+            return None
+        if name in scope.sources and keys[0] == "value":  # a dynamic-block iterator or each.value
+            expr, fe_file, fe_scope, key = scope.sources[name]
+            return origin(expr, fe_file, fe_scope, (key,) + tuple(keys[1:]) + path, depth + 1)
+        if name in scope.names:
             return None
         if name == "var":
             return scope.instance.variable_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
         if name == "local":
             return scope.instance.local_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
+        if name == "module":
+            return scope.instance.module_origin(tuple(keys), path, depth + 1)
         return None
     return None
 
@@ -729,6 +750,16 @@ def _function_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...],
                 return origin(args[0], file, scope, (key,) + path, depth + 1)
             if len(args) > 2:
                 return origin(args[2], file, scope, path, depth + 1)
+        return None
+    if name == "concat" and path and isinstance(path[0], int):
+        offset = path[0]
+        for arg in args:
+            value = materialize(evaluate(arg, scope))
+            if not isinstance(value, list):
+                return None
+            if offset < len(value):
+                return origin(arg, file, scope, (offset,) + path[1:], depth + 1)
+            offset -= len(value)
         return None
     if name == "merge" and path:
         for arg in reversed(args):

@@ -16,10 +16,12 @@ from emrlint.terraform.evaluate import (
     Scope,
     _iterate,
     evaluate,
+    follow,
     materialize,
     origin,
     render_text,
 )
+from emrlint.terraform.templates import Interp, TemplateSyntaxError, parse_raw
 from emrlint.terraform.hcl import Attribute, Block, Body
 from emrlint.values import UNKNOWN, EvalError, Unknown
 
@@ -52,9 +54,20 @@ def _eval_json(value: Any, scope: Scope) -> Any:
 
 
 def expr_origin(attr: Attribute, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Origin:
-    if isinstance(attr.expr, JsonExpr):
+    expr = attr.expr
+    if isinstance(expr, JsonExpr):
+        value = expr.value
+        if isinstance(value, str) and value.startswith("${"):
+            try:
+                nodes = parse_raw(value)
+            except TemplateSyntaxError:
+                nodes = ()
+            if len(nodes) == 1 and isinstance(nodes[0], Interp) and nodes[0].expr is not None:
+                found = follow(nodes[0].expr, attr.loc.path, scope, path, depth)
+                if found is not None:
+                    return found
         return attr.loc, scope.call_sites
-    return origin(attr.expr, attr.loc.path, scope, path, depth)
+    return origin(expr, attr.loc.path, scope, path, depth)
 
 
 def eval_safely(expr: Any, scope: Scope) -> Any:
@@ -406,12 +419,15 @@ class ModuleInstance:
             if isinstance(coll, Unknown) or not isinstance(coll, (list, dict)):
                 yield base_address, self.scope.with_names(each={"key": UNKNOWN, "value": UNKNOWN}), True
                 return
+            fe = attrs["for_each"]
             items = coll.items() if isinstance(coll, dict) else ((v, v) for v in coll)
-            for key, value in items:
+            for i, (key, value) in enumerate(items):
+                source = {"each": (fe.expr, fe.loc.path, self.scope, key if isinstance(coll, dict) else i)}
                 if isinstance(key, Unknown):
-                    yield base_address, self.scope.with_names(each={"key": UNKNOWN, "value": value}), True
+                    yield base_address, self.scope.with_names(sources=source, each={"key": UNKNOWN, "value": value}), True
                     continue
-                yield f'{base_address}["{key}"]', self.scope.with_names(each={"key": key, "value": value}), False
+                yield (f'{base_address}["{key}"]',
+                       self.scope.with_names(sources=source, each={"key": key, "value": value}), False)
         else:
             yield base_address, self.scope, False
 
@@ -464,6 +480,27 @@ class ModuleInstance:
         if "for_each" in block.body.attributes:
             return {c.call_scope.names["each"]["key"]: o for c, o in zip(children, outs)}
         return outs[0]
+
+    def module_origin(self, keys: Tuple[Any, ...], path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+        """Where ``module.<name>[<key>].<output>`` got its value: inside the child module."""
+        block = self.mdir.modules.get(keys[0])
+        if block is None:
+            return None
+        children = self.child_instances(keys[0])
+        rest = keys[1:]
+        if "count" in block.body.attributes or "for_each" in block.body.attributes:
+            if not rest:
+                return None
+            wanted = f"[{rest[0]}]" if isinstance(rest[0], int) else f'["{rest[0]}"]'
+            children = [c for c in children if c.address.endswith(wanted)]
+            rest = rest[1:]
+        if len(children) != 1 or not rest:
+            return None
+        child = children[0]
+        out = child.mdir.outputs.get(rest[0])
+        if out is None or "value" not in out.body.attributes:
+            return None
+        return expr_origin(out.body.attributes["value"], child.scope, tuple(rest[1:]) + path, depth)
 
     def output_value(self, name: str) -> Any:
         block = self.mdir.outputs.get(name)
@@ -533,7 +570,8 @@ class TerraformSection(Section):
             return
         for key, value in _iterate(coll):
             names = {iterator: {"key": key, "value": value}}
-            yield TerraformSection(content.body, self.scope.with_names(**names), block.loc, self.maybe)
+            sources = {iterator: (fe.expr, fe.loc.path, self.scope, key)}
+            yield TerraformSection(content.body, self.scope.with_names(sources=sources, **names), block.loc, self.maybe)
 
 
 def _bare_name(expr: Any) -> Optional[str]:
