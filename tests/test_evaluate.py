@@ -247,3 +247,16 @@ def test_origins_follow_variables_locals_and_literals(tmp_path):
     assert field.value == "emr-7"
     assert field.attr_loc.line == 11
     assert field.origin.line == 4  # the literal inside the variable default
+
+
+def test_fileset_lists_files_below_the_module(tmp_path):
+    files = {
+        "main.tf": 'locals {\n  scripts = fileset("${path.module}/scripts", "**/*.sh")\n'
+                   '  none = fileset("${path.module}/missing", "*")\n}\n',
+        "scripts/a.sh": "echo a\n",
+        "scripts/nested/b.sh": "echo b\n",
+        "scripts/readme.md": "x\n",
+    }
+    inst, _ = evaluate_locals(tmp_path, files)
+    assert inst.local_value("scripts") == ["a.sh", "nested/b.sh"]
+    assert isinstance(inst.local_value("none"), Unknown)

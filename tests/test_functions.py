@@ -498,8 +498,9 @@ def test_file_functions_with_unknown_or_bad_arguments():
     assert call("file", BUCKET).refs == {"aws_s3_bucket.b"}
     assert is_unknown(call("templatefile", "t.tpl", BUCKET))
     raises("templatefile", "t.tpl", ["x"], match="expected a map")
-    for name in ("filemd5", "filesha256", "filebase64", "fileset", "filebase64sha256"):
+    for name in ("filemd5", "filesha256", "filebase64", "filebase64sha256"):
         assert is_unknown(call(name, "bootstrap.sh"))
+    assert call("fileset", BUCKET, "*.sh").refs == {"aws_s3_bucket.b"}
 
 
 @pytest.mark.parametrize(

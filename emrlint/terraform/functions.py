@@ -54,6 +54,8 @@ class FunctionContext(Protocol):
 
     def file_exists(self, path: str) -> Any: ...
 
+    def fileset(self, path: str, pattern: str) -> Any: ...
+
 
 FUNCTIONS: Dict[str, Callable[..., Any]] = {}
 
@@ -1101,6 +1103,11 @@ def fn_fileexists(ctx: FunctionContext, path: Any) -> Any:
 
 
 @_register(ctx=True)
+def fn_fileset(ctx: FunctionContext, path: Any, pattern: Any) -> Any:
+    return ctx.fileset(_s(path), _s(pattern))
+
+
+@_register(ctx=True)
 def fn_templatefile(ctx: FunctionContext, path: Any, variables: Any) -> Any:
     return ctx.render_template(_s(path), _m(variables))
 
@@ -1237,7 +1244,7 @@ def fn_cidrsubnets(prefix: Any, *newbits: Any) -> list:
 for _name in (
     "bcrypt", "formatdate", "plantimestamp", "timeadd", "timecmp", "timestamp", "uuid", "uuidv5",
     "filebase64", "filebase64sha256", "filebase64sha512", "filemd5", "filesha1", "filesha256",
-    "filesha512", "fileset", "base64gzip", "textencodebase64", "textdecodebase64", "rsadecrypt",
+    "filesha512", "base64gzip", "textencodebase64", "textdecodebase64", "rsadecrypt",
     "type", "yamlencode", "list", "map",
 ):
     FUNCTIONS[_name] = lambda ctx, *args: unknown_from(*args)

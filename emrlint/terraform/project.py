@@ -78,6 +78,16 @@ class TerraformProject:
         text = self.sources.try_text(path)
         return UNKNOWN if text is None else text
 
+    def fileset(self, directory: str, pattern: str) -> Any:
+        """Terraform's fileset(): files below ``directory`` matching a glob (``*``, ``**``, ``?``, ``[...]``)."""
+        if not self._allowed(directory) or not os.path.isdir(directory) or "{" in pattern:
+            return UNKNOWN
+        import glob
+
+        found = glob.glob(os.path.join(glob.escape(directory), pattern), recursive=True)
+        return sorted(os.path.relpath(p, directory).replace(os.sep, "/") for p in found
+                      if os.path.isfile(p) and self._allowed(p))
+
     def file_exists(self, path: str) -> Any:
         if not self._allowed(path):
             return UNKNOWN
