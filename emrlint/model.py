@@ -123,6 +123,7 @@ class Resource:
     call_sites: Tuple[CallSite, ...] = ()
     maybe: bool = False  # existence unknown (count/for_each could not be evaluated)
     source_format: str = "terraform"
+    root: str = ""  # the configuration it belongs to: a Terraform root module directory, a document
 
     @property
     def loc(self) -> Loc:
@@ -280,7 +281,7 @@ class Model:
 
     def __init__(self) -> None:
         self.resources: List[Resource] = []
-        self._s3_objects: List[Tuple[Any, Any, Script]] = []  # (bucket, key, script)
+        self._s3_objects: List[Tuple[str, Any, Any, Script]] = []  # (root, bucket, key, script)
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
@@ -288,12 +289,12 @@ class Model:
     def of_kind(self, kind: str) -> List[Resource]:
         return [r for r in self.resources if r.kind == kind]
 
-    def add_uploaded_script(self, bucket: Any, key: Any, script: Script) -> None:
-        self._s3_objects.append((bucket, key, script))
+    def add_uploaded_script(self, root: str, bucket: Any, key: Any, script: Script) -> None:
+        self._s3_objects.append((root, bucket, key, script))
 
-    def script_for(self, s3_uri: Any) -> Optional[Script]:
-        """The scanned-tree file uploaded to ``s3_uri`` (a string or a partially
-        known string), when exactly that object is in the scan."""
+    def script_for(self, s3_uri: Any, root: str) -> Optional[Script]:
+        """The scanned-tree file that the configuration ``root`` uploads to ``s3_uri``
+        (a string or a partially known string), when exactly one object matches."""
         if isinstance(s3_uri, Unknown):
             if not s3_uri.parts:
                 return None
@@ -310,8 +311,8 @@ class Model:
         else:
             return None
         matches = []
-        for obj_bucket, key, script in self._s3_objects:
-            if not isinstance(key, str) or not key:
+        for obj_root, obj_bucket, key, script in self._s3_objects:
+            if obj_root != root or not isinstance(key, str) or not key:
                 continue
             k = "/" + key.lstrip("/")
             if not uri_tail.endswith(k):

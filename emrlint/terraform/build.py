@@ -71,7 +71,7 @@ def _s3_object(res: Resource, ctx: _Context) -> Resource:
     if local is not None and os.path.isfile(local):
         text = ctx.project.read_text(local)
         if isinstance(text, str):
-            ctx.model.add_uploaded_script(bucket, key, Script(local, text, res.address, is_template))
+            ctx.model.add_uploaded_script(res.root, bucket, key, Script(local, text, res.address, is_template))
     return res
 
 
@@ -122,7 +122,8 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
         kind, builder = spec
         for address, scope, maybe in inst.instances(block, f"{inst.prefix}{type_}.{name}"):
             section = TerraformSection(block.body, scope, block.loc, maybe)
-            res = Resource(kind, type_, address, section, block.loc.path, inst.call_sites, maybe or inst.maybe)
+            res = Resource(kind, type_, address, section, block.loc.path, inst.call_sites, maybe or inst.maybe,
+                           root=inst.root.dir)
             if builder is not None:
                 res = builder(res, _Context(project, model, inst, block))
             out.append(res)
