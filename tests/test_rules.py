@@ -1,0 +1,91 @@
+"""Every rule: fixtures that fail and pass, a snapshot of its exact findings, tested docs examples.
+
+Snapshots live beside the fixtures (``fixtures/<ID>/snapshot.json``). After an
+intended change, regenerate them with ``EMRLINT_UPDATE_SNAPSHOTS=1 pytest tests/test_rules.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from emrlint.docs import examples
+from emrlint.registry import all_rules
+
+from conftest import FIXTURES, REPO, run_scan, write_tree
+
+RULES = sorted(all_rules())
+UPDATE = os.environ.get("EMRLINT_UPDATE_SNAPSHOTS") == "1"
+
+
+def _cases(rule_id: str, kind: str):
+    d = os.path.join(FIXTURES, rule_id, kind)
+    return sorted(os.path.join(d, c) for c in os.listdir(d)) if os.path.isdir(d) else []
+
+
+def _entry(f) -> dict:
+    return {
+        "rule": f.rule,
+        "path": os.path.relpath(f.loc.path, REPO).replace(os.sep, "/"),
+        "line": f.loc.line,
+        "column": f.loc.column,
+        "end_line": f.loc.end_line,
+        "resource": f.resource,
+        "message": f.message,
+    }
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_rule_has_failing_and_passing_fixtures(rule_id):
+    for kind in ("fail", "pass"):
+        cases = _cases(rule_id, kind)
+        assert cases, f"fixtures/{rule_id}/{kind}/ needs at least one case directory"
+        for case in cases:
+            assert os.path.isdir(case) and os.listdir(case), f"{case} must be a non-empty directory"
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_rule_snapshot(rule_id, monkeypatch):
+    monkeypatch.chdir(REPO)
+    findings = run_scan([os.path.join("fixtures", rule_id)], select=[rule_id])
+    got = [_entry(f) for f in findings]
+    snap_path = os.path.join(FIXTURES, rule_id, "snapshot.json")
+    if UPDATE or not os.path.exists(snap_path):
+        with open(snap_path, "w") as fh:
+            json.dump(got, fh, indent=2)
+            fh.write("\n")
+        if not UPDATE:
+            pytest.fail(f"wrote a new snapshot {snap_path}: review it and rerun")
+    with open(snap_path) as fh:
+        expected = json.load(fh)
+    assert got == expected
+
+    assert {f.rule for f in findings} <= {rule_id}
+    paths = [e["path"] for e in got]
+    for case in _cases(rule_id, "pass"):
+        rel = os.path.relpath(case, REPO).replace(os.sep, "/") + "/"
+        assert not [p for p in paths if p.startswith(rel)], f"passing fixture {rel} has {rule_id} findings"
+    for case in _cases(rule_id, "fail"):
+        rel = os.path.relpath(case, REPO).replace(os.sep, "/") + "/"
+        assert [p for p in paths if p.startswith(rel)], f"failing fixture {rel} produced no {rule_id} finding"
+
+
+DOC_EXAMPLES = [(rid, i, kind, code) for rid in RULES for i, (kind, lang, code) in enumerate(examples(all_rules()[rid]))]
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_rule_docs_have_failing_and_passing_examples(rule_id):
+    kinds = {kind for kind, _, _ in examples(all_rules()[rule_id])}
+    assert kinds == {"failing", "passing"}
+
+
+@pytest.mark.parametrize("rule_id,index,kind,code", DOC_EXAMPLES, ids=[f"{r}-{k}-{i}" for r, i, k, _ in DOC_EXAMPLES])
+def test_rule_docs_examples(rule_id, index, kind, code, tmp_path, monkeypatch):
+    """A failing example produces exactly that rule; a passing one nothing at all."""
+    monkeypatch.chdir(tmp_path)
+    write_tree(str(tmp_path), {"main.tf": code})
+    rules = {f.rule for f in run_scan(["."])}
+    assert rules == ({rule_id} if kind == "failing" else set())
