@@ -176,7 +176,7 @@ def truth(value: Any, what: str = "condition") -> Any:
     raise EvalError(f"{what} must be a bool")
 
 
-def _number(value: Any) -> Any:
+def to_number(value: Any) -> Any:
     if isinstance(value, bool):
         raise EvalError("expected a number, got a bool")
     if isinstance(value, (int, float)):
@@ -400,7 +400,7 @@ def _binary_op(node: Tree, scope: Scope, depth: int) -> Any:
         return values_equal(left, right)
     if op == "!=":
         return not values_equal(left, right)
-    a, b = _number(left), _number(right)
+    a, b = to_number(left), to_number(right)
     if op == "+":
         return _normalise_number(a + b)
     if op == "-":
@@ -433,7 +433,7 @@ def _unary_op(node: Tree, scope: Scope, depth: int) -> Any:
         return value
     if op == "!":
         return not truth(value, "operand")
-    return _normalise_number(-_number(value))
+    return _normalise_number(-to_number(value))
 
 
 def _function_call(node: Tree, scope: Scope, depth: int) -> Any:

@@ -20,6 +20,7 @@ from emrlint.terraform.evaluate import (
     materialize,
     origin,
     render_text,
+    to_number,
 )
 from emrlint.terraform.templates import Interp, TemplateSyntaxError, parse_raw
 from emrlint.terraform.hcl import Attribute, Block, Body
@@ -144,12 +145,9 @@ def convert_type(value: Any, type_node: Any, scope: Scope) -> Any:
         return "true" if value else "false"
     if name == "number" and isinstance(value, str):
         try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                return value
+            return to_number(value)
+        except EvalError:
+            return value
     if name == "bool" and value in ("true", "false"):
         return value == "true"
     if name in ("list", "set", "tuple") and isinstance(value, list) and args:
@@ -287,6 +285,7 @@ class ModuleInstance:
         self.scope = Scope(self)
         self._vars: Dict[str, Any] = {}
         self._locals: Dict[str, Any] = {}
+        self._outputs: Dict[str, Any] = {}
         self._children: Dict[str, Any] = {}
         self._active: set = set()
         self._ns = {
@@ -337,35 +336,42 @@ class ModuleInstance:
             return "default", block.body.attributes["default"], None
         return "none", None, None
 
-    def variable_value(self, name: str) -> Any:
-        if name in self._vars:
-            return self._vars[name]
-        block = self.mdir.variables.get(name)
-        if block is None:
-            raise EvalError(f"undeclared variable {name!r}")
-        self._guard(("var", name))
+    def _memo(self, kind: str, name: str, cache: Dict[str, Any], compute) -> Any:
+        """Evaluate once per instance; a cycle or a definite error makes the value unknown."""
+        if name in cache:
+            return cache[name]
+        self._guard((kind, name))
         try:
-            kind, a, b = self._variable_source(name)
-            if kind == "input":
-                value = materialize(eval_expr(a.expr, b))
-            elif kind == "root":
-                value = a
-            elif kind == "default":
-                value = materialize(eval_expr(a.expr, Scope(None)))
-            else:
-                value = UNKNOWN
-            nullable = block.body.attributes.get("nullable")
-            if value is None and kind in ("input", "root") and nullable is not None:
-                if eval_safely(nullable.expr, Scope(None)) is False and "default" in block.body.attributes:
-                    value = materialize(eval_expr(block.body.attributes["default"].expr, Scope(None)))
-            type_attr = block.body.attributes.get("type")
-            value = convert_type(value, type_attr.expr if type_attr else None, self.scope)
+            value = compute()
         except EvalError:
             value = UNKNOWN
         finally:
-            self._active.discard(("var", name))
-        self._vars[name] = value
+            self._active.discard((kind, name))
+        cache[name] = value
         return value
+
+    def variable_value(self, name: str) -> Any:
+        block = self.mdir.variables.get(name)
+        if block is None:
+            raise EvalError(f"undeclared variable {name!r}")
+        return self._memo("var", name, self._vars, lambda: self._compute_variable(name, block))
+
+    def _compute_variable(self, name: str, block: Block) -> Any:
+        kind, a, b = self._variable_source(name)
+        if kind == "input":
+            value = materialize(eval_expr(a.expr, b))
+        elif kind == "root":
+            value = a
+        elif kind == "default":
+            value = materialize(eval_expr(a.expr, Scope(None)))
+        else:
+            value = UNKNOWN
+        nullable = block.body.attributes.get("nullable")
+        if value is None and kind in ("input", "root") and nullable is not None:
+            if eval_safely(nullable.expr, Scope(None)) is False and "default" in block.body.attributes:
+                value = materialize(eval_expr(block.body.attributes["default"].expr, Scope(None)))
+        type_attr = block.body.attributes.get("type")
+        return convert_type(value, type_attr.expr if type_attr else None, self.scope)
 
     def variable_origin(self, name: str, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
         block = self.mdir.variables.get(name)
@@ -383,20 +389,10 @@ class ModuleInstance:
     # -- locals ------------------------------------------------------------
 
     def local_value(self, name: str) -> Any:
-        if name in self._locals:
-            return self._locals[name]
         attr = self.mdir.locals.get(name)
         if attr is None:
             raise EvalError(f"undeclared local {name!r}")
-        self._guard(("local", name))
-        try:
-            value = eval_expr(attr.expr, self.scope)
-        except EvalError:
-            value = UNKNOWN
-        finally:
-            self._active.discard(("local", name))
-        self._locals[name] = value
-        return value
+        return self._memo("local", name, self._locals, lambda: eval_expr(attr.expr, self.scope))
 
     def local_origin(self, name: str, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
         attr = self.mdir.locals.get(name)
@@ -506,11 +502,7 @@ class ModuleInstance:
         block = self.mdir.outputs.get(name)
         if block is None or "value" not in block.body.attributes:
             raise EvalError(f"module has no output {name!r}")
-        self._guard(("output", name))
-        try:
-            return eval_expr(block.body.attributes["value"].expr, self.scope)
-        finally:
-            self._active.discard(("output", name))
+        return self._memo("output", name, self._outputs, lambda: eval_expr(block.body.attributes["value"].expr, self.scope))
 
 
 # ---------------------------------------------------------------------------
