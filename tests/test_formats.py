@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from xml.etree import ElementTree as ET
 
 import jsonschema
