@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "__pycache__"})
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "__pycache__", "node_modules",
+                       ".venv", ".tox", "cdk.out"})
 
 
 def file_kind(name: str) -> Optional[str]:
@@ -20,6 +21,8 @@ def file_kind(name: str) -> Optional[str]:
         return "tfvars"
     if lower.endswith(".tfvars.json"):
         return "tfvarsjson"
+    if lower.endswith((".json", ".jsonc", ".yaml", ".yml", ".template")):
+        return "document"  # CloudFormation, job requests, Step Functions, plans... recognised by content
     return None
 
 

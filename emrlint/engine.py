@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from emrlint.discovery import Excluder, discover
+from emrlint.discovery import Excluder, discover, file_kind
+from emrlint.documents.load import load_documents
 from emrlint.findings import SEVERITY_RANK, Finding, Loc
 from emrlint.model import Model
 from emrlint.registry import Rule, all_rules, by_id_or_name
 from emrlint.rulekit import RuleContext
 from emrlint.sources import Sources
-from emrlint.suppress import SuppressionIndex, collect
+from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
 from emrlint.terraform.build import build_model
 from emrlint.terraform.project import Options, TerraformProject
 
@@ -47,9 +49,9 @@ def _resolve_code(code: str) -> Optional[str]:
 
 
 def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
-             call_sites=(), related=(), key: str = "") -> Finding:
+             call_sites=(), related=(), key: str = "", source_format: str = "", subject: Optional[Loc] = None) -> Finding:
     return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), message, loc, resource,
-                   tuple(call_sites), tuple(related), key)
+                   tuple(call_sites), tuple(related), key, source_format, subject)
 
 
 def scan(options: ScanOptions) -> ScanResult:
@@ -59,14 +61,20 @@ def scan(options: ScanOptions) -> ScanResult:
     found = discover(options.paths, excluder)
     sources = Sources()
     base_dir = _read_base([os.path.abspath(p) for p in options.paths])
-    project = TerraformProject(found.files, sources, Options(options.var_files, options.vars), base_dir)
+    tf_files = [f for f in found.files if file_kind(f) != "document"]
+    doc_files = [f for f in found.files if file_kind(f) == "document"]
+    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
     progress = options.progress or (lambda stage, done, total: None)
     model = Model()
     build_model(project, model, progress)
+    progress("reading documents", 0, 1)
+    documents = load_documents(doc_files, sources)
+    for res in documents.resources:
+        model.add(res)
 
     findings: List[Finding] = []
     if "EMR001" in enabled:
-        for err in project.errors:
+        for err in project.errors + documents.errors:
             findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
                                      f"{err.message}; the file was not checked.", key="parse"))
 
@@ -85,14 +93,20 @@ def scan(options: ScanOptions) -> ScanResult:
                 for problem in rule.check(res, ctx):
                     call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
                     findings.append(_finding(rule, options.severity, problem.loc, problem.message, res.address,
-                                             call_sites, problem.related, problem.key))
+                                             call_sites, problem.related, problem.key, res.source_format,
+                                             res.loc))
             except Exception as exc:  # a bug in a rule: never a traceback for the user
                 raise InternalError(f"rule {rule_id} failed on {res.address} ({res.file}): {type(exc).__name__}: {exc}") from exc
+
+    findings = _prefer_terraform_source(findings, model)
 
     suppressions = []
     for parsed in project.parsed.values():
         if parsed is not None and parsed.comments:
             suppressions += collect(parsed.path, parsed.comments, sources.lines(parsed.path), parsed.spans, _resolve_code)
+    for path in documents.parsed:
+        lines = sources.lines(path)
+        suppressions += collect(path, yaml_comments(lines), lines, yaml_spans(lines), _resolve_code)
     index = SuppressionIndex(suppressions)
     kept = [f for f in findings if not index.suppressed(f)]
     suppressed = len(findings) - len(kept)
@@ -123,6 +137,28 @@ def scan(options: ScanOptions) -> ScanResult:
     result.sort(key=Finding.sort_key)
     files = found.explicit if found.explicit is not None else found.files
     return ScanResult(result, list(files), suppressed, sources)
+
+
+def _prefer_terraform_source(findings: List[Finding], model: Model) -> List[Finding]:
+    """A resource in both Terraform source and a plan of it is reported once, at the source.
+
+    Plan findings the source also produced are dropped; the others move to the
+    resource's attribute (or block) in the ``.tf`` file."""
+    source = {r.address: r for r in model.resources if r.source_format == "terraform"}
+    if not source or not any(f.source_format == "terraform-plan" for f in findings):
+        return findings
+    seen_in_source = {(f.rule, f.resource, f.key) for f in findings if f.source_format == "terraform"}
+    out = []
+    for f in findings:
+        res = source.get(f.resource) if f.source_format == "terraform-plan" else None
+        if res is None:
+            out.append(f)
+        elif (f.rule, f.resource, f.key) not in seen_in_source:
+            attribute = re.split(r"[.\[|]", f.key, maxsplit=1)[0] if f.key else ""
+            written = res.field(attribute) if attribute else None
+            loc = written.attr_loc if written is not None and written.present else res.loc
+            out.append(replace(f, loc=loc, call_sites=res.call_sites, source_format="terraform"))
+    return out
 
 
 def _read_base(paths: List[str]) -> str:

@@ -43,6 +43,8 @@ class Finding:
     call_sites: Tuple[CallSite, ...] = ()
     related: Tuple[Tuple[str, Loc], ...] = field(default=())  # (description, location)
     key: str = ""  # what the finding is about, stable across edits (an attribute path)
+    source_format: str = ""  # the format of the resource it is about (terraform, cloudformation...)
+    subject: Optional[Loc] = None  # the resource's block: a suppression above it covers the finding
 
     def sort_key(self) -> tuple:
         return (self.loc.path, self.loc.line, self.loc.column, self.rule, self.resource, self.message)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
-from emrlint.values import Unknown, is_unknown
+from emrlint.values import EvalError, Unknown, is_unknown, refs_of
 
 OriginFn = Callable[[], Tuple[Loc, Tuple[CallSite, ...]]]
 
@@ -242,16 +242,18 @@ def classification_properties(configurations: Any, classification: str) -> Any:
             return Unknown(entry.refs)
         if not isinstance(entry, dict):
             continue
-        name = entry.get("Classification", entry.get("classification"))
+        name = get_ci(entry, "classification")
         if isinstance(name, Unknown):
             return Unknown(name.refs)
         if name == classification:
-            props = entry.get("Properties", entry.get("properties", {}))
+            props = get_ci(entry, "properties")
+            if props is None:
+                props = get_ci(entry, "configuration_properties") or {}
             if isinstance(props, Unknown):
                 return props
             if isinstance(props, dict):
                 found = {**(found or {}), **props}
-        nested = entry.get("Configurations", entry.get("configurations"))
+        nested = get_ci(entry, "configurations")
         if nested:
             inner = classification_properties(nested, classification)
             if isinstance(inner, Unknown):
@@ -259,6 +261,184 @@ def classification_properties(configurations: Any, classification: str) -> Any:
             if inner is not None:
                 found = {**(found or {}), **inner}
     return found
+
+
+def attach_units(resources: List[Resource]) -> None:
+    """Attach separately declared task groups and fleets (``aws_emr_instance_group``,
+    ``AWS::EMR::InstanceGroupConfig``...) to their clusters through ``cluster_id``, whose
+    value is an Unknown carrying the cluster's address (or logical ID)."""
+    clusters = [r for r in resources if isinstance(r, Cluster)]
+    for res in resources:
+        if res.kind not in ("instance_group", "instance_fleet"):
+            continue
+        cid = res.field("cluster_id").value
+        if isinstance(cid, str):
+            continue  # an existing cluster outside the scan
+        refs = refs_of(cid)
+        exact = [c for c in clusters if any(c.address == r or c.address.startswith(r + "[") for r in refs)]
+        # a reference to a whole module (whose instances are unknown) may mean any cluster inside it
+        inside = [c for c in clusters if c not in exact and any(c.address.startswith(r + ".") for r in refs)]
+        for c, maybe in [(c, res.maybe) for c in exact] + [(c, True) for c in inside]:
+            if res.kind == "instance_group":
+                c.instance_groups.append(InstanceGroup("task", res.body, maybe=maybe, address=res.address, default_count=0))
+            else:
+                c.instance_fleets.append(InstanceFleet("task", res.body, maybe=maybe, address=res.address))
+        if not exact and not inside and isinstance(cid, Unknown) and not refs:
+            # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
+            unit = InstanceGroup("task", res.body) if res.kind == "instance_group" else InstanceFleet("task", res.body)
+            if unit.on_spot() is not False:
+                for c in clusters:
+                    c.capacity_incomplete = True
+
+
+# ---------------------------------------------------------------------------
+# Jobs
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class SparkSubmit:
+    """Spark settings of a job: ``sparkSubmitParameters`` tokenised like a shell command
+    line, plus ``spark-defaults`` from the job's configuration overrides."""
+
+    conf: Dict[str, Field] = field(default_factory=dict)  # spark.* -> value
+    options: Dict[str, Field] = field(default_factory=dict)  # --packages, --jars, --py-files, --archives, --class...
+    entry_point: Optional[Field] = None
+    known: bool = True  # False when the parameters could not be read (unknown or unbalanced quotes)
+
+
+SPARK_OPTION_CONF = {"--packages": "spark.jars.packages", "--jars": "spark.jars", "--py-files": "spark.submit.pyFiles",
+                     "--archives": "spark.archives", "--num-executors": "spark.executor.instances",
+                     "--executor-memory": "spark.executor.memory", "--executor-cores": "spark.executor.cores",
+                     "--driver-memory": "spark.driver.memory", "--driver-cores": "spark.driver.cores"}
+
+
+def parse_spark_submit(params: Field) -> SparkSubmit:
+    """Read ``--conf k=v`` and the dependency options of a spark-submit parameter string."""
+    import shlex
+
+    out = SparkSubmit()
+    value = params.value
+    if value is None:
+        return out
+    if not isinstance(value, str):
+        out.known = False
+        return out
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        out.known = False
+        return out
+    def origin():
+        return params.origin, params.origin_call_sites
+
+    i = 0
+    while i < len(words):
+        word = words[i]
+        name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in ("--conf", "-c") or (word.startswith("--") and name in SPARK_OPTION_CONF):
+            if eq:
+                arg = inline
+            elif i + 1 < len(words):
+                i += 1
+                arg = words[i]
+            else:
+                break
+            if name in ("--conf", "-c"):
+                key, _, val = arg.partition("=")
+                out.conf[key.strip()] = Field(val, True, params.attr_loc, origin)
+            else:
+                out.options[name] = out.conf.setdefault(SPARK_OPTION_CONF[name],
+                                                        Field(arg, True, params.attr_loc, origin))
+        i += 1
+    return out
+
+
+@dataclass
+class ConfigurationFile(Resource):
+    """A standalone EMR configuration classification list (``configurations.json``)."""
+
+    configurations: Optional[Field] = None
+
+
+@dataclass
+class JobRun(Resource):
+    """An EMR Serverless or EMR on EKS job run (StartJobRun, a Step Functions task,
+    an ``aws_emrcontainers_job_template``)."""
+
+    platform: str = "serverless"  # "serverless" or "eks"
+    spark: SparkSubmit = field(default_factory=SparkSubmit)
+    application_address: str = ""  # the serverless application, when it is in the scan
+
+
+def build_cluster(res: Resource) -> Cluster:
+    """A cluster with its inline groups, fleets and bootstrap actions, from any section
+    that uses the normalised names (``master_instance_group``, ``task_instance_fleet``...)."""
+    cluster = res if isinstance(res, Cluster) else Cluster(**vars(res))
+    body = res.body
+    for role in ("master", "core", "task"):
+        for s in body.sections(f"{role}_instance_group"):
+            cluster.instance_groups.append(InstanceGroup(role, s, maybe=s.maybe))
+        for s in body.sections(f"{role}_instance_fleet"):
+            cluster.instance_fleets.append(InstanceFleet(role, s, maybe=s.maybe))
+    for s in body.sections("bootstrap_action"):
+        cluster.bootstrap_actions.append(BootstrapAction(s, maybe=s.maybe))
+    return cluster
+
+
+def build_job_run(res: Resource, platform: str, driver: Optional[Any] = None) -> JobRun:
+    """A job run: Spark settings from ``sparkSubmitParameters`` (tokenised like a command line)
+    and ``spark-defaults`` in the configuration overrides."""
+    job = JobRun(**vars(res), platform=platform)
+    body = driver if driver is not None else res.body
+    submit = None
+    for jd in body.sections("job_driver"):
+        if getattr(jd, "unknown", False):
+            job.spark.known = False
+            continue
+        submit = (jd.sections("spark_submit") or jd.sections("spark_submit_job_driver") or [None])[0]
+    if submit is not None and getattr(submit, "unknown", False):
+        job.spark.known = False
+    elif submit is not None:
+        params = submit.field("spark_submit_parameters")
+        if not params.present:
+            params = submit.field("spark_submit_params")
+        job.spark = parse_spark_submit(params)
+        job.spark.entry_point = submit.field("entry_point")
+    overrides = body.field("configuration_overrides").value
+    app_conf = get_ci(overrides, "application_configuration") if isinstance(overrides, dict) else None
+    defaults = classification_properties(app_conf, "spark-defaults") if app_conf is not None else None
+    if isinstance(defaults, dict):
+        loc = body.field("configuration_overrides").attr_loc
+        for key, value in defaults.items():
+            job.spark.conf.setdefault(key, Field(value, True, loc))
+    elif isinstance(defaults, Unknown) or isinstance(overrides, Unknown):
+        job.spark.known = False
+    return job
+
+
+def decoded_json(f: Field) -> Optional[Field]:
+    """A JSON-text field (``configurations_json``, ``configuration``...) with its value decoded."""
+    if not f.present:
+        return None
+    value = f.value
+    if isinstance(value, (str, Unknown)):
+        try:
+            from emrlint.terraform.functions import call_function
+
+            value = call_function("jsondecode", None, [value])
+        except EvalError:
+            value = Unknown(refs_of(value))
+    return Field(value, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
+
+
+def get_ci(mapping: Dict[str, Any], name: str) -> Any:
+    """``mapping[name]`` where the key may be spelled snake_case, camelCase or PascalCase."""
+    want = name.replace("_", "").lower()
+    for key, value in mapping.items():
+        if str(key).replace("_", "").lower() == want:
+            return value
+    return None
 
 
 # ---------------------------------------------------------------------------

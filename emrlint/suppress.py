@@ -89,9 +89,48 @@ class SuppressionIndex:
         return False
 
     def suppressed(self, finding: Finding) -> bool:
-        if self._covers(finding.loc, finding.rule):
-            return True
-        return any(self._covers(cs.loc, finding.rule) for cs in finding.call_sites)
+        """Covered where it points, at its resource's block (findings about a resource may
+        point at a variable default or a parameter), or at a module call it came through."""
+        places = [finding.loc] + ([finding.subject] if finding.subject else []) + [cs.loc for cs in finding.call_sites]
+        return any(self._covers(loc, finding.rule) for loc in places)
 
     def all(self) -> List[Suppression]:
         return [s for items in self.by_path.values() for s in items]
+
+
+# ---------------------------------------------------------------------------
+# YAML documents (CloudFormation, job requests): comments and indentation blocks
+# ---------------------------------------------------------------------------
+
+
+def yaml_comments(lines: List[str]) -> Iterable[Tuple[int, int, str]]:
+    """(line, column, text) of ``#`` comments: at a line start or after whitespace, outside quotes."""
+    for n, text in enumerate(lines, 1):
+        quote = ""
+        for i, ch in enumerate(text):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'" and (i == 0 or text[i - 1] in " \t:[{,-"):
+                quote = ch
+            elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+                yield n, i + 1, text[i:].rstrip()
+                break
+
+
+def yaml_spans(lines: List[str]) -> Dict[int, Tuple[int, int]]:
+    """First line -> (first, last line) of each block: a line and the more indented lines after it."""
+    def indent(text: str) -> int:
+        stripped = text.lstrip(" -")
+        return len(text) - len(stripped)
+
+    spans: Dict[int, Tuple[int, int]] = {}
+    content = [(n, indent(t)) for n, t in enumerate(lines, 1) if t.strip() and not t.strip().startswith("#")]
+    for i, (n, level) in enumerate(content):
+        last = n
+        for m, other in content[i + 1:]:
+            if other <= level:
+                break
+            last = m
+        spans[n] = (n, last)
+    return spans

@@ -14,7 +14,9 @@ nobody changed a line.
 * a value that is not a full label: `emr-7`, `emr-7.x`, `emr-7.*`, `latest`,
   and the floating `emr-X.Y.Z-latest` labels of EMR on EKS.
 
-Applies to EMR on EC2 clusters and EMR Serverless applications.
+Applies to EMR on EC2 clusters (Terraform, CloudFormation, RunJobFlow requests, Step
+Functions `createCluster` tasks, plans), EMR Serverless applications, and EMR on EKS job runs
+and `aws_emrcontainers_job_template`s.
 
 ## What does not fire
 
@@ -76,13 +78,15 @@ from emrlint.rulekit import Problem, is_unknown, refs_of
 ID = "EMR201"
 NAME = "release-label-unpinned"
 SEVERITY = "error"
-KIND = ("cluster", "serverless_application")
+KIND = ("cluster", "serverless_application", "job_run")
 
 FULL_LABEL = re.compile(r"^emr-\d+\.\d+\.\d+$")
 _WHY = "the same configuration would build a different Spark/Hadoop platform over time"
 
 
 def check(resource, ctx):
+    if resource.kind == "job_run" and resource.platform != "eks":
+        return  # an EMR Serverless job runs on its application's release
     f = resource.field("release_label")
     value = f.value
     if is_unknown(value):

@@ -42,3 +42,18 @@ def test_hook_manifest_is_valid():
     proc = subprocess.run([pre_commit, "validate-manifest", os.path.join(REPO, ".pre-commit-hooks.yaml")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_package_is_listed_for_the_wheel():
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+
+    with open(os.path.join(REPO, "pyproject.toml"), "rb") as fh:
+        listed = set(tomllib.load(fh)["tool"]["setuptools"]["packages"])
+    found = {"emrlint.rules"}
+    for dirpath, _, files in os.walk(os.path.join(REPO, "emrlint")):
+        if "__init__.py" in files:
+            found.add(os.path.relpath(dirpath, REPO).replace(os.sep, "."))
+    assert listed == found

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from lark import Tree
 
-from emrlint.model import BootstrapAction, Cluster, Field, InstanceFleet, InstanceGroup, Model, Resource, Script
-from emrlint.terraform.functions import call_function
+from emrlint.model import Model, Resource, Script, attach_units, build_cluster, build_job_run, decoded_json
 from emrlint.terraform.evaluate import _exprs, materialize, evaluate
-from emrlint.terraform.module import ModuleInstance, TerraformSection
+from emrlint.terraform.module import ModuleInstance, TerraformSection, expr_origin
 from emrlint.terraform.project import TerraformProject
-from emrlint.values import EvalError, Unknown, refs_of
+from emrlint.values import EvalError
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -23,30 +22,9 @@ class _Context:
 
 
 def _cluster(res: Resource, ctx: _Context) -> Resource:
-    cluster = Cluster(**vars(res))
-    body = res.body
-    for role in ("master", "core"):
-        for s in body.sections(f"{role}_instance_group"):
-            cluster.instance_groups.append(InstanceGroup(role, s, maybe=s.maybe))
-        for s in body.sections(f"{role}_instance_fleet"):
-            cluster.instance_fleets.append(InstanceFleet(role, s, maybe=s.maybe))
-    for s in body.sections("bootstrap_action"):
-        cluster.bootstrap_actions.append(BootstrapAction(s, maybe=s.maybe))
-    cluster.configurations = decoded_json(body.field("configurations_json"))
+    cluster = build_cluster(res)
+    cluster.configurations = decoded_json(res.body.field("configurations_json"))
     return cluster
-
-
-def decoded_json(f: Field) -> Optional[Field]:
-    """A JSON-text field (``configurations_json``, ``configuration``...) with its value decoded."""
-    if not f.present:
-        return None
-    value = f.value
-    if isinstance(value, (str, Unknown)):
-        try:
-            value = call_function("jsondecode", None, [value])
-        except EvalError:
-            value = Unknown(refs_of(value))
-    return Field(value, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
 
 
 def _s3_object(res: Resource, ctx: _Context) -> Resource:
@@ -86,12 +64,64 @@ def _function_call(expr: Any):
     return name, (_exprs(args) if args is not None else [])
 
 
+def _job_template(res: Resource, ctx: _Context) -> Resource:
+    """``aws_emrcontainers_job_template``: an EMR on EKS job run described by job_template_data."""
+    data = res.body.section("job_template_data")
+    if data is None:
+        return res
+    res.body = data
+    return build_job_run(res, "eks")
+
+
+def _state_machine(res: Resource, ctx: _Context) -> List[Resource]:
+    """``aws_sfn_state_machine``: EMR tasks of its definition (``jsonencode(...)`` or JSON text)."""
+    from emrlint.documents.doc import Document
+    from emrlint.documents.load import state_machine_resources
+
+    f = res.body.field("definition")
+    definition = decoded_json(f)
+    if definition is None or not isinstance(definition.value, dict):
+        return []
+    attr = ctx.block.body.attributes["definition"]
+    scope = res.body.scope
+    paths = _paths(definition.value)
+
+    def locate(container: Any, key: Any, fallback):
+        path = paths.get(id(container))
+        if path is None:
+            return fallback
+        return expr_origin(attr, scope, ("json",) + path + (key,))[0]
+
+    doc = Document(res.file, definition.value, call_sites=res.call_sites, locator=locate)
+    found = state_machine_resources(doc, definition.value, res.address, f.attr_loc)
+    for r in found:
+        r.root = res.root
+    return found
+
+
+def _paths(value: Any, path: tuple = ()) -> Dict[int, tuple]:
+    """id(container) -> its path from the root, for every dict and list in a decoded value."""
+    out: Dict[int, tuple] = {}
+    stack = [(value, path)]
+    while stack:
+        node, p = stack.pop()
+        if isinstance(node, dict):
+            out[id(node)] = p
+            stack.extend((v, p + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            out[id(node)] = p
+            stack.extend((v, p + (i,)) for i, v in enumerate(node))
+    return out
+
+
 # resource type -> (model kind, builder)
 RESOURCE_TYPES: Dict[str, tuple] = {
     "aws_emr_cluster": ("cluster", _cluster),
     "aws_emr_instance_group": ("instance_group", None),
     "aws_emr_instance_fleet": ("instance_fleet", None),
     "aws_emrserverless_application": ("serverless_application", None),
+    "aws_emrcontainers_job_template": ("job_run", _job_template),
+    "aws_sfn_state_machine": ("state_machine", _state_machine),
     "aws_s3_object": ("s3_object", _s3_object),
     "aws_s3_bucket_object": ("s3_object", _s3_object),
 }
@@ -104,7 +134,7 @@ def build_model(project: TerraformProject, model: Model, progress=None) -> None:
             progress("evaluating Terraform modules", n, len(roots))
         resources: List[Resource] = []
         _collect(project, model, root, resources)
-        _attach(resources)
+        attach_units(resources)
         for res in resources:
             model.add(res)
 
@@ -124,9 +154,8 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             section = TerraformSection(block.body, scope, block.loc, maybe)
             res = Resource(kind, type_, address, section, block.loc.path, inst.call_sites, maybe or inst.maybe,
                            root=inst.root.dir)
-            if builder is not None:
-                res = builder(res, _Context(project, model, inst, block))
-            out.append(res)
+            built = builder(res, _Context(project, model, inst, block)) if builder is not None else res
+            out.extend(built if isinstance(built, list) else [built])
     for name, block in inst.mdir.modules.items():
         key_path = f"{inst.key_path}.{name}" if inst.key_path else name
         target = project.call_target(inst, block, key_path)
@@ -134,30 +163,3 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             continue  # not parsed unless an expression needs one of its outputs
         for child in inst.child_instances(name):
             _collect(project, model, child, out, depth + 1)
-
-
-def _attach(resources: List[Resource]) -> None:
-    """Attach aws_emr_instance_group/fleet resources to their clusters through ``cluster_id``."""
-    clusters = [r for r in resources if isinstance(r, Cluster)]
-    for res in resources:
-        if res.kind not in ("instance_group", "instance_fleet"):
-            continue
-        cid = res.body.field("cluster_id").value
-        if isinstance(cid, str):
-            continue  # an existing cluster outside the scan
-        refs = refs_of(cid)
-        exact = [c for c in clusters if any(c.address == r or c.address.startswith(r + "[") for r in refs)]
-        # a reference to a whole module (whose instances are unknown) may mean any cluster inside it
-        inside = [c for c in clusters if c not in exact and any(c.address.startswith(r + ".") for r in refs)]
-        for c, maybe in [(c, res.maybe) for c in exact] + [(c, True) for c in inside]:
-            if res.kind == "instance_group":
-                unit = InstanceGroup("task", res.body, maybe=maybe, address=res.address, default_count=0)
-                c.instance_groups.append(unit)
-            else:
-                c.instance_fleets.append(InstanceFleet("task", res.body, maybe=maybe, address=res.address))
-        if not exact and not inside and isinstance(cid, Unknown) and not refs:
-            # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
-            unit = InstanceGroup("task", res.body) if res.kind == "instance_group" else InstanceFleet("task", res.body)
-            if unit.on_spot() is not False:
-                for c in clusters:
-                    c.capacity_incomplete = True

@@ -751,6 +751,8 @@ def _function_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...],
             if len(args) > 2:
                 return origin(args[2], file, scope, path, depth + 1)
         return None
+    if name == "jsonencode" and path[:1] == ("json",) and args:
+        return origin(args[0], file, scope, path[1:], depth + 1)  # a path into the encoded value
     if name == "concat" and path and isinstance(path[0], int):
         offset = path[0]
         for arg in args:

@@ -17,7 +17,12 @@ from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, comments, 
 from emrlint.terraform.module import JsonExpr, ModuleDir, ModuleInstance, eval_expr
 from emrlint.values import UNKNOWN, EvalError
 
-EMR_MARKER = b"aws_emr"
+# bytes that make a Terraform file worth parsing: EMR resources, and state machines running EMR tasks
+EMR_MARKERS = (b"aws_emr", b"elasticmapreduce:", b"emr-serverless:", b"emr-containers:")
+
+
+def has_emr_marker(data: bytes) -> bool:
+    return any(m in data for m in EMR_MARKERS)
 _SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
 _MODULE_RE = re.compile(rb'\bmodule\s+"[^"\n]+"\s*\{')
 
@@ -141,7 +146,7 @@ class TerraformProject:
             return cached
         if directory in _stack:
             return False
-        result = any(EMR_MARKER in data for _, data in self._dir_bytes(directory)) or any(
+        result = any(has_emr_marker(data) for _, data in self._dir_bytes(directory)) or any(
             self.is_relevant_dir(c, _stack + (directory,)) for c in self._callees(directory)
         )
         self._relevant[directory] = result

@@ -1,0 +1,383 @@
+"""JSON and YAML documents: safe loading with positions, and sections over them.
+
+Documents are loaded with ruamel.yaml's round-trip loader (positions for every
+key and item; no Python objects are ever constructed) after JSON's strict
+parser has checked JSON syntax.  Tags that ask for Python objects, alias
+expansion beyond a size budget and excessive nesting are refused as EMR001.
+
+:class:`DocSection` reads a mapping with emrlint's normalised (Terraform,
+snake_case) names: ``release_label`` finds ``ReleaseLabel``, ``releaseLabel`` or
+``release_label``; a schema gives the paths of names whose place differs
+(CloudFormation keeps instance groups under ``Instances``...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from emrlint.findings import CallSite, Loc
+from emrlint.jsonpos import DocumentError
+from emrlint.model import Field, Section
+from emrlint.values import UNKNOWN, Unknown
+
+MAX_NODES = 500_000  # after alias expansion
+MAX_DEPTH = 200
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt", pure=True)
+    y.allow_duplicate_keys = True
+    return y
+
+
+def _check(root: Any) -> None:
+    """Refuse Python object tags, alias bombs, recursive aliases and excessive nesting.
+
+    An iterative post-order walk computes every node's size with its aliases
+    expanded, memoised per object, so a billion-laughs document is measured in
+    linear time and refused without ever being expanded."""
+    sizes: Dict[int, int] = {}
+    active: set = set()
+    stack: List[Tuple[Any, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
+        if done:
+            active.discard(id(node))
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_NODES:
+                raise DocumentError("document too large after expanding YAML aliases (an alias bomb?)")
+            sizes[id(node)] = total
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise DocumentError("recursive YAML alias")
+        if depth > MAX_DEPTH:
+            raise DocumentError(f"document nested deeper than {MAX_DEPTH} levels")
+        tag = getattr(node, "tag", None)
+        tag_value = getattr(tag, "value", tag) if tag is not None else None
+        if isinstance(tag_value, str) and tag_value.startswith((_PYTHON_TAG, "!!python/")):
+            lc = getattr(node, "lc", None)
+            line = lc.line + 1 if lc is not None and getattr(lc, "line", None) is not None else 1
+            raise DocumentError(f"YAML tag {tag_value.replace(_PYTHON_TAG, '!!python/')} asks to construct a "
+                                "Python object; refused", line)
+        if not isinstance(node, (dict, list)):
+            continue
+        active.add(id(node))
+        stack.append((node, depth, True))
+        for child in children:
+            if isinstance(child, (dict, list, TaggedScalar)) and id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of flow collections, quoted strings skipped: a cheap guard
+    that refuses pathological nesting before the (recursive) YAML parser sees it."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        ch = m.group()
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def parse(text: str, kind: str) -> Any:
+    """Parse JSON ("json") or YAML ("yaml") text; raise :class:`DocumentError`."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if kind == "json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise DocumentError("JSON syntax error: nested too deeply") from None
+    depth = _bracket_depth(text)
+    if depth > MAX_DEPTH:
+        raise DocumentError(f"{kind.upper()} document nested deeper than {MAX_DEPTH} levels")
+    try:
+        root = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        raise DocumentError(f"{kind.upper()} syntax error: {problem}", mark.line + 1 if mark else 1,
+                            mark.column + 1 if mark else 1) from None
+    except RecursionError:
+        raise DocumentError(f"{kind.upper()} syntax error: nested too deeply") from None
+    except (YAMLError, ValueError) as exc:
+        raise DocumentError(f"{kind.upper()} syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    try:
+        _check(root)
+    except RecursionError:  # pragma: no cover - the walk is iterative
+        raise DocumentError("document nested too deeply") from None
+    return root
+
+
+# ---------------------------------------------------------------------------
+# positions
+# ---------------------------------------------------------------------------
+
+
+def key_loc(path: str, container: Any, key: Any, fallback: Loc) -> Loc:
+    try:
+        if isinstance(container, CommentedMap):
+            line, col = container.lc.key(key)
+        elif isinstance(container, CommentedSeq):
+            line, col = container.lc.item(key)
+        else:
+            return fallback
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return fallback
+    return Loc(path, line + 1, col + 1)
+
+
+def node_loc(path: str, node: Any, fallback: Loc) -> Loc:
+    lc = getattr(node, "lc", None)
+    if lc is None or getattr(lc, "line", None) is None:
+        return fallback
+    return Loc(path, lc.line + 1, lc.col + 1)
+
+
+# ---------------------------------------------------------------------------
+# resolving values: intrinsic functions (CloudFormation), JSONPath (Step Functions)
+# ---------------------------------------------------------------------------
+
+
+class NoValue:
+    """CloudFormation's ``AWS::NoValue``: the property is absent."""
+
+
+NOVALUE = NoValue()
+
+
+class Resolver:
+    """Turns document values into plain values.  The base class resolves nothing:
+    every value is taken as written."""
+
+    def select(self, raw: Any) -> Any:
+        """A container or scalar after choosing conditional branches; UNKNOWN if unknowable."""
+        return raw
+
+    def value(self, raw: Any) -> Any:
+        """The plain value of a document node."""
+        raw = self.select(raw)
+        if isinstance(raw, (Unknown, NoValue)):
+            return raw
+        if isinstance(raw, dict):
+            out = {}
+            for k, v in raw.items():
+                key = str(k)
+                if key.endswith(".$"):  # Step Functions JSONPath: known only at run time
+                    out[key[:-2]] = UNKNOWN
+                    continue
+                val = self.value(v)
+                if not isinstance(val, NoValue):
+                    out[key] = val
+            return out
+        if isinstance(raw, list):
+            return [v for v in (self.value(x) for x in raw) if not isinstance(v, NoValue)]
+        if isinstance(raw, TaggedScalar):
+            return UNKNOWN
+        if isinstance(raw, bool) or raw is None:
+            return raw
+        if isinstance(raw, int):
+            return int(raw)
+        if isinstance(raw, float):
+            return float(raw)
+        return str(raw)
+
+    def origin(self, raw: Any) -> Optional[Loc]:
+        """Where a value really comes from, when not where it is written (a parameter default)."""
+        return None
+
+
+# ---------------------------------------------------------------------------
+# sections
+# ---------------------------------------------------------------------------
+
+# A schema maps a normalised name to where it is in the document when that is not the
+# key spelled in Pascal/camel case: a dotted key path ("a.b|c" tries "a.b", then "c"),
+# optionally with a sub-schema for the sections found there and a filter on the items'
+# values; or a function computing the field from the section.
+Spec = Union[str, Tuple[str, "Schema"], Tuple[str, "Schema", Dict[str, Sequence[str]]], Callable]
+Schema = Dict[str, Spec]
+
+
+def _norm(key: Any) -> str:
+    key = str(key)
+    if key.endswith(".$"):
+        key = key[:-2]
+    return key.replace("_", "").replace("-", "").lower()
+
+
+Locator = Callable[[Any, Any, Loc], Loc]
+
+
+class Document:
+    """One parsed document: its path, root node and resolver.  ``locator`` replaces
+    the positions ruamel.yaml records, for documents decoded from a string (a state
+    machine ``definition`` in Terraform, a CloudFormation ``DefinitionString``)."""
+
+    def __init__(self, path: str, root: Any, resolver: Optional[Resolver] = None, call_sites: Tuple[CallSite, ...] = (),
+                 locator: Optional[Locator] = None):
+        self.path = path
+        self.root = root
+        self.resolver = resolver or Resolver()
+        self.call_sites = call_sites
+        self.locator = locator
+
+    def loc_of(self, container: Any, key: Any, fallback: Optional[Loc] = None) -> Loc:
+        fallback = fallback or Loc(self.path, 1, 1)
+        if self.locator is not None:
+            return self.locator(container, key, fallback)
+        return key_loc(self.path, container, key, fallback)
+
+
+def find_key(mapping: Any, name: str) -> Optional[Any]:
+    """The key of ``mapping`` that spells ``name`` (any case, with or without ``_``; ``.$`` included)."""
+    if not isinstance(mapping, dict):
+        return None
+    want = _norm(name)
+    for key in mapping.keys():
+        if _norm(key) == want:
+            return key
+    return None
+
+
+class DocSection(Section):
+    def __init__(self, doc: Document, node: Any, loc: Loc, schema: Optional[Schema] = None, maybe: bool = False,
+                 unknown: bool = False):
+        self.doc = doc
+        self.node = node if isinstance(node, dict) else {}
+        self.loc = loc
+        self.schema = schema or {}
+        self.maybe = maybe
+        self.unknown = unknown  # the whole block is an unknown value (an unresolvable intrinsic)
+
+    # -- navigation -----------------------------------------------------------------
+
+    def _walk(self, path: str) -> Tuple[Any, Any, bool]:
+        """(container, key, found) for a dotted path of key names from this node."""
+        container: Any = self.node
+        parts = path.split(".")
+        for i, part in enumerate(parts):
+            container = self.doc.resolver.select(container) if i else container
+            if isinstance(container, Unknown):
+                return UNKNOWN, None, True
+            key = find_key(container, part)
+            if key is None:
+                return container, None, False
+            if i == len(parts) - 1:
+                return container, key, True
+            container = container[key]
+        return container, None, False  # pragma: no cover
+
+    def _locate(self, name: str) -> Tuple[Any, Any, bool]:
+        spec = self.schema.get(name)
+        if spec is None:
+            return self._walk(name)
+        if callable(spec):
+            return UNKNOWN, None, False
+        found = (self.node, None, False)
+        for path in (spec if isinstance(spec, str) else spec[0]).split("|"):  # alternatives
+            found = self._walk(path)
+            if found[2]:
+                return found
+        return found
+
+    def field(self, name: str) -> Field:
+        if self.unknown:
+            return Field(UNKNOWN, True, self.loc, call_sites=self.doc.call_sites)
+        spec = self.schema.get(name)
+        if callable(spec):
+            return spec(self)
+        container, key, found = self._locate(name)
+        if isinstance(container, Unknown):
+            return Field(UNKNOWN, True, self.loc, call_sites=self.doc.call_sites)
+        if not found:
+            return Field(None, False, self.loc, call_sites=self.doc.call_sites)
+        loc = self.doc.loc_of(container, key, self.loc)
+        if str(key).endswith(".$"):
+            return Field(UNKNOWN, True, loc, call_sites=self.doc.call_sites)
+        raw = container[key]
+        value = self.doc.resolver.value(raw)
+        if isinstance(value, NoValue):
+            return Field(None, False, self.loc, call_sites=self.doc.call_sites)
+        origin = self.doc.resolver.origin(raw)
+        call_sites = self.doc.call_sites
+        return Field(value, True, loc, (lambda: (origin, call_sites)) if origin else None, call_sites=call_sites)
+
+    def sections(self, name: str) -> List[Section]:
+        if self.unknown:
+            return [DocSection(self.doc, {}, self.loc, None, maybe=True, unknown=True)]
+        spec = self.schema.get(name)
+        sub: Optional[Schema] = None
+        where: Dict[str, Sequence[str]] = {}
+        if isinstance(spec, tuple):
+            sub = spec[1]
+            if len(spec) > 2:
+                where = spec[2]
+        container, key, found = self._locate(name)
+        if isinstance(container, Unknown):
+            return [DocSection(self.doc, {}, self.loc, sub, maybe=True, unknown=True)]
+        if not found:
+            return []
+        raw = self.doc.resolver.select(container[key])
+        loc = self.doc.loc_of(container, key, self.loc)
+        if isinstance(raw, Unknown) or str(key).endswith(".$"):
+            return [DocSection(self.doc, {}, loc, sub, maybe=True, unknown=True)]
+        items = raw if isinstance(raw, list) else [raw]
+        out: List[Section] = []
+        for i, item in enumerate(items):
+            item = self.doc.resolver.select(item)
+            item_loc = self.doc.loc_of(raw, i, loc) if isinstance(raw, list) else loc
+            if isinstance(item, Unknown):
+                out.append(DocSection(self.doc, {}, item_loc, sub, maybe=True, unknown=True))
+                continue
+            if not isinstance(item, dict):
+                continue
+            if where and not _matches(self.doc, item, where):
+                continue
+            out.append(DocSection(self.doc, item, item_loc, sub, self.maybe))
+        return out
+
+
+def _matches(doc: Document, item: Dict[Any, Any], where: Dict[str, Sequence[str]]) -> bool:
+    for names, allowed in where.items():
+        key = next((k for k in (find_key(item, n) for n in names.split("|")) if k is not None), None)
+        value = doc.resolver.value(item[key]) if key is not None else None
+        if isinstance(value, Unknown):
+            return False
+        if not isinstance(value, str) or value.upper() not in allowed:
+            return False
+    return True
+
+
+def iter_mappings(node: Any) -> Iterator[Any]:
+    """Every mapping below ``node`` (iteratively), for documents nested anywhere."""
+    stack = [node]
+    seen = set()
+    while stack:
+        cur = stack.pop()
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, dict):
+            yield cur
+            stack.extend(v for v in cur.values() if isinstance(v, (dict, list)))
+        elif isinstance(cur, list):
+            stack.extend(v for v in cur if isinstance(v, (dict, list)))

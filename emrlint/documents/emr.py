@@ -1,0 +1,105 @@
+"""EMR API shapes shared by every document format: clusters (RunJobFlow,
+CloudFormation ``AWS::EMR::Cluster``, Step Functions ``createCluster``),
+serverless applications and job runs, mapped onto emrlint's model."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict
+
+from emrlint.documents.doc import DocSection, Document, Schema, find_key
+from emrlint.model import Field, Resource
+
+EBS_DEVICE: Schema = {
+    "type": "VolumeSpecification.VolumeType",
+    "size": "VolumeSpecification.SizeInGB",
+    "iops": "VolumeSpecification.Iops",
+    "throughput": "VolumeSpecification.Throughput",
+}
+GROUP: Schema = {
+    "ebs_config": ("EbsConfiguration.EbsBlockDeviceConfigs", EBS_DEVICE),
+    "ebs_optimized": "EbsConfiguration.EbsOptimized",
+}
+FLEET: Schema = {"instance_type_configs": ("InstanceTypeConfigs", GROUP)}
+BOOTSTRAP: Schema = {"path": "ScriptBootstrapAction.Path|Path", "args": "ScriptBootstrapAction.Args|Args"}
+EC2: Schema = {"subnet_id": "Ec2SubnetId|SubnetId", "subnet_ids": "Ec2SubnetIds|SubnetIds",
+               "key_name": "Ec2KeyName|KeyName"}
+CLUSTER_COMMON: Schema = {
+    "bootstrap_action": ("BootstrapActions", BOOTSTRAP),
+    "configurations_json": "Configurations",
+}
+
+# CloudFormation AWS::EMR::Cluster: Instances holds named groups and fleets
+CFN_CLUSTER: Schema = {
+    **CLUSTER_COMMON,
+    "master_instance_group": ("Instances.MasterInstanceGroup", GROUP),
+    "core_instance_group": ("Instances.CoreInstanceGroup", GROUP),
+    "task_instance_group": ("Instances.TaskInstanceGroups", GROUP),
+    "master_instance_fleet": ("Instances.MasterInstanceFleet", FLEET),
+    "core_instance_fleet": ("Instances.CoreInstanceFleet", FLEET),
+    "task_instance_fleet": ("Instances.TaskInstanceFleets", FLEET),
+    "keep_job_flow_alive_when_no_steps": "Instances.KeepJobFlowAliveWhenNoSteps",
+    "termination_protection": "Instances.TerminationProtected",
+    "ec2_attributes": ("Instances", EC2),
+}
+
+
+def _by_role(path: str, key: str, role: str, schema: Schema) -> tuple:
+    return (path, schema, {key: (role,)})
+
+
+# RunJobFlow (API, boto3, Step Functions createCluster): Instances.InstanceGroups with InstanceRole;
+# `aws emr create-cluster --cli-input-json`: top-level InstanceGroups with InstanceGroupType
+RUN_JOB_FLOW: Schema = {
+    **CLUSTER_COMMON,
+    "keep_job_flow_alive_when_no_steps": "Instances.KeepJobFlowAliveWhenNoSteps",
+    "termination_protection": "Instances.TerminationProtected",
+    "ec2_attributes": ("Instances|Ec2Attributes", EC2),
+}
+for _role in ("master", "core", "task"):
+    RUN_JOB_FLOW[f"{_role}_instance_group"] = ("Instances.InstanceGroups|InstanceGroups", GROUP,
+                                               {"InstanceRole|InstanceGroupType": (_role.upper(),)})
+    RUN_JOB_FLOW[f"{_role}_instance_fleet"] = ("Instances.InstanceFleets|InstanceFleets", FLEET,
+                                               {"InstanceFleetType": (_role.upper(),)})
+
+SERVERLESS_APP: Schema = {
+    "initial_capacity": ("InitialCapacity", {"initial_capacity_type": "Key", "initial_capacity_config": ("Value", {})}),
+}
+
+
+def document_address(doc: Document, section: DocSection, fallback: str) -> str:
+    name = section.field("name").value
+    stem = os.path.basename(doc.path)
+    return f"{stem}:{name}" if isinstance(name, str) and name else f"{stem}:{fallback}"
+
+
+def resource(kind: str, type_: str, address: str, section: DocSection, doc: Document, fmt: str,
+             maybe: bool = False) -> Resource:
+    return Resource(kind, type_, address, section, doc.path, doc.call_sites, maybe, fmt, root=doc.path)
+
+
+def classification_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and find_key(v, "Classification") is not None for v in value)
+
+
+def normalise_configurations(value: Any) -> Any:
+    """CloudFormation spells a classification's Properties ``ConfigurationProperties``."""
+    if isinstance(value, list):
+        return [normalise_configurations(v) for v in value]
+    if isinstance(value, dict):
+        out: Dict[str, Any] = {}
+        for k, v in value.items():
+            key = {"configurationproperties": "Properties", "properties": "Properties",
+                   "classification": "Classification", "configurations": "Configurations"}.get(k.lower(), k)
+            out[key] = normalise_configurations(v) if key == "Configurations" else v
+        return out
+    return value
+
+
+def configurations_field(section: DocSection) -> Any:
+    """The cluster's classifications (``Configurations``) with CloudFormation's spelling normalised."""
+    f = section.field("configurations_json")
+    if not f.present:
+        return None
+    return Field(normalise_configurations(f.value), True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))

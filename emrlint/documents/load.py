@@ -1,0 +1,135 @@
+"""Loading JSON and YAML documents: recognised by content, not by file name.
+
+A file is only parsed when its bytes mention something EMR-related; then its
+content decides what it is: a CloudFormation/SAM template, a Step Functions
+definition, a Terraform plan, an EMR Serverless or EMR on EKS StartJobRun
+request, a RunJobFlow / create-cluster request, a CreateApplication request or a
+list of configuration classifications.  Anything else is skipped silently; a
+file that looks like one of them but does not parse is an EMR001.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, List
+
+from emrlint.documents import cfn, plan, sfn
+from emrlint.documents.doc import DocSection, Document, find_key, parse
+from emrlint.documents.emr import RUN_JOB_FLOW, classification_list, configurations_field, normalise_configurations, resource
+from emrlint.findings import Loc
+from emrlint.jsonpos import DocumentError
+from emrlint.model import ConfigurationFile, Field, Model, Resource, attach_units, build_cluster, build_job_run
+from emrlint.sources import SourceError, Sources
+from emrlint.terraform.project import FileError
+
+MARKERS = (b"AWS::EMR", b"elasticmapreduce", b"emr-serverless", b"emr-containers", b"jobDriver", b"JobDriver",
+           b"ReleaseLabel", b"releaseLabel", b"Classification", b"classification", b"planned_values")
+EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".jsonc")
+
+
+def document_kind(path: str) -> str:
+    return "json" if path.lower().endswith((".json", ".jsonc")) else "yaml"
+
+
+@dataclass
+class LoadedDocuments:
+    resources: List[Resource] = field(default_factory=list)
+    errors: List[FileError] = field(default_factory=list)
+    parsed: List[str] = field(default_factory=list)  # YAML files read (for suppressions)
+
+
+def _looks_relevant(data: bytes) -> bool:
+    return any(m in data for m in MARKERS)
+
+
+def load_documents(paths: List[str], sources: Sources) -> LoadedDocuments:
+    out = LoadedDocuments()
+    for path in paths:
+        try:
+            data = sources.read_bytes(path)
+        except SourceError:
+            continue  # unreadable and unrecognisable: not ours
+        if not _looks_relevant(data):
+            continue
+        try:
+            text = sources.read_text(path)
+            if b"planned_values" in data and b'"format_version"' in data:
+                doc_root = plan.parse_plan(text)
+                if plan.is_plan(doc_root):
+                    out.resources += plan.load_plan(path, text, doc_root)
+                    continue
+            root = parse(text, document_kind(path))
+        except (SourceError, DocumentError) as exc:
+            out.errors.append(FileError(path, exc.message, exc.line, exc.column))
+            continue
+        if document_kind(path) == "yaml":
+            out.parsed.append(path)
+        out.resources += classify(path, root)
+    attach_units(out.resources)
+    return out
+
+
+def classify(path: str, root: Any) -> List[Resource]:
+    stem = os.path.basename(path)
+    if cfn.is_template(root):
+        doc = Document(path, root, cfn.CfnResolver(root, path))
+        found = cfn.load_template(doc, root)
+        for logical_id, definition, loc in cfn.state_machines(doc, root):
+            found += state_machine_resources(doc, definition, logical_id, loc)
+        return found
+    if sfn.is_state_machine(root):
+        return sfn.load_state_machine(Document(path, root), root, stem, Loc(path, 1, 1))
+    if plan.is_plan(root):
+        return []  # a plan that was not JSON-recognisable above (YAML?): not a real plan
+    if classification_list(root):
+        doc = Document(path, root)
+        section = DocSection(doc, {}, Loc(path, 1, 1))
+        res = ConfigurationFile("configurations", "EMR configurations", stem, section, path, root=path,
+                                source_format="configurations")
+        res.configurations = Field(normalise_configurations(doc.resolver.value(root)), True, Loc(path, 1, 1))
+        return [res]
+    if not isinstance(root, dict):
+        return []
+    doc = Document(path, root)
+    section = DocSection(doc, root, Loc(path, 1, 1), RUN_JOB_FLOW)
+    has = lambda name: find_key(root, name) is not None  # noqa: E731
+    if has("jobDriver") and has("virtualClusterId"):
+        return [build_job_run(resource("job_run", "emr-containers:StartJobRun", _address(section, stem), section, doc,
+                                       "job-run"), "eks")]
+    if has("jobDriver"):
+        return [build_job_run(resource("job_run", "emr-serverless:StartJobRun", _address(section, stem), section, doc,
+                                       "job-run"), "serverless")]
+    if has("releaseLabel") and has("type") and not has("Instances"):
+        return [resource("serverless_application", "emr-serverless:CreateApplication", _address(section, stem),
+                         section, doc, "create-application")]
+    if has("ReleaseLabel") or has("Instances") or has("InstanceGroups") or has("InstanceFleets"):
+        cluster = build_cluster(resource("cluster", "elasticmapreduce:RunJobFlow", _address(section, stem), section, doc,
+                                         "run-job-flow"))
+        cluster.configurations = configurations_field(section)
+        return [cluster]
+    return []
+
+
+def state_machine_resources(doc: Document, definition: Any, name: str, loc: Loc) -> List[Resource]:
+    """EMR tasks of a state machine given inline (a mapping) or as JSON text."""
+    if isinstance(definition, str):
+        try:
+            root = parse(definition, "json")
+        except DocumentError:
+            return []
+        inner = Document(doc.path, root, call_sites=doc.call_sites, locator=lambda c, k, fallback: loc)
+        return sfn.load_state_machine(inner, root, name, loc) if sfn.is_state_machine(root) else []
+    if sfn.is_state_machine(definition):
+        return sfn.load_state_machine(doc, definition, name, loc)
+    return []
+
+
+def _address(section: DocSection, stem: str) -> str:
+    name = section.field("name").value
+    return f"{stem}:{name}" if isinstance(name, str) and name else stem
+
+
+def add_to_model(model: Model, loaded: LoadedDocuments) -> None:
+    for res in loaded.resources:
+        model.add(res)

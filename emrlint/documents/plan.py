@@ -1,0 +1,138 @@
+"""Terraform plan JSON (``terraform show -json plan.out``).
+
+Resources come from ``planned_values`` (root and child modules) with their fully
+resolved values; values Terraform only knows after apply (``after_unknown`` in
+``resource_changes``) are unknown.  An unknown ``cluster_id`` is linked to its
+cluster through the references recorded in ``configuration``.  Findings point at
+the resource's line in the plan; the engine moves them to the Terraform source
+when the same address is in the scan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, Iterator, List
+
+from emrlint.documents.doc import DocSection, Document
+from emrlint.findings import Loc
+from emrlint.jsonpos import DocumentError
+from emrlint.model import Resource, attach_units, build_cluster, decoded_json
+from emrlint.values import UNKNOWN, Unknown
+
+PLAN_TYPES = {
+    "aws_emr_cluster": "cluster",
+    "aws_emr_instance_group": "instance_group",
+    "aws_emr_instance_fleet": "instance_fleet",
+    "aws_emrserverless_application": "serverless_application",
+}
+_INDEX = re.compile(r"\[[^\]]*\]")
+_MODULE_PREFIX = re.compile(r'^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)')
+
+
+def is_plan(root: Any) -> bool:
+    return isinstance(root, dict) and "planned_values" in root and ("format_version" in root or "terraform_version" in root)
+
+
+def parse_plan(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise DocumentError("JSON syntax error: nested too deeply") from None
+
+
+def _modules(module: Any) -> Iterator[Any]:
+    stack = [module]
+    while stack:
+        m = stack.pop()
+        if not isinstance(m, dict):
+            continue
+        yield m
+        stack.extend(m.get("child_modules") or [])
+
+
+def _with_unknowns(values: Any, unknown: Any) -> Any:
+    """Values with Unknown wherever ``after_unknown`` says Terraform does not know them yet."""
+    if unknown is True:
+        return UNKNOWN
+    if isinstance(unknown, dict) and isinstance(values, dict):
+        out = dict(values)
+        for key, flag in unknown.items():
+            out[key] = _with_unknowns(values.get(key), flag)
+        return out
+    if isinstance(unknown, list) and isinstance(values, list):
+        return [_with_unknowns(v, unknown[i] if i < len(unknown) else False) for i, v in enumerate(values)]
+    if isinstance(unknown, list) and values is None and any(unknown):
+        return UNKNOWN
+    return values
+
+
+def _references(config: Any, prefix: str = "") -> Dict[str, Dict[str, Any]]:
+    """Configuration address (without instance keys) -> its expressions."""
+    out: Dict[str, Dict[str, Any]] = {}
+    if not isinstance(config, dict):
+        return out
+    for res in config.get("resources") or []:
+        if isinstance(res, dict) and isinstance(res.get("address"), str):
+            out[prefix + res["address"]] = res.get("expressions") or {}
+    for name, call in (config.get("module_calls") or {}).items():
+        if isinstance(call, dict):
+            out.update(_references(call.get("module"), f"{prefix}module.{name}."))
+    return out
+
+
+def _address_lines(text: str) -> Dict[str, int]:
+    lines: Dict[str, int] = {}
+    for m in re.finditer(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', text):
+        address = json.loads(f'"{m.group(1)}"')
+        lines.setdefault(address, text.count("\n", 0, m.start()) + 1)
+    return lines
+
+
+def load_plan(path: str, text: str, plan: Dict[str, Any]) -> List[Resource]:
+    lines = _address_lines(text)
+    after_unknown = {}
+    for change in plan.get("resource_changes") or []:
+        if isinstance(change, dict) and isinstance(change.get("change"), dict):
+            after_unknown[change.get("address")] = change["change"].get("after_unknown") or {}
+    expressions = _references((plan.get("configuration") or {}).get("root_module"))
+    doc = Document(path, plan)
+    out: List[Resource] = []
+    root = (plan.get("planned_values") or {}).get("root_module")
+    for module in _modules(root):
+        for res in module.get("resources") or []:
+            if not isinstance(res, dict) or res.get("mode") != "managed" or res.get("type") not in PLAN_TYPES:
+                continue
+            address = res.get("address")
+            if not isinstance(address, str):
+                continue
+            values = _with_unknowns(res.get("values") or {}, after_unknown.get(address, {}))
+            if res["type"] in ("aws_emr_instance_group", "aws_emr_instance_fleet"):
+                values = _link_cluster(values, address, expressions)
+            loc = Loc(path, lines.get(address, 1), 1)
+            section = DocSection(doc, values if isinstance(values, dict) else {}, loc)
+            kind = PLAN_TYPES[res["type"]]
+            resource = Resource(kind, res["type"], address, section, path, (), False, "terraform-plan", root=path)
+            if kind == "cluster":
+                resource = build_cluster(resource)
+                resource.configurations = decoded_json(section.field("configurations_json"))
+            out.append(resource)
+    attach_units(out)
+    return out
+
+
+def _link_cluster(values: Dict[str, Any], address: str, expressions: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
+    """An unknown cluster_id gets the cluster address its configuration references."""
+    if not isinstance(values.get("cluster_id"), Unknown):
+        return values
+    instance_prefix = _MODULE_PREFIX.match(address).group(1)  # module.a[0].module.b["x"].
+    config_address = _INDEX.sub("", address)
+    refs = ((expressions.get(config_address) or {}).get("cluster_id") or {}).get("references") or []
+    clusters = [r for r in refs if isinstance(r, str) and r.startswith("aws_emr_cluster.") and r.count(".") == 1]
+    if not clusters:
+        return values
+    out = dict(values)
+    out["cluster_id"] = Unknown({instance_prefix + c for c in clusters})
+    return out
