@@ -212,6 +212,11 @@ class Cluster(Resource):
     instance_groups: List[InstanceGroup] = field(default_factory=list)
     instance_fleets: List[InstanceFleet] = field(default_factory=list)
     bootstrap_actions: List[BootstrapAction] = field(default_factory=list)
+    steps: List[Section] = field(default_factory=list)  # each step's hadoop_jar_step (inline and attached)
+    # compute_limits of managed scaling policies: inline (CloudFormation, RunJobFlow) and attached
+    # (aws_emr_managed_scaling_policy); `scaling_incomplete` when one may be attached unseen
+    managed_scaling: List[Section] = field(default_factory=list)
+    scaling_incomplete: bool = False
     # True when more groups/fleets may be attached than the scan can see
     # (e.g. an aws_emr_instance_group whose cluster_id could not be evaluated)
     capacity_incomplete: bool = False
@@ -263,32 +268,128 @@ def classification_properties(configurations: Any, classification: str) -> Any:
     return found
 
 
+def referenced(value: Any, candidates: List[Resource]) -> Tuple[List[Resource], List[Resource]]:
+    """(exact, possible) resources among ``candidates`` that ``value`` refers to.
+
+    References are the addresses (or CloudFormation logical IDs) an Unknown carries;
+    a reference to a whole module whose instances are unknown may mean any resource
+    inside it (possible).  A known string matches a resource whose ``name`` it is
+    (security configurations are referred to by name)."""
+    values = value if isinstance(value, list) else [value]
+    exact: List[Resource] = []
+    possible: List[Resource] = []
+    for v in values:
+        refs = refs_of(v)
+        for c in candidates:
+            if any(c.address == r or c.address.startswith(r + "[") for r in refs) or (
+                    isinstance(v, str) and v and c.field("name").value == v):
+                if c not in exact:
+                    exact.append(c)
+            elif any(c.address.startswith(r + ".") for r in refs) and c not in possible:
+                possible.append(c)
+    return exact, [c for c in possible if c not in exact]
+
+
 def attach_units(resources: List[Resource]) -> None:
-    """Attach separately declared task groups and fleets (``aws_emr_instance_group``,
-    ``AWS::EMR::InstanceGroupConfig``...) to their clusters through ``cluster_id``, whose
-    value is an Unknown carrying the cluster's address (or logical ID)."""
+    """Attach separately declared parts of clusters (``aws_emr_instance_group``/``_fleet``,
+    ``AWS::EMR::InstanceGroupConfig``, ``aws_emr_managed_scaling_policy``, ``AWS::EMR::Step``)
+    through their ``cluster_id``, and separate ingress rules to their security groups."""
     clusters = [r for r in resources if isinstance(r, Cluster)]
+    groups = [r for r in resources if isinstance(r, SecurityGroup)]
     for res in resources:
-        if res.kind not in ("instance_group", "instance_fleet"):
+        if res.kind == "security_group_rule":
+            exact, possible = referenced(res.field("security_group_id").value, groups)
+            for g in exact + possible:
+                g.ingress.extend(res.rules)
+            continue
+        if res.kind not in ("instance_group", "instance_fleet", "managed_scaling_policy", "step"):
             continue
         cid = res.field("cluster_id").value
         if isinstance(cid, str):
             continue  # an existing cluster outside the scan
-        refs = refs_of(cid)
-        exact = [c for c in clusters if any(c.address == r or c.address.startswith(r + "[") for r in refs)]
-        # a reference to a whole module (whose instances are unknown) may mean any cluster inside it
-        inside = [c for c in clusters if c not in exact and any(c.address.startswith(r + ".") for r in refs)]
-        for c, maybe in [(c, res.maybe) for c in exact] + [(c, True) for c in inside]:
+        exact, possible = referenced(cid, clusters)
+        for c, maybe in [(c, res.maybe) for c in exact] + [(c, True) for c in possible]:
             if res.kind == "instance_group":
                 c.instance_groups.append(InstanceGroup("task", res.body, maybe=maybe, address=res.address, default_count=0))
-            else:
+            elif res.kind == "instance_fleet":
                 c.instance_fleets.append(InstanceFleet("task", res.body, maybe=maybe, address=res.address))
-        if not exact and not inside and isinstance(cid, Unknown) and not refs:
+            elif res.kind == "managed_scaling_policy":
+                c.managed_scaling.extend(res.body.sections("compute_limits"))
+            else:
+                c.steps.extend(res.body.sections("hadoop_jar_step"))
+        if not exact and not possible and isinstance(cid, Unknown) and not refs_of(cid):
             # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
-            unit = InstanceGroup("task", res.body) if res.kind == "instance_group" else InstanceFleet("task", res.body)
-            if unit.on_spot() is not False:
-                for c in clusters:
-                    c.capacity_incomplete = True
+            for c in clusters:
+                if res.kind == "managed_scaling_policy":
+                    c.scaling_incomplete = True
+                elif res.kind in ("instance_group", "instance_fleet"):
+                    unit = InstanceGroup("task", res.body) if res.kind == "instance_group" else InstanceFleet("task", res.body)
+                    if unit.on_spot() is not False:
+                        c.capacity_incomplete = True
+
+
+# ---------------------------------------------------------------------------
+# Security
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class SecurityConfiguration(Resource):
+    """An EMR security configuration; ``settings`` is its decoded JSON
+    (``EncryptionConfiguration``, ``AuthenticationConfiguration``...)."""
+
+    settings: Optional[Field] = None
+
+
+WORLD = ("0.0.0.0/0", "::/0")
+
+
+@dataclass
+class IngressRule:
+    """One ingress permission: its CIDR fields (lists or single values), ports and protocol."""
+
+    loc: Loc
+    cidrs: List[Field] = field(default_factory=list)
+    from_port: Optional[Field] = None
+    to_port: Optional[Field] = None
+    protocol: Optional[Field] = None
+    address: str = ""  # the separate rule resource, "" when inline
+
+    def open_to_world(self) -> Any:
+        """The field that opens it to 0.0.0.0/0 or ::/0; None; or an Unknown."""
+        unknown = None
+        for f in self.cidrs:
+            values = f.value if isinstance(f.value, list) else [f.value]
+            for v in values:
+                if isinstance(v, Unknown):
+                    unknown = v
+                elif isinstance(v, str) and v.strip() in WORLD:
+                    return f
+        return unknown
+
+
+@dataclass
+class SecurityGroup(Resource):
+    ingress: List[IngressRule] = field(default_factory=list)
+
+
+@dataclass
+class SecurityGroupRule(Resource):
+    """A separately declared ingress rule (``aws_security_group_rule``,
+    ``aws_vpc_security_group_ingress_rule``, ``AWS::EC2::SecurityGroupIngress``)."""
+
+    rules: List[IngressRule] = field(default_factory=list)
+
+
+def ingress_rule(section: Section, address: str = "") -> IngressRule:
+    """An ingress rule from any spelling: Terraform blocks and rule resources, CloudFormation."""
+    cidrs = [section.field(n) for n in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6", "cidr_ip",
+                                         "cidr_ipv6_block")]
+    protocol = section.field("protocol")
+    if not protocol.present:
+        protocol = section.field("ip_protocol")
+    return IngressRule(section.loc, [f for f in cidrs if f.present], section.field("from_port"),
+                       section.field("to_port"), protocol, address)
 
 
 # ---------------------------------------------------------------------------
@@ -372,8 +473,9 @@ class JobRun(Resource):
 
 
 def build_cluster(res: Resource) -> Cluster:
-    """A cluster with its inline groups, fleets and bootstrap actions, from any section
-    that uses the normalised names (``master_instance_group``, ``task_instance_fleet``...)."""
+    """A cluster with its inline groups, fleets, bootstrap actions, steps and managed
+    scaling, from any section that uses the normalised names (``master_instance_group``,
+    ``task_instance_fleet``, ``step``, ``managed_scaling_policy``...)."""
     cluster = res if isinstance(res, Cluster) else Cluster(**vars(res))
     body = res.body
     for role in ("master", "core", "task"):
@@ -383,7 +485,30 @@ def build_cluster(res: Resource) -> Cluster:
             cluster.instance_fleets.append(InstanceFleet(role, s, maybe=s.maybe))
     for s in body.sections("bootstrap_action"):
         cluster.bootstrap_actions.append(BootstrapAction(s, maybe=s.maybe))
+    for s in body.sections("step"):
+        cluster.steps.extend(s.sections("hadoop_jar_step"))
+    for s in body.sections("managed_scaling_policy"):
+        cluster.managed_scaling.extend(s.sections("compute_limits"))
     return cluster
+
+
+def security_group(res: Resource) -> SecurityGroup:
+    group = SecurityGroup(**vars(res))
+    for s in res.body.sections("ingress"):
+        group.ingress.append(ingress_rule(s))
+    return group
+
+
+def security_group_rule(res: Resource) -> Resource:
+    """A separate rule resource; egress rules (``type = "egress"``) are kept out."""
+    kind = res.field("type").value
+    if isinstance(kind, str) and kind.lower() == "egress":
+        res.kind = "security_group_egress_rule"
+        return res
+    rule = SecurityGroupRule(**vars(res))
+    rule.kind = "security_group_rule"
+    rule.rules.append(ingress_rule(res.body, res.address))
+    return rule
 
 
 def build_job_run(res: Resource, platform: str, driver: Optional[Any] = None) -> JobRun:
@@ -468,6 +593,12 @@ class Model:
 
     def of_kind(self, kind: str) -> List[Resource]:
         return [r for r in self.resources if r.kind == kind]
+
+    def find(self, value: Any, kind: str, root: str) -> Tuple[List[Resource], List[Resource]]:
+        """(exact, possible) resources of ``kind`` in configuration ``root`` that ``value`` refers to
+        (see :func:`referenced`): a cluster's security configuration, groups and subnet, a job
+        run's application."""
+        return referenced(value, [r for r in self.resources if r.kind == kind and r.root == root])
 
     def add_uploaded_script(self, root: str, bucket: Any, key: Any, script: Script) -> None:
         self._s3_objects.append((root, bucket, key, script))

@@ -19,7 +19,14 @@ from ruamel.yaml.comments import TaggedScalar
 from emrlint.documents.doc import NOVALUE, DocSection, Document, NoValue, Resolver, key_loc
 from emrlint.documents.emr import CFN_CLUSTER, SERVERLESS_APP, configurations_field, resource
 from emrlint.findings import Loc
-from emrlint.model import Resource, build_cluster
+from emrlint.model import (
+    Resource,
+    SecurityConfiguration,
+    build_cluster,
+    decoded_json,
+    security_group,
+    security_group_rule,
+)
 from emrlint.values import UNKNOWN, Unknown, concat_parts, unknown_from
 
 _SUB_VAR = re.compile(r"\$\{(!?)([^}]*)\}")
@@ -229,7 +236,12 @@ RESOURCE_TYPES = {
     "AWS::EMR::Cluster": ("cluster", CFN_CLUSTER),
     "AWS::EMR::InstanceGroupConfig": ("instance_group", {"cluster_id": "JobFlowId"}),
     "AWS::EMR::InstanceFleetConfig": ("instance_fleet", {"cluster_id": "ClusterId"}),
+    "AWS::EMR::Step": ("step", {"cluster_id": "JobFlowId"}),
+    "AWS::EMR::SecurityConfiguration": ("security_configuration", {}),
     "AWS::EMRServerless::Application": ("serverless_application", SERVERLESS_APP),
+    "AWS::EC2::SecurityGroup": ("security_group", {"ingress": ("SecurityGroupIngress", {})}),
+    "AWS::EC2::SecurityGroupIngress": ("security_group_rule", {"security_group_id": "GroupId"}),
+    "AWS::EC2::Subnet": ("subnet", {}),
 }
 
 
@@ -255,11 +267,24 @@ def load_template(doc: Document, template: Dict[str, Any]) -> List[Resource]:
         props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
         section = DocSection(doc, props, loc, schema)
         res = resource(kind, type_, str(logical_id), section, doc, "cloudformation", maybe=isinstance(exists, Unknown))
-        if kind == "cluster":
-            res = build_cluster(res)
-            res.configurations = configurations_field(section)
-        out.append(res)
+        out.append(_build(kind, res, section, doc))
     return out
+
+
+def _build(kind: str, res: Resource, section: DocSection, doc: Document) -> Resource:
+    if kind == "cluster":
+        cluster = build_cluster(res)
+        cluster.configurations = configurations_field(section)
+        return cluster
+    if kind == "security_configuration":
+        config = SecurityConfiguration(**vars(res))
+        config.settings = decoded_json(section.field("security_configuration"))
+        return config
+    if kind == "security_group":
+        return security_group(res)
+    if kind == "security_group_rule":
+        return security_group_rule(res)
+    return res
 
 
 def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, Any, Loc]]:

@@ -23,10 +23,14 @@ GROUP: Schema = {
 FLEET: Schema = {"instance_type_configs": ("InstanceTypeConfigs", GROUP)}
 BOOTSTRAP: Schema = {"path": "ScriptBootstrapAction.Path|Path", "args": "ScriptBootstrapAction.Args|Args"}
 EC2: Schema = {"subnet_id": "Ec2SubnetId|SubnetId", "subnet_ids": "Ec2SubnetIds|SubnetIds",
-               "key_name": "Ec2KeyName|KeyName"}
+               "key_name": "Ec2KeyName|KeyName",
+               "additional_master_security_groups": "AdditionalMasterSecurityGroups",
+               "additional_slave_security_groups": "AdditionalSlaveSecurityGroups|AdditionalCoreSecurityGroups"}
+BLOCK_PUBLIC_ACCESS: Schema = {"permitted_public_security_group_rule_range": ("PermittedPublicSecurityGroupRuleRanges", {})}
 CLUSTER_COMMON: Schema = {
     "bootstrap_action": ("BootstrapActions", BOOTSTRAP),
     "configurations_json": "Configurations",
+    "step": ("Steps", {}),
 }
 
 # CloudFormation AWS::EMR::Cluster: Instances holds named groups and fleets

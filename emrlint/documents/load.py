@@ -16,7 +16,14 @@ from typing import Any, List
 
 from emrlint.documents import cfn, plan, sfn
 from emrlint.documents.doc import DocSection, Document, find_key, parse
-from emrlint.documents.emr import RUN_JOB_FLOW, classification_list, configurations_field, normalise_configurations, resource
+from emrlint.documents.emr import (
+    BLOCK_PUBLIC_ACCESS,
+    RUN_JOB_FLOW,
+    classification_list,
+    configurations_field,
+    normalise_configurations,
+    resource,
+)
 from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError
 from emrlint.model import ConfigurationFile, Field, Model, Resource, attach_units, build_cluster, build_job_run
@@ -24,7 +31,8 @@ from emrlint.sources import SourceError, Sources
 from emrlint.terraform.project import FileError
 
 MARKERS = (b"AWS::EMR", b"elasticmapreduce", b"emr-serverless", b"emr-containers", b"jobDriver", b"JobDriver",
-           b"ReleaseLabel", b"releaseLabel", b"Classification", b"classification", b"planned_values")
+           b"ReleaseLabel", b"releaseLabel", b"Classification", b"classification", b"planned_values",
+           b"BlockPublicAccessConfiguration")
 EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".jsonc")
 
 
@@ -94,6 +102,11 @@ def classify(path: str, root: Any) -> List[Resource]:
     doc = Document(path, root)
     section = DocSection(doc, root, Loc(path, 1, 1), RUN_JOB_FLOW)
     has = lambda name: find_key(root, name) is not None  # noqa: E731
+    if has("BlockPublicAccessConfiguration"):  # PutBlockPublicAccessConfiguration request
+        key = find_key(root, "BlockPublicAccessConfiguration")
+        bpa = DocSection(doc, root[key], doc.loc_of(root, key), BLOCK_PUBLIC_ACCESS)
+        return [resource("block_public_access", "elasticmapreduce:PutBlockPublicAccessConfiguration", stem, bpa, doc,
+                         "block-public-access")]
     if has("jobDriver") and has("virtualClusterId"):
         return [build_job_run(resource("job_run", "emr-containers:StartJobRun", _address(section, stem), section, doc,
                                        "job-run"), "eks")]

@@ -62,8 +62,8 @@ def load_state_machine(doc: Document, definition: Any, name: str, loc: Loc) -> L
         key = find_key(state, "Parameters") or find_key(state, "Arguments")
         params = state.get(key) if key is not None else {}
         state_loc = doc.loc_of(states, state_name, loc)
-        section = DocSection(doc, params if isinstance(params, dict) else {}, state_loc,
-                             RUN_JOB_FLOW if kind == "cluster" else None)
+        schema = RUN_JOB_FLOW if kind == "cluster" else {"hadoop_jar_step": ("Step.HadoopJarStep", {})} if kind == "step" else None
+        section = DocSection(doc, params if isinstance(params, dict) else {}, state_loc, schema)
         address = f"{name}:{state_name}"
         type_ = f"states:{m.group(1)}:{m.group(2)}"
         if kind == "cluster":

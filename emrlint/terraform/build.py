@@ -7,7 +7,18 @@ from typing import Any, Dict, List
 
 from lark import Tree
 
-from emrlint.model import Model, Resource, Script, attach_units, build_cluster, build_job_run, decoded_json
+from emrlint.model import (
+    Model,
+    Resource,
+    Script,
+    SecurityConfiguration,
+    attach_units,
+    build_cluster,
+    build_job_run,
+    decoded_json,
+    security_group,
+    security_group_rule,
+)
 from emrlint.terraform.evaluate import _exprs, materialize, evaluate
 from emrlint.terraform.module import ModuleInstance, TerraformSection, expr_origin
 from emrlint.terraform.project import TerraformProject
@@ -114,6 +125,12 @@ def _paths(value: Any, path: tuple = ()) -> Dict[int, tuple]:
     return out
 
 
+def _security_configuration(res: Resource, ctx: _Context) -> Resource:
+    config = SecurityConfiguration(**vars(res))
+    config.settings = decoded_json(res.body.field("configuration"))
+    return config
+
+
 # resource type -> (model kind, builder)
 RESOURCE_TYPES: Dict[str, tuple] = {
     "aws_emr_cluster": ("cluster", _cluster),
@@ -124,6 +141,13 @@ RESOURCE_TYPES: Dict[str, tuple] = {
     "aws_sfn_state_machine": ("state_machine", _state_machine),
     "aws_s3_object": ("s3_object", _s3_object),
     "aws_s3_bucket_object": ("s3_object", _s3_object),
+    "aws_emr_managed_scaling_policy": ("managed_scaling_policy", None),
+    "aws_emr_security_configuration": ("security_configuration", _security_configuration),
+    "aws_emr_block_public_access_configuration": ("block_public_access", None),
+    "aws_security_group": ("security_group", lambda res, ctx: security_group(res)),
+    "aws_security_group_rule": ("security_group_rule", lambda res, ctx: security_group_rule(res)),
+    "aws_vpc_security_group_ingress_rule": ("security_group_rule", lambda res, ctx: security_group_rule(res)),
+    "aws_subnet": ("subnet", None),
 }
 
 
@@ -159,7 +183,7 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
     for name, block in inst.mdir.modules.items():
         key_path = f"{inst.key_path}.{name}" if inst.key_path else name
         target = project.call_target(inst, block, key_path)
-        if target is None or not project.is_relevant_dir(target):
+        if target is None or not (project.is_relevant_dir(target) or project.has_supporting_resources(target)):
             continue  # not parsed unless an expression needs one of its outputs
         for child in inst.child_instances(name):
             _collect(project, model, child, out, depth + 1)

@@ -21,6 +21,11 @@ from emrlint.values import UNKNOWN, EvalError
 EMR_MARKERS = (b"aws_emr", b"elasticmapreduce:", b"emr-serverless:", b"emr-containers:")
 
 
+# resources EMR configuration refers to, worth reading in modules called by an EMR configuration
+SUPPORT_MARKERS = (b"aws_security_group", b"aws_vpc_security_group", b"aws_subnet", b"aws_s3_object",
+                   b"aws_s3_bucket_object", b"aws_sfn_state_machine")
+
+
 def has_emr_marker(data: bytes) -> bool:
     return any(m in data for m in EMR_MARKERS)
 _SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
@@ -151,6 +156,9 @@ class TerraformProject:
         )
         self._relevant[directory] = result
         return result
+
+    def has_supporting_resources(self, directory: str) -> bool:
+        return any(m in data for _, data in self._dir_bytes(directory) for m in SUPPORT_MARKERS)
 
     def relevant_roots(self) -> List[str]:
         """Directories to evaluate as root modules: the relevant ones that no other
