@@ -73,19 +73,27 @@ def test_rule_snapshot(rule_id, monkeypatch):
         assert [p for p in paths if p.startswith(rel)], f"failing fixture {rel} produced no {rule_id} finding"
 
 
-DOC_EXAMPLES = [(rid, i, kind, code) for rid in RULES for i, (kind, lang, code) in enumerate(examples(all_rules()[rid]))]
+DOC_EXAMPLES = [(rid, i, kind, code, lang) for rid in RULES
+                for i, (kind, lang, code) in enumerate(examples(all_rules()[rid]))]
 
 
 @pytest.mark.parametrize("rule_id", RULES)
 def test_rule_docs_have_failing_and_passing_examples(rule_id):
-    kinds = {kind for kind, _, _ in examples(all_rules()[rule_id])}
-    assert kinds == {"failing", "passing"}
+    found = examples(all_rules()[rule_id])
+    assert {kind for kind, _, _ in found} == {"failing", "passing"}
+    assert {lang for _, lang, _ in found} <= {"hcl", "terraform", "yaml", "json"}
 
 
-@pytest.mark.parametrize("rule_id,index,kind,code", DOC_EXAMPLES, ids=[f"{r}-{k}-{i}" for r, i, k, _ in DOC_EXAMPLES])
-def test_rule_docs_examples(rule_id, index, kind, code, tmp_path, monkeypatch):
-    """A failing example produces exactly that rule; a passing one nothing at all."""
+@pytest.mark.parametrize("rule_id,index,kind,code,lang", DOC_EXAMPLES,
+                         ids=[f"{r}-{k}-{i}" for r, i, k, _, _ in DOC_EXAMPLES])
+def test_rule_docs_examples(rule_id, index, kind, code, lang, tmp_path, monkeypatch):
+    """A failing example makes the rule fire; a passing one keeps it silent.
+
+    Examples are focused on their rule, so only that rule (with the parse check) is
+    run; fixtures/examples/everything-right/ checks that a complete configuration
+    passes every rule at once."""
     monkeypatch.chdir(tmp_path)
-    write_tree(str(tmp_path), {"main.tf": code})
-    rules = {f.rule for f in run_scan(["."])}
+    name = {"hcl": "main.tf", "terraform": "main.tf", "yaml": "template.yaml", "json": "document.json"}[lang]
+    write_tree(str(tmp_path), {name: code})
+    rules = {f.rule for f in run_scan(["."], select=[rule_id, "EMR001"])}
     assert rules == ({rule_id} if kind == "failing" else set())
