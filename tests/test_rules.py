@@ -2,7 +2,8 @@
 
 Snapshots live beside the fixtures (``fixtures/<ID>/snapshot.json``). After an
 intended change, regenerate them with ``EMRLINT_UPDATE_SNAPSHOTS=1 pytest tests/test_rules.py``
-and review the diff.
+and review the diff.  A rule whose fixtures need parameters (a policy ceiling) reads them
+from ``fixtures/<ID>/params.json`` (``{"EMR107": {"max_vcpu": 400}}``).
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ def test_rule_has_failing_and_passing_fixtures(rule_id):
 @pytest.mark.parametrize("rule_id", RULES)
 def test_rule_snapshot(rule_id, monkeypatch):
     monkeypatch.chdir(REPO)
-    findings = run_scan([os.path.join("fixtures", rule_id)], select=[rule_id])
+    params_path = os.path.join(FIXTURES, rule_id, "params.json")  # policy rules need a repository's limits
+    params = {}
+    if os.path.exists(params_path):
+        with open(params_path) as fh:
+            params = json.load(fh)
+    findings = run_scan([os.path.join("fixtures", rule_id)], select=[rule_id], params=params)
     got = [_entry(f) for f in findings]
     snap_path = os.path.join(FIXTURES, rule_id, "snapshot.json")
     if UPDATE or not os.path.exists(snap_path):
