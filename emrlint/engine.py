@@ -154,11 +154,38 @@ def _prefer_terraform_source(findings: List[Finding], model: Model) -> List[Find
         if res is None:
             out.append(f)
         elif (f.rule, f.resource, f.key) not in seen_in_source:
-            attribute = re.split(r"[.\[|]", f.key, maxsplit=1)[0] if f.key else ""
-            written = res.field(attribute) if attribute else None
-            loc = written.attr_loc if written is not None and written.present else res.loc
-            out.append(replace(f, loc=loc, call_sites=res.call_sites, source_format="terraform"))
+            out.append(replace(f, loc=_written_at(res, f.key), call_sites=res.call_sites, source_format="terraform"))
     return out
+
+
+_KEY_PART = re.compile(r'^(\w+)(?:\[(.+)\])?$')
+
+
+def _written_at(res, key: str) -> Loc:
+    """The place in the source that a finding's key names: ``log_uri``,
+    ``maximum_capacity.cpu``, ``bootstrap_action["libs"].args`` (a block chosen by
+    its name or ``#n``); the deepest block found when the attribute is not written."""
+    section, loc = res.body, res.loc
+    for part in key.split("|", 1)[0].split(".") if key else ():
+        m = _KEY_PART.match(part)
+        if m is None:
+            break
+        name, selector = m.groups()
+        written = section.field(name)
+        if written.present:
+            return written.attr_loc
+        blocks = section.sections(name)
+        if not blocks:
+            break
+        chosen = blocks[0]
+        if selector:
+            selector = selector.strip('"')
+            if selector.startswith("#") and selector[1:].isdigit() and int(selector[1:]) <= len(blocks):
+                chosen = blocks[int(selector[1:]) - 1]
+            else:
+                chosen = next((b for b in blocks if b.field("name").value == selector), chosen)
+        section, loc = chosen, chosen.loc
+    return loc
 
 
 def _read_base(paths: List[str]) -> str:

@@ -241,3 +241,45 @@ def test_malformed_looking_document_is_emr001_and_unrelated_ones_are_skipped(tf)
 def test_yaml_suppressions(tf):
     text = CFN.replace("  Cluster:\n", "  # emrlint:ignore EMR201 pinned by the release train (PLAT-12)\n  Cluster:\n")
     assert tf({"stack.yaml": text}) == []
+
+
+def test_plan_reads_every_resource_type_terraform_does(tf):
+    definition = {"StartAt": "C", "States": {"C": {
+        "Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync", "End": True,
+        "Parameters": {"Name": "c", "ReleaseLabel": "emr-7", "LogUri": "s3://l/",
+                       "Instances": {"InstanceFleets": [{"InstanceFleetType": "CORE", "TargetSpotCapacity": 2}]}}}}}
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_emrcontainers_job_template.x", "mode": "managed", "type": "aws_emrcontainers_job_template",
+         "name": "x", "values": {"name": "x", "job_template_data": [{
+             "release_label": "emr-7.0.0-latest", "execution_role_arn": "arn:aws:iam::1:role/r",
+             "job_driver": [{"spark_submit_job_driver": [{"entry_point": "s3://b/m.py"}]}]}]}},
+        {"address": "aws_sfn_state_machine.etl", "mode": "managed", "type": "aws_sfn_state_machine", "name": "etl",
+         "values": {"name": "etl", "definition": json.dumps(definition)}},
+    ]}}}
+    got = tf({"plan.json": json.dumps(plan, indent=2)}, full=True)
+    assert sorted((f.rule, f.resource) for f in got) == [
+        ("EMR201", "aws_emrcontainers_job_template.x"), ("EMR201", "aws_sfn_state_machine.etl:C")]
+
+
+def test_cloudformation_list_parameters_are_lists(tf):
+    template = '''Parameters:
+  BootstrapArgs:
+    Type: CommaDelimitedList
+    Default: "sudo pip3 install pandas"
+Resources:
+  Cluster:
+    Type: AWS::EMR::Cluster
+    Properties:
+      Name: c
+      ReleaseLabel: emr-7.1.0
+      LogUri: s3://logs/
+      Instances:
+        CoreInstanceFleet:
+          TargetSpotCapacity: 2
+      BootstrapActions:
+        - Name: libs
+          ScriptBootstrapAction:
+            Path: s3://b/run-command.sh
+            Args: !Ref BootstrapArgs
+'''
+    assert tf({"template.yaml": template}) == [("EMR202", "template.yaml", 4)]

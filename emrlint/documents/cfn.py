@@ -180,6 +180,10 @@ class CfnResolver(Resolver):
             param = self.parameters[name]
             if isinstance(param, dict) and "Default" in param:
                 value = self.value(param["Default"])
+                list_type = isinstance(param.get("Type"), str) and (
+                    param["Type"] == "CommaDelimitedList" or param["Type"].startswith("List<"))
+                if list_type and isinstance(value, str):
+                    return [v.strip() for v in value.split(",")]
                 if isinstance(value, str) and isinstance(param.get("Type"), str) and param["Type"] == "Number":
                     try:
                         return int(value) if value.strip().lstrip("-").isdigit() else float(value)
@@ -216,7 +220,9 @@ class CfnResolver(Resolver):
         return concat_parts(pieces)
 
     def origin(self, raw: Any) -> Optional[Loc]:
-        """``!Ref Param`` (and a ``!Sub`` of exactly one parameter) comes from the parameter's Default."""
+        """Where a value was written when an intrinsic brings it from elsewhere: ``!Ref Param``
+        (or a ``!Sub`` of exactly one parameter) from the parameter's Default, ``!FindInMap``
+        from the mapping entry, ``!If`` from the branch its condition chooses."""
         fn = _intrinsic(raw)
         if fn is None:
             return None
@@ -227,8 +233,28 @@ class CfnResolver(Resolver):
         if name == "Ref" and isinstance(arg, str) and arg in self.parameters:
             param = self.parameters[arg]
             if isinstance(param, dict) and "Default" in param:
-                return key_loc(self.path, param, "Default", Loc(self.path, 1, 1))
+                return self.origin(param["Default"]) or self._position(param, "Default")
+        if name == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+            cond = self.condition(arg[0])
+            if isinstance(cond, bool):
+                index = 1 if cond else 2
+                return self.origin(arg[index]) or self._position(arg, index)
+        if name == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
+            keys = [self.value(a) for a in arg[:3]]
+            node: Any = self.mappings
+            for key in keys[:-1]:
+                if isinstance(key, Unknown) or not isinstance(node, dict) or key not in node:
+                    return None
+                node = node[key]
+            if isinstance(node, dict) and keys[-1] in node:
+                return self._position(node, keys[-1])
         return None
+
+    def _position(self, container: Any, key: Any) -> Optional[Loc]:
+        """The recorded position of a key or item; None where YAML keeps none (scalars in a list)."""
+        unknown = Loc(self.path, 0, 0)
+        loc = key_loc(self.path, container, key, unknown)
+        return None if loc is unknown else loc
 
 
 # resource type -> (model kind, schema)

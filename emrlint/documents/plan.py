@@ -5,7 +5,8 @@ resolved values; values Terraform only knows after apply (``after_unknown`` in
 ``resource_changes``) are unknown.  An unknown ``cluster_id`` is linked to its
 cluster through the references recorded in ``configuration``.  Findings point at
 the resource's line in the plan; the engine moves them to the Terraform source
-when the same address is in the scan.
+when the same address is in the scan.  Every resource type the Terraform loader
+understands is read (the same builders make the model).
 """
 
 from __future__ import annotations
@@ -17,15 +18,10 @@ from typing import Any, Dict, Iterator, List
 from emrlint.documents.doc import DocSection, Document
 from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError
-from emrlint.model import Resource, attach_units, build_cluster, decoded_json
+from emrlint.model import Resource, attach_units
+from emrlint.terraform.build import RESOURCE_TYPES
 from emrlint.values import UNKNOWN, Unknown
 
-PLAN_TYPES = {
-    "aws_emr_cluster": "cluster",
-    "aws_emr_instance_group": "instance_group",
-    "aws_emr_instance_fleet": "instance_fleet",
-    "aws_emrserverless_application": "serverless_application",
-}
 _INDEX = re.compile(r"\[[^\]]*\]")
 _MODULE_PREFIX = re.compile(r'^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)')
 
@@ -103,36 +99,34 @@ def load_plan(path: str, text: str, plan: Dict[str, Any]) -> List[Resource]:
     root = (plan.get("planned_values") or {}).get("root_module")
     for module in _modules(root):
         for res in module.get("resources") or []:
-            if not isinstance(res, dict) or res.get("mode") != "managed" or res.get("type") not in PLAN_TYPES:
+            if not isinstance(res, dict) or res.get("mode") != "managed" or res.get("type") not in RESOURCE_TYPES:
                 continue
             address = res.get("address")
             if not isinstance(address, str):
                 continue
             values = _with_unknowns(res.get("values") or {}, after_unknown.get(address, {}))
-            if res["type"] in ("aws_emr_instance_group", "aws_emr_instance_fleet"):
-                values = _link_cluster(values, address, expressions)
+            if "cluster_id" in values or "security_group_id" in values:
+                values = _link(values, address, expressions)
             loc = Loc(path, lines.get(address, 1), 1)
             section = DocSection(doc, values if isinstance(values, dict) else {}, loc)
-            kind = PLAN_TYPES[res["type"]]
+            kind, builder = RESOURCE_TYPES[res["type"]]
             resource = Resource(kind, res["type"], address, section, path, (), False, "terraform-plan", root=path)
-            if kind == "cluster":
-                resource = build_cluster(resource)
-                resource.configurations = decoded_json(section.field("configurations_json"))
-            out.append(resource)
+            built = builder(resource, None) if builder is not None else resource
+            out.extend(built if isinstance(built, list) else [built])
     attach_units(out)
     return out
 
 
-def _link_cluster(values: Dict[str, Any], address: str, expressions: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
-    """An unknown cluster_id gets the cluster address its configuration references."""
-    if not isinstance(values.get("cluster_id"), Unknown):
-        return values
+def _link(values: Dict[str, Any], address: str, expressions: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
+    """An unknown ``cluster_id`` / ``security_group_id`` gets the address its configuration references."""
     instance_prefix = _MODULE_PREFIX.match(address).group(1)  # module.a[0].module.b["x"].
-    config_address = _INDEX.sub("", address)
-    refs = ((expressions.get(config_address) or {}).get("cluster_id") or {}).get("references") or []
-    clusters = [r for r in refs if isinstance(r, str) and r.startswith("aws_emr_cluster.") and r.count(".") == 1]
-    if not clusters:
-        return values
+    config = expressions.get(_INDEX.sub("", address)) or {}
     out = dict(values)
-    out["cluster_id"] = Unknown({instance_prefix + c for c in clusters})
+    for name in ("cluster_id", "security_group_id"):
+        if not isinstance(values.get(name), Unknown):
+            continue
+        refs = (config.get(name) or {}).get("references") or []
+        targets = [r for r in refs if isinstance(r, str) and r.count(".") == 1 and not r.startswith(("var.", "local."))]
+        if targets:
+            out[name] = Unknown({instance_prefix + t for t in targets})
     return out

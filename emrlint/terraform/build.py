@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from lark import Tree
 
@@ -38,8 +38,10 @@ def _cluster(res: Resource, ctx: _Context) -> Resource:
     return cluster
 
 
-def _s3_object(res: Resource, ctx: _Context) -> Resource:
+def _s3_object(res: Resource, ctx: Optional[_Context]) -> Resource:
     """Register a script uploaded from the scanned tree (``source`` or ``content = file/templatefile(...)``)."""
+    if ctx is None:
+        return res  # a plan: its local paths are the planning machine's
     body = res.body
     key = body.field("key").value
     bucket = body.field("bucket").value
@@ -84,8 +86,9 @@ def _job_template(res: Resource, ctx: _Context) -> Resource:
     return build_job_run(res, "eks")
 
 
-def _state_machine(res: Resource, ctx: _Context) -> List[Resource]:
-    """``aws_sfn_state_machine``: EMR tasks of its definition (``jsonencode(...)`` or JSON text)."""
+def _state_machine(res: Resource, ctx: Optional[_Context]) -> List[Resource]:
+    """``aws_sfn_state_machine``: EMR tasks of its definition (``jsonencode(...)`` or JSON text);
+    in Terraform source, findings point into the ``jsonencode`` object."""
     from emrlint.documents.doc import Document
     from emrlint.documents.load import state_machine_resources
 
@@ -93,15 +96,14 @@ def _state_machine(res: Resource, ctx: _Context) -> List[Resource]:
     definition = decoded_json(f)
     if definition is None or not isinstance(definition.value, dict):
         return []
-    attr = ctx.block.body.attributes["definition"]
-    scope = res.body.scope
     paths = _paths(definition.value)
 
     def locate(container: Any, key: Any, fallback):
         path = paths.get(id(container))
-        if path is None:
+        if path is None or ctx is None:
             return fallback
-        return expr_origin(attr, scope, ("json",) + path + (key,))[0]
+        attr = ctx.block.body.attributes["definition"]
+        return expr_origin(attr, res.body.scope, ("json",) + path + (key,))[0]
 
     doc = Document(res.file, definition.value, call_sites=res.call_sites, locator=locate)
     found = state_machine_resources(doc, definition.value, res.address, f.attr_loc)
