@@ -144,18 +144,32 @@ def _prefer_terraform_source(findings: List[Finding], model: Model) -> List[Find
 
     Plan findings the source also produced are dropped; the others move to the
     resource's attribute (or block) in the ``.tf`` file."""
-    source = {r.address: r for r in model.resources if r.source_format == "terraform"}
+    source = {(r.root, r.address): r for r in model.resources if r.source_format == "terraform"}
     if not source or not any(f.source_format == "terraform-plan" for f in findings):
         return findings
     seen_in_source = {(f.rule, f.resource, f.key) for f in findings if f.source_format == "terraform"}
     out = []
     for f in findings:
-        res = source.get(f.resource) if f.source_format == "terraform-plan" else None
+        res = _planned_source(f, source) if f.source_format == "terraform-plan" else None
         if res is None:
             out.append(f)
         elif (f.rule, f.resource, f.key) not in seen_in_source:
             out.append(replace(f, loc=_written_at(res, f.key), call_sites=res.call_sites, source_format="terraform"))
     return out
+
+
+def _planned_source(f: Finding, source: Dict[Tuple[str, str], Any]) -> Any:
+    """The Terraform resource a plan finding is about: same address, in the root module the
+    plan was made from (the plan file's directory, or a directory above it)."""
+    directory = os.path.dirname(f.loc.path)
+    while True:
+        res = source.get((directory, f.resource))
+        if res is not None:
+            return res
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
 _KEY_PART = re.compile(r'^(\w+)(?:\[(.+)\])?$')

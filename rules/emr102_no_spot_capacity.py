@@ -30,7 +30,8 @@ Instance groups and fleets attached to the cluster as separate resources
 Keep core capacity On-Demand (it holds HDFS and shuffle data) and add Spot task
 capacity: a task instance fleet with `target_spot_capacity` and several
 instance types, or an `aws_emr_instance_group` with a `bid_price`. For instance
-fleets, set `target_spot_capacity` on the task (or core) fleet. If the cluster
+fleets, set `target_spot_capacity` on the task (or core) fleet; the finding points at the
+task fleet's `target_spot_capacity` when there is a task fleet. If the cluster
 really must not use Spot, suppress the finding with the reason.
 
 ## Failing example
@@ -113,8 +114,9 @@ def _unit_counts(unit):
 
 
 def _where(cluster):
-    """Fleets: their target_spot_capacity; groups: the cluster block."""
-    fleets = [f for f in cluster.instance_fleets if f.role in ("core", "task")]
+    """Fleets: the target_spot_capacity of a task fleet (Spot belongs on task nodes), else of
+    the core fleet; instance groups: the cluster block, where a Spot task group is added."""
+    fleets = sorted((f for f in cluster.instance_fleets if f.role in ("core", "task")), key=lambda f: f.role != "task")
     return fleets[0].section.field("target_spot_capacity").loc if fleets else cluster.loc
 
 

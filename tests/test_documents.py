@@ -211,8 +211,8 @@ def test_mixed_directory_reports_every_format_once(tf):
     got = tf(files)
     assert got == [
         ("EMR201", "cfn/stack.yaml", 5),
-        ("EMR102", "jobs/run-job-flow.json", 1),
-        ("EMR301", "jobs/run-job-flow.json", 1),
+        ("EMR102", "jobs/run-job-flow.json", 2),
+        ("EMR301", "jobs/run-job-flow.json", 2),
         ("EMR301", "plan.json", 12),
     ]
 
@@ -283,3 +283,73 @@ Resources:
             Args: !Ref BootstrapArgs
 '''
     assert tf({"template.yaml": template}) == [("EMR202", "template.yaml", 4)]
+
+
+def test_logical_ids_do_not_link_across_templates(tf):
+    on_demand = CFN.split("  SpotTasks:")[0]
+    got = tf({"a/stack.yaml": on_demand, "b/stack.yaml": CFN})
+    assert ("EMR102", "a/stack.yaml", 15) in got and not [g for g in got if g[:2] == ("EMR102", "b/stack.yaml")]
+
+
+def test_plan_findings_move_only_to_their_own_root_module(tf):
+    plan = json.loads(json.dumps(PLAN))
+    files = {
+        "envA/plan.json": json.dumps(plan, indent=2),
+        "envB/main.tf": 'module "etl" {\n  source = "./modules/etl"\n}\n',
+        "envB/modules/etl/main.tf": 'resource "aws_emr_cluster" "this" {\n  name = "etl"\n  release_label = "emr-7.1.0"\n'
+                                    '  log_uri = "s3://b-logs/"\n}\n',
+    }
+    got = tf(files)
+    assert ("EMR301", "envA/plan.json", 12) in got
+
+
+def test_state_machine_substitutions_and_jsonata_are_runtime_values(tf):
+    sam = '''Transform: AWS::Serverless-2016-10-31
+Parameters:
+  TaskMarket:
+    Type: String
+    Default: SPOT
+Resources:
+  Pipeline:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionSubstitutions:
+        TaskMarket: !Ref TaskMarket
+      Definition:
+        StartAt: Create
+        States:
+          Create:
+            Type: Task
+            Resource: arn:aws:states:::elasticmapreduce:createCluster.sync
+            End: true
+            Parameters:
+              Name: nightly
+              ReleaseLabel: emr-7.1.0
+              LogUri: s3://logs/
+              Instances:
+                InstanceGroups:
+                  - {InstanceRole: CORE, InstanceType: r6g.xlarge, InstanceCount: 2}
+                  - {InstanceRole: TASK, InstanceType: r6g.xlarge, InstanceCount: 4, Market: "${TaskMarket}"}
+'''
+    jsonata = {"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {
+        "Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync", "End": True,
+        "Arguments": {"Name": "c", "ReleaseLabel": "{% $states.input.label %}", "LogUri": "s3://l/",
+                      "Instances": {"InstanceGroups": [{"InstanceRole": "CORE", "InstanceCount": 2,
+                                                        "Market": "{% $states.input.market %}"}]}}}}}
+    assert tf({"sam.yaml": sam, "jsonata.asl.json": json.dumps(jsonata, indent=2)}) == []
+
+
+def test_definition_string_with_unknown_substitution_is_still_checked(tf):
+    template = '''Resources:
+  Pipeline:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !Sub "arn:aws:iam::${AWS::AccountId}:role/sfn"
+      DefinitionString: !Sub |
+        {"StartAt": "C", "States": {"C": {"Type": "Task", "End": true,
+          "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync",
+          "Parameters": {"Name": "c", "ReleaseLabel": "emr-7.1.0",
+            "ServiceRole": "arn:aws:iam::${AWS::AccountId}:role/emr",
+            "Instances": {"InstanceFleets": [{"InstanceFleetType": "CORE", "TargetSpotCapacity": 2}]}}}}}
+'''
+    assert tf({"stack.yaml": template}) == [("EMR301", "stack.yaml", 6)]

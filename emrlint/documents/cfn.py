@@ -313,8 +313,8 @@ def _build(kind: str, res: Resource, section: DocSection, doc: Document) -> Reso
     return res
 
 
-def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, Any, Loc]]:
-    """(logical ID, definition node, location) of every inline state machine definition."""
+def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, Any, Loc, Any]]:
+    """(logical ID, definition node or text, location, DefinitionSubstitutions) of every state machine."""
     found = []
     resources = template.get("Resources")
     if not isinstance(resources, dict):
@@ -326,9 +326,10 @@ def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, A
         props = body.get("Properties")
         if not isinstance(props, dict):
             continue
+        substitutions = doc.resolver.value(props["DefinitionSubstitutions"]) if "DefinitionSubstitutions" in props else None
         if isinstance(props.get("Definition"), dict):
-            found.append((str(logical_id), props["Definition"], doc.loc_of(props, "Definition")))
+            found.append((str(logical_id), props["Definition"], doc.loc_of(props, "Definition"), substitutions))
         elif "DefinitionString" in props:
             found.append((str(logical_id), doc.resolver.value(props["DefinitionString"]),
-                          doc.loc_of(props, "DefinitionString")))
+                          doc.loc_of(props, "DefinitionString"), substitutions))
     return found

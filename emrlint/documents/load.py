@@ -27,6 +27,8 @@ from emrlint.documents.emr import (
 from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError
 from emrlint.model import ConfigurationFile, Field, Model, Resource, attach_units, build_cluster, build_job_run
+from emrlint.terraform.functions import call_function
+from emrlint.values import EvalError, Unknown
 from emrlint.sources import SourceError, Sources
 from emrlint.terraform.project import FileError
 
@@ -73,8 +75,9 @@ def load_documents(paths: List[str], sources: Sources) -> LoadedDocuments:
             continue
         if document_kind(path) == "yaml":
             out.parsed.append(path)
-        out.resources += classify(path, root)
-    attach_units(out.resources)
+        found = classify(path, root)
+        attach_units(found)  # within one document: logical IDs mean nothing across templates
+        out.resources += found
     return out
 
 
@@ -83,11 +86,11 @@ def classify(path: str, root: Any) -> List[Resource]:
     if cfn.is_template(root):
         doc = Document(path, root, cfn.CfnResolver(root, path))
         found = cfn.load_template(doc, root)
-        for logical_id, definition, loc in cfn.state_machines(doc, root):
-            found += state_machine_resources(doc, definition, logical_id, loc)
+        for logical_id, definition, loc, substitutions in cfn.state_machines(doc, root):
+            found += state_machine_resources(doc, definition, logical_id, loc, substitutions)
         return found
     if sfn.is_state_machine(root):
-        return sfn.load_state_machine(Document(path, root), root, stem, Loc(path, 1, 1))
+        return state_machine_resources(Document(path, root), root, stem, Loc(path, 1, 1))
     if plan.is_plan(root):
         return []  # a plan that was not JSON-recognisable above (YAML?): not a real plan
     if classification_list(root):
@@ -100,7 +103,8 @@ def classify(path: str, root: Any) -> List[Resource]:
     if not isinstance(root, dict):
         return []
     doc = Document(path, root)
-    section = DocSection(doc, root, Loc(path, 1, 1), RUN_JOB_FLOW)
+    first = next(iter(root), None)
+    section = DocSection(doc, root, doc.loc_of(root, first) if first is not None else Loc(path, 1, 1), RUN_JOB_FLOW)
     has = lambda name: find_key(root, name) is not None  # noqa: E731
     if has("BlockPublicAccessConfiguration"):  # PutBlockPublicAccessConfiguration request
         key = find_key(root, "BlockPublicAccessConfiguration")
@@ -124,17 +128,28 @@ def classify(path: str, root: Any) -> List[Resource]:
     return []
 
 
-def state_machine_resources(doc: Document, definition: Any, name: str, loc: Loc) -> List[Resource]:
-    """EMR tasks of a state machine given inline (a mapping) or as JSON text."""
-    if isinstance(definition, str):
-        try:
-            root = parse(definition, "json")
-        except DocumentError:
-            return []
-        inner = Document(doc.path, root, call_sites=doc.call_sites, locator=lambda c, k, fallback: loc)
+def state_machine_resources(doc: Document, definition: Any, name: str, loc: Loc,
+                            substitutions: Any = None) -> List[Resource]:
+    """EMR tasks of a state machine given inline (a mapping) or as JSON text (possibly
+    partly unknown, as a ``!Sub`` with an account ID makes it); ``substitutions`` are
+    CloudFormation/SAM ``DefinitionSubstitutions``."""
+    resolver = sfn.SfnResolver(doc.resolver, substitutions)
+    if isinstance(definition, (str, Unknown)):
+        if isinstance(definition, str):
+            try:
+                root = parse(definition, "json")
+            except DocumentError:
+                return []
+        else:
+            try:
+                root = call_function("jsondecode", None, [definition])
+            except EvalError:
+                return []
+        inner = Document(doc.path, root, resolver, doc.call_sites, locator=lambda c, k, fallback: loc)
         return sfn.load_state_machine(inner, root, name, loc) if sfn.is_state_machine(root) else []
     if sfn.is_state_machine(definition):
-        return sfn.load_state_machine(doc, definition, name, loc)
+        inner = Document(doc.path, doc.root, resolver, doc.call_sites, doc.locator)
+        return sfn.load_state_machine(inner, definition, name, loc)
     return []
 
 

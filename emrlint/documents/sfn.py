@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, List, Tuple
 
-from emrlint.documents.doc import DocSection, Document, find_key
+from emrlint.documents.doc import DocSection, Document, Resolver, find_key
+from emrlint.values import UNKNOWN, Unknown, concat_parts
 from emrlint.documents.emr import RUN_JOB_FLOW, configurations_field, resource
 from emrlint.findings import Loc
 from emrlint.model import Resource, build_cluster, build_job_run
@@ -24,6 +25,49 @@ KINDS = {
     ("elasticmapreduce", "createCluster"): "cluster",
     ("elasticmapreduce", "addStep"): "step",
 }
+
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+class SfnResolver(Resolver):
+    """Values in a state machine: JSONata expressions (``"{% ... %}"``) are known only at run
+    time, and ``${Name}`` placeholders take the template's ``DefinitionSubstitutions``."""
+
+    def __init__(self, base: Resolver, substitutions: Any = None):
+        self.base = base
+        self.substitutions = substitutions if isinstance(substitutions, dict) else {}
+        self.unknown_substitutions = isinstance(substitutions, Unknown)
+
+    def select(self, raw: Any) -> Any:
+        return self.base.select(raw)
+
+    def origin(self, raw: Any) -> Any:
+        return self.base.origin(raw)
+
+    def value(self, raw: Any) -> Any:
+        return self._runtime(self.base.value(raw))
+
+    def _runtime(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{%") and text.endswith("%}"):
+                return UNKNOWN
+            if "${" in value:
+                pieces, pos = [], 0
+                for m in _PLACEHOLDER.finditer(value):
+                    pieces.append(value[pos:m.start()])
+                    sub = self.substitutions.get(m.group(1), UNKNOWN)
+                    pieces.append(sub if isinstance(sub, (str, Unknown)) else str(sub))
+                    pos = m.end()
+                pieces.append(value[pos:])
+                return concat_parts(pieces)
+            return value
+        if isinstance(value, dict):
+            return {k: self._runtime(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._runtime(v) for v in value]
+        return value
 
 
 def is_state_machine(root: Any) -> bool:

@@ -185,7 +185,10 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
     for name, block in inst.mdir.modules.items():
         key_path = f"{inst.key_path}.{name}" if inst.key_path else name
         target = project.call_target(inst, block, key_path)
-        if target is None or not (project.is_relevant_dir(target) or project.has_supporting_resources(target)):
-            continue  # not parsed unless an expression needs one of its outputs
+        if target is None:
+            continue
+        if not project.is_relevant_dir(target) and not (
+                project.has_supporting_resources(target) and project.mentions(inst.dir, f"module.{name}")):
+            continue  # not parsed: no EMR resources, and nothing here uses what it creates
         for child in inst.child_instances(name):
             _collect(project, model, child, out, depth + 1)

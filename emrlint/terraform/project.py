@@ -157,6 +157,11 @@ class TerraformProject:
         self._relevant[directory] = result
         return result
 
+    def mentions(self, directory: str, text: str) -> bool:
+        """Whether the directory's files contain ``text`` followed by ``.`` or ``[`` (a reference)."""
+        needle = text.encode()
+        return any(needle + b"." in data or needle + b"[" in data for _, data in self._dir_bytes(directory))
+
     def has_supporting_resources(self, directory: str) -> bool:
         return any(m in data for _, data in self._dir_bytes(directory) for m in SUPPORT_MARKERS)
 
