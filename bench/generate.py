@@ -28,12 +28,15 @@ def _variables(names: List[str]) -> str:
                    f'  type        = string\n  default     = null\n}}\n')
     out.append('variable "tags" {\n  description = "Tags for every resource"\n  type        = map(string)\n'
                '  default     = {}\n}\n')
+    out.append('variable "settings" {\n  description = "Optional settings"\n  type = object({\n'
+               '    retention_days = optional(number, 30)\n    alarms         = optional(bool, true)\n'
+               '    owner          = optional(string)\n  })\n  default = {}\n}\n')
     return "\n".join(out)
 
 
 def _non_emr(kind: str, i: int, rng: random.Random) -> str:
     blocks = []
-    for j in range(rng.randint(3, 5)):
+    for j in range(rng.randint(4, 6)):
         if kind == "s3":
             blocks.append(f'''resource "aws_s3_bucket" "b{j}" {{
   bucket = "${{var.name}}-{i}-{j}"

@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Terraform variable values for root modules (repeatable)")
     scan.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
                       help="a Terraform variable value for root modules (repeatable)")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="do not reuse (or store) results of previous scans of unchanged files")
+    scan.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                      help="processes for parsing large trees (default: the number of CPUs)")
     scan.add_argument("--no-color", action="store_true", help="no colours in the terminal report")
     scan.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
@@ -98,6 +102,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         var_files=var_files,
         vars=_parse_vars(args.var),
         progress=progress,
+        cache=not args.no_cache,
+        jobs=max(1, args.jobs if args.jobs is not None else min(os.cpu_count() or 1, 8)),
     )
     try:
         result = scan(options)
@@ -185,19 +191,13 @@ def _cmd_rules(args: argparse.Namespace) -> int:
                            for k, p in r.params.items()}} for r in rules]
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return EXIT_OK
-    from rich.text import Text
+    from emrlint.report.terminal import STYLE, Writer
 
-    from emrlint.report.terminal import STYLE, make_console
-
-    console = make_console(sys.stdout)
+    out = Writer(sys.stdout)
     name_w = max(len(r.name) for r in rules)
     for r in rules:
-        line = Text()
-        line.append(r.id, style="bold")
-        line.append(f"  {r.name:<{name_w}}  ")
-        line.append(f"{r.severity:<8}", style=STYLE[r.severity])
-        line.append(f"  {r.summary}")
-        console.print(line)
+        out.line((r.id, "bold"), (f"  {r.name:<{name_w}}  ", None), (f"{r.severity:<8}", STYLE[r.severity]),
+                 (f"  {r.summary}", None))
     return EXIT_OK
 
 

@@ -7,16 +7,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from emrlint.discovery import Excluder, discover, file_kind
-from emrlint.documents.load import load_documents
+from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc
-from emrlint.model import Model
 from emrlint.registry import Rule, all_rules, by_id_or_name
-from emrlint.rulekit import RuleContext
 from emrlint.sources import Sources
-from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
-from emrlint.terraform.build import build_model
-from emrlint.terraform.project import Options, TerraformProject
+
+# The loaders (python-hcl2, lark, ruamel.yaml) are imported only when a scan has to
+# read files, not when its result comes from the cache.
 
 
 class InternalError(Exception):
@@ -33,6 +30,9 @@ class ScanOptions:
     var_files: Sequence[str] = ()
     vars: Sequence[Tuple[str, str]] = ()
     progress: Optional[Callable[[str, int, int], None]] = None  # (stage, done, total)
+    cache: bool = False  # reuse a previous result when no input changed (see emrlint.cache)
+    jobs: int = 1  # processes that may parse Terraform in parallel
+    parallel_min_bytes: int = 400_000  # below this much Terraform to parse, one process is faster
 
 
 @dataclass
@@ -55,20 +55,59 @@ def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resou
 
 
 def scan(options: ScanOptions) -> ScanResult:
-    rules = all_rules()
-    enabled = set(options.rules)
     excluder = Excluder(options.excludes)
     found = discover(options.paths, excluder)
+    cache = None
+    if options.cache and not os.environ.get("EMRLINT_NO_CACHE"):
+        from emrlint.cache import ScanCache, finding_from_json, finding_to_json
+
+        cache = ScanCache(_options_key(options, found), found.files)
+        hit = cache.load()
+        if hit is not None:
+            return ScanResult([finding_from_json(f) for f in hit["findings"]], hit["files"], hit["suppressed"],
+                              Sources())
+    result = _scan(options, found, excluder)
+    if cache is not None:
+        cache.store(result.sources, {"findings": [finding_to_json(f) for f in result.findings],
+                                     "files": result.files, "suppressed": result.suppressed})
+    return result
+
+
+def _options_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
+    return {"paths": [os.path.abspath(p) for p in options.paths], "rules": sorted(options.rules),
+            "excludes": [[list(p), b] for p, b in options.excludes], "severity": options.severity,
+            "params": options.params, "var_files": [os.path.abspath(v) for v in options.var_files],
+            "vars": [list(v) for v in options.vars], "explicit": found.explicit}
+
+
+def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanResult:
+    from emrlint.model import Model
+    from emrlint.rulekit import RuleContext
+    from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
+    from emrlint.terraform.build import build_model
+    from emrlint.terraform.project import Options, TerraformProject
+
+    rules = all_rules()
+    enabled = set(options.rules)
     sources = Sources()
     base_dir = _read_base([os.path.abspath(p) for p in options.paths])
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
     project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
     progress = options.progress or (lambda stage, done, total: None)
+    if options.jobs > 1:
+        project.preparse(options.jobs, options.parallel_min_bytes)
     model = Model()
     build_model(project, model, progress)
     progress("reading documents", 0, 1)
-    documents = load_documents(doc_files, sources)
+    if doc_files:
+        from emrlint.documents.load import load_documents
+
+        documents = load_documents(doc_files, sources)
+    else:
+        from emrlint.documents.results import LoadedDocuments
+
+        documents = LoadedDocuments()
     for res in documents.resources:
         model.add(res)
 
@@ -139,7 +178,7 @@ def scan(options: ScanOptions) -> ScanResult:
     return ScanResult(result, list(files), suppressed, sources)
 
 
-def _prefer_terraform_source(findings: List[Finding], model: Model) -> List[Finding]:
+def _prefer_terraform_source(findings: List[Finding], model) -> List[Finding]:
     """A resource in both Terraform source and a plan of it is reported once, at the source.
 
     Plan findings the source also produced are dropped; the others move to the

@@ -4,7 +4,9 @@ stops the scan."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Union
+import glob as _glob
+import os
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -38,11 +40,45 @@ def _raise(message: str, data: bytes, offset: int) -> str:
 
 
 class Sources:
-    """A cache of file contents shared by loaders and reporters."""
+    """Every file-system read of a scan: a cache of file contents shared by loaders and
+    reporters, and a record of what was read and asked (listings, existence, globs) so
+    that a cached result can be proven still valid (see :mod:`emrlint.cache`)."""
 
     def __init__(self) -> None:
         self._bytes: Dict[str, Union[bytes, SourceError]] = {}
         self._text: Dict[str, Union[str, SourceError]] = {}
+        self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
+
+    def _ask(self, kind: str, path: str, arg: str = "") -> Any:
+        key = (kind, path, arg)
+        if key not in self.queries:
+            self.queries[key] = answer(kind, path, arg)
+        return self.queries[key]
+
+    def kind(self, path: str) -> Optional[str]:
+        """"file", "dir" or None."""
+        return self._ask("kind", path)
+
+    def isfile(self, path: str) -> bool:
+        return self.kind(path) == "file"
+
+    def isdir(self, path: str) -> bool:
+        return self.kind(path) == "dir"
+
+    def listdir(self, path: str) -> List[str]:
+        """Sorted names in a directory ([] when it cannot be listed)."""
+        return self._ask("list", path)
+
+    def glob(self, directory: str, pattern: str) -> List[str]:
+        """Files below ``directory`` matching a recursive glob, relative, sorted."""
+        return self._ask("glob", directory, pattern)
+
+    def read_paths(self) -> List[str]:
+        return list(self._bytes)
+
+    def content(self, path: str) -> Optional[bytes]:
+        got = self._bytes.get(path)
+        return got if isinstance(got, bytes) else None
 
     def read_bytes(self, path: str) -> bytes:
         got = self._bytes.get(path)
@@ -82,3 +118,18 @@ class Sources:
     def lines(self, path: str) -> List[str]:
         text = self.try_text(path)
         return text.splitlines() if text is not None else []
+
+
+def answer(kind: str, path: str, arg: str = "") -> Any:
+    """The file system's answer to a recorded question (also used to revalidate a cache)."""
+    if kind == "kind":
+        return "file" if os.path.isfile(path) else "dir" if os.path.isdir(path) else None
+    if kind == "list":
+        try:
+            return sorted(os.listdir(path))
+        except OSError:
+            return []
+    if kind == "glob":
+        found = _glob.glob(os.path.join(_glob.escape(path), arg), recursive=True)
+        return sorted(os.path.relpath(p, path).replace(os.sep, "/") for p in found if os.path.isfile(p))
+    raise ValueError(kind)

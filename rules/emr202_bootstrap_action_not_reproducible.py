@@ -150,7 +150,7 @@ def check(cluster, ctx):
 
         def read_file(p, base=base):
             full = os.path.normpath(os.path.join(base, p))
-            return ctx.sources.try_text(full) if not os.path.isabs(p) and os.path.isfile(full) else None
+            return ctx.sources.try_text(full) if not os.path.isabs(p) and ctx.sources.isfile(full) else None
 
         for off in analyze_script(script.text, read_file=read_file):
             yield Problem(

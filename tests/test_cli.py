@@ -15,20 +15,25 @@ from conftest import REPO, write_tree
 BIN = os.path.join(os.path.dirname(sys.executable), "emrlint")
 EMRLINT = BIN if os.path.exists(BIN) else shutil.which("emrlint")
 DESIGN_CARD = os.path.join(REPO, "fixtures", "examples", "design-card")
+HEADLINE = "EMR001,EMR002,EMR101,EMR102,EMR201,EMR202,EMR301"  # the guardrail rules of the design card
 
 pytestmark = pytest.mark.skipif(EMRLINT is None, reason="emrlint is not installed (pip install -e .)")
+
+
+CACHE_DIR = os.path.join(os.environ.get("PYTEST_TMPDIR", "/tmp"), f"emrlint-test-cache-{os.getpid()}")
 
 
 def run(*args, cwd=None, env=None):
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)
+    full_env.setdefault("EMRLINT_CACHE_DIR", CACHE_DIR)  # never the user's own cache
     full_env.update(env or {})
     return subprocess.run([EMRLINT, *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=120)
 
 
 def test_design_card_example_gives_exactly_emr102_and_emr301_on_the_cluster():
-    proc = run("scan", "--format", "json", "fixtures/examples/design-card")
+    proc = run("scan", "--select", HEADLINE, "--format", "json", "fixtures/examples/design-card")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     got = [(f["rule"], f["path"], f["line"], f["resource"]) for f in doc["findings"]]
@@ -42,7 +47,7 @@ def test_design_card_example_gives_exactly_emr102_and_emr301_on_the_cluster():
 
 
 def test_text_report_has_location_rule_code_frame_and_summary_without_colour():
-    proc = run("scan", "fixtures/examples/design-card")
+    proc = run("scan", "--select", HEADLINE, "fixtures/examples/design-card")
     out = proc.stdout
     assert proc.returncode == 1
     assert "fixtures/examples/design-card/main.tf:5:1: warning EMR102 [no-spot-capacity] aws_emr_cluster.spark" in out
@@ -59,7 +64,7 @@ def test_forced_colour_is_switched_off_by_no_color(tmp_path):
     master, slave = pty.openpty()
     try:
         env = dict(os.environ, NO_COLOR="1", TERM="xterm-256color")
-        proc = subprocess.run([EMRLINT, "scan", DESIGN_CARD], stdout=slave, stderr=subprocess.PIPE,
+        proc = subprocess.run([EMRLINT, "scan", "--select", HEADLINE, DESIGN_CARD], stdout=slave, stderr=subprocess.PIPE,
                               stdin=subprocess.DEVNULL, env=env, timeout=120)
         os.close(slave)
         data = b""
@@ -81,7 +86,7 @@ def test_forced_colour_is_switched_off_by_no_color(tmp_path):
     (("scan", "--fail-on", "error", "fixtures/examples/design-card"), 0),
     (("scan", "--fail-on", "warning", "fixtures/examples/design-card"), 1),
     (("scan", "--select", "EMR101", "fixtures/examples/design-card"), 0),
-    (("scan", "--ignore", "EMR1,EMR3", "fixtures/examples/design-card"), 0),
+    (("scan", "--select", HEADLINE, "--ignore", "EMR1,EMR3", "fixtures/examples/design-card"), 0),
 ])
 def test_exit_codes(args, code):
     assert run(*args).returncode == code
@@ -126,6 +131,7 @@ def test_rules_lists_every_rule_and_explain_shows_examples():
 
 
 def test_paths_are_relative_to_the_working_directory():
-    proc = run("scan", "--format", "json", "design-card", cwd=os.path.join(REPO, "fixtures", "examples"))
+    proc = run("scan", "--select", HEADLINE, "--format", "json", "design-card",
+               cwd=os.path.join(REPO, "fixtures", "examples"))
     paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
     assert paths == {"design-card/main.tf"}

@@ -52,7 +52,8 @@ def tree(tmp_path):
                                      'type          = "spark"\n  maximum_capacity {\n    cpu    = "8 vCPU"\n'
                                      '    memory = "32 GB"\n  }'),
         # EMR102 stays a warning, EMR301 becomes info: every severity is present
-        ".emrlint.yaml": "severity:\n  EMR301: info\n",
+        ".emrlint.yaml": "select: [EMR001, EMR002, EMR101, EMR102, EMR201, EMR202, EMR301]\n"
+                         "severity:\n  EMR301: info\n",
     })
     return tmp_path
 

@@ -260,11 +260,11 @@ def test_config_file_and_exclude(tf, tmp_path):
     (tmp_path / ".emrlint.yaml").write_text("ignore: [EMR201]\nexclude: [legacy/]\n")
     cfg = load_config(str(tmp_path / ".emrlint.yaml"))
     files = {"main.tf": CLUSTER_NO_LOG.replace('"emr-7.1.0"', '"emr-7"'), "legacy/main.tf": CLUSTER_NO_LOG}
-    got = tf(files, select=None)
+    got = tf(files)
     assert ("EMR301", "legacy/main.tf", 2) in got
     from emrlint.engine import ScanOptions, scan
 
-    found = scan(ScanOptions(paths=["."], rules=selected_rules(cfg.select, cfg.ignore),
+    found = scan(ScanOptions(paths=["."], rules=selected_rules(["EMR2", "EMR301"], cfg.ignore),
                              excludes=[(cfg.exclude, cfg.base_dir)])).findings
     assert [(f.rule, os.path.relpath(f.loc.path)) for f in found] == [("EMR301", "main.tf")]
 

@@ -11,7 +11,6 @@ file that looks like one of them but does not parse is an EMR001.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, List
 
 from emrlint.documents import cfn, plan, sfn
@@ -30,6 +29,7 @@ from emrlint.model import ConfigurationFile, Field, Model, Resource, attach_unit
 from emrlint.terraform.functions import call_function
 from emrlint.values import EvalError, Unknown
 from emrlint.sources import SourceError, Sources
+from emrlint.documents.results import LoadedDocuments
 from emrlint.terraform.project import FileError
 
 MARKERS = (b"AWS::EMR", b"elasticmapreduce", b"emr-serverless", b"emr-containers", b"jobDriver", b"JobDriver",
@@ -40,13 +40,6 @@ EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".jsonc")
 
 def document_kind(path: str) -> str:
     return "json" if path.lower().endswith((".json", ".jsonc")) else "yaml"
-
-
-@dataclass
-class LoadedDocuments:
-    resources: List[Resource] = field(default_factory=list)
-    errors: List[FileError] = field(default_factory=list)
-    parsed: List[str] = field(default_factory=list)  # YAML files read (for suppressions)
 
 
 def _looks_relevant(data: bytes) -> bool:

@@ -1,15 +1,16 @@
-"""The default terminal report (rich): location, severity, rule, message and a
-short code frame per finding, then a summary.  Colour only on a terminal;
-``NO_COLOR`` is respected."""
+"""The default terminal report: location, severity, rule, message and a short code
+frame per finding, then a summary.
+
+Lines are built as styled segments.  On a terminal (and without ``NO_COLOR``)
+they are printed in colour with rich; otherwise they are written as plain text
+and rich is not even imported, which keeps a pre-commit hook's start-up short.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Sequence, TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import List, Optional, Sequence, TextIO, Tuple
 
 from emrlint.findings import Finding
 from emrlint.report import relpath, summary
@@ -18,41 +19,66 @@ from emrlint.sources import Sources
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FRAME_LINES = 3
 
+Line = List[Tuple[str, Optional[str]]]  # (text, rich style)
 
-def make_console(stream: TextIO, color: Optional[bool] = None) -> Console:
-    no_color = color is False or bool(os.environ.get("NO_COLOR"))
-    return Console(file=stream, no_color=no_color, highlight=False, emoji=False,
+
+def use_color(stream: TextIO, color: Optional[bool] = None) -> bool:
+    if color is not None:
+        return color and not os.environ.get("NO_COLOR")
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def make_console(stream: TextIO, color: Optional[bool] = None):
+    """A rich console for output that is richer than lines (explain's Markdown)."""
+    from rich.console import Console
+
+    return Console(file=stream, no_color=not use_color(stream, color), highlight=False, emoji=False,
                    force_terminal=True if color else None, soft_wrap=True)
 
 
-def _frame(f: Finding, sources: Sources) -> Text:
+class Writer:
+    """Writes styled lines in colour (rich) or as plain text."""
+
+    def __init__(self, stream: TextIO, color: Optional[bool] = None):
+        self.stream = stream
+        self.console = make_console(stream, True) if use_color(stream, color) else None
+
+    def line(self, *segments: Tuple[str, Optional[str]]) -> None:
+        if self.console is None:
+            self.stream.write("".join(text for text, _ in segments) + "\n")
+            return
+        from rich.text import Text
+
+        text = Text()
+        for part, style in segments:
+            text.append(part, style=style)
+        self.console.print(text)
+
+
+def _frame(f: Finding, sources: Sources) -> List[Line]:
     lines = sources.lines(f.loc.path)
-    out = Text()
+    out: List[Line] = []
     if not lines:
         return out
     first = max(1, f.loc.line - 1)
     last = min(len(lines), f.loc.line + min(FRAME_LINES, f.loc.end_line - f.loc.line + 1) - 1)
     width = len(str(last))
+    marked_end = f.loc.end_line if f.loc.end_line - f.loc.line < FRAME_LINES else f.loc.line
     for n in range(first, last + 1):
         text = lines[n - 1].rstrip()
         if n < f.loc.line and not text.strip():
             continue
-        marked_end = f.loc.end_line if f.loc.end_line - f.loc.line < FRAME_LINES else f.loc.line
-        marker = ">" if f.loc.line <= n <= marked_end else " "
-        out.append(f"  {marker} {n:>{width}} | ", style="dim" if marker == " " else "bold")
-        out.append(text[:200] + "\n", style=None if marker == ">" else "dim")
+        marked = f.loc.line <= n <= marked_end
+        out.append([(f"  {'>' if marked else ' '} {n:>{width}} | ", "bold" if marked else "dim"),
+                    (text[:200], None if marked else "dim")])
     return out
 
 
-def _head(f: Finding) -> Text:
-    head = Text()
-    head.append(f"{relpath(f.loc.path)}:{f.loc.line}:{f.loc.column}", style="bold")
-    head.append(": ")
-    head.append(f.severity, style=STYLE[f.severity])
-    head.append(f" {f.rule}", style="bold")
-    head.append(f" [{f.name}]", style="dim")
+def _head(f: Finding) -> Line:
+    head: Line = [(f"{relpath(f.loc.path)}:{f.loc.line}:{f.loc.column}", "bold"), (": ", None),
+                  (f.severity, STYLE[f.severity]), (f" {f.rule}", "bold"), (f" [{f.name}]", "dim")]
     if f.resource:
-        head.append(f" {f.resource}", style="magenta")
+        head.append((f" {f.resource}", "magenta"))
     return head
 
 
@@ -62,41 +88,35 @@ def _plural(n: int, word: str) -> str:
 
 def render(findings: List[Finding], files: int, suppressed: int, sources: Sources, stream: TextIO = sys.stdout,
            color: Optional[bool] = None, mode: str = "full", notes: Sequence[str] = ()) -> None:
-    """``mode``: "full" (findings with code frames and a summary), "quiet" (one line
-    per finding, nothing else) or "statistics" (counts by rule)."""
-    console = make_console(stream, color)
+    """``mode``: "full" (findings with code frames and a summary), "quiet" (one line per
+    finding, nothing else), "summary" or "statistics" (only the summary with counts by rule)."""
+    out = Writer(stream, color)
     if mode == "quiet":
         for f in findings:
-            console.print(_head(f).append(f": {f.message}"))
+            out.line(*_head(f), (f": {f.message}", None))
         return
-    if mode == "full":  # "summary" and "statistics" print only what follows
+    if mode == "full":
         for f in findings:
-            console.print(_head(f))
-            console.print(Text("  " + f.message))
-            frame = _frame(f, sources)
-            if frame:
-                console.print(frame, end="")
+            out.line(*_head(f))
+            out.line(("  " + f.message, None))
+            for frame_line in _frame(f, sources):
+                out.line(*frame_line)
             for cs in f.call_sites:
-                console.print(Text(f"  via {cs.address} at {relpath(cs.loc.path)}:{cs.loc.line}", style="dim"))
+                out.line((f"  via {cs.address} at {relpath(cs.loc.path)}:{cs.loc.line}", "dim"))
             for message, loc in f.related:
-                console.print(Text(f"  see {relpath(loc.path)}:{loc.line}: {message}", style="dim"))
-            console.print()
+                out.line((f"  see {relpath(loc.path)}:{loc.line}: {message}", "dim"))
+            out.line()
     s = summary(findings, files, suppressed)
     if not findings:
-        console.print(Text(f"No findings in {_plural(files, 'file')}.", style="green"))
+        out.line((f"No findings in {_plural(files, 'file')}.", "green"))
     else:
         counts = ", ".join(_plural(n, sev) for sev, n in s["by_severity"].items() if n)
-        console.print(Text(f"Found {_plural(s['total'], 'finding')} ({counts}) in {_plural(files, 'file')}.",
-                           style="bold"))
+        out.line((f"Found {_plural(s['total'], 'finding')} ({counts}) in {_plural(files, 'file')}.", "bold"))
         names = {f.rule: (f.name, f.severity) for f in findings}
         for rule, n in s["by_rule"].items():
             name, sev = names[rule]
-            line = Text(f"  {n:>4}  ")
-            line.append(rule, style="bold")
-            line.append(f" {name} ")
-            line.append(f"({sev})", style=STYLE[sev])
-            console.print(line)
+            out.line((f"  {n:>4}  ", None), (rule, "bold"), (f" {name} ", None), (f"({sev})", STYLE[sev]))
     if suppressed:
-        console.print(Text(f"{_plural(suppressed, 'finding')} suppressed by inline comments.", style="dim"))
+        out.line((f"{_plural(suppressed, 'finding')} suppressed by inline comments.", "dim"))
     for note in notes:
-        console.print(Text(note, style="dim"))
+        out.line((note, "dim"))

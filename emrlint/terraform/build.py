@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List, Optional
 
 from lark import Tree
@@ -59,7 +58,7 @@ def _s3_object(res: Resource, ctx: Optional[_Context]) -> Resource:
                 path = None
             if isinstance(path, str):
                 local, is_template = ctx.instance.resolve_path(path), call[0] == "templatefile"
-    if local is not None and os.path.isfile(local):
+    if local is not None and ctx.project.sources.isfile(local):
         text = ctx.project.read_text(local)
         if isinstance(text, str):
             ctx.model.add_uploaded_script(res.root, bucket, key, Script(local, text, res.address, is_template))

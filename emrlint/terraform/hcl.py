@@ -8,6 +8,7 @@ transformation pass, which roughly halves parse time.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -28,9 +29,22 @@ class ParseError(Exception):
 
 @functools.lru_cache(maxsize=1)
 def _parser():
-    from hcl2.parser import parser
+    """python-hcl2's grammar and post-lexer, loaded without importing the ``hcl2``
+    package itself (its serialisers and reconstructors cost start-up time that a
+    pre-commit hook should not pay)."""
+    import importlib.util
 
-    return parser()
+    from lark import Lark
+
+    spec = importlib.util.find_spec("hcl2")
+    package_dir = list(spec.submodule_search_locations)[0]
+    post_spec = importlib.util.spec_from_file_location("emrlint._hcl2_postlexer",
+                                                       os.path.join(package_dir, "postlexer.py"))
+    postlexer = importlib.util.module_from_spec(post_spec)
+    post_spec.loader.exec_module(postlexer)
+    return Lark.open(os.path.join(package_dir, "hcl2.lark"), parser="lalr",
+                     cache=os.path.join(package_dir, ".lark_cache.bin"), propagate_positions=True,
+                     postlex=postlexer.PostLexer())
 
 
 _TERMINAL_TEXT = {

@@ -90,18 +90,14 @@ class TerraformProject:
 
     def fileset(self, directory: str, pattern: str) -> Any:
         """Terraform's fileset(): files below ``directory`` matching a glob (``*``, ``**``, ``?``, ``[...]``)."""
-        if not self._allowed(directory) or not os.path.isdir(directory) or "{" in pattern:
+        if not self._allowed(directory) or not self.sources.isdir(directory) or "{" in pattern:
             return UNKNOWN
-        import glob
-
-        found = glob.glob(os.path.join(glob.escape(directory), pattern), recursive=True)
-        return sorted(os.path.relpath(p, directory).replace(os.sep, "/") for p in found
-                      if os.path.isfile(p) and self._allowed(p))
+        return [p for p in self.sources.glob(directory, pattern) if self._allowed(os.path.join(directory, p))]
 
     def file_exists(self, path: str) -> Any:
         if not self._allowed(path):
             return UNKNOWN
-        return os.path.isfile(path)
+        return self.sources.isfile(path)
 
     # -- which directories matter ---------------------------------------------------
 
@@ -119,12 +115,8 @@ class TerraformProject:
         so emrlint does too, even when it was given only some of them."""
         found = self._listing.get(directory)
         if found is None:
-            try:
-                names = sorted(os.listdir(directory))
-            except OSError:
-                names = []
-            found = [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))
-                     and os.path.isfile(os.path.join(directory, n))]
+            found = [os.path.join(directory, n) for n in self.sources.listdir(directory)
+                     if n.endswith((".tf", ".tf.json")) and self.sources.isfile(os.path.join(directory, n))]
             self._listing[directory] = found
         return found
 
@@ -190,20 +182,52 @@ class TerraformProject:
     def parse_file(self, path: str) -> Optional[ParsedFile]:
         if path in self.parsed:
             return self.parsed[path]
-        parsed = None
         try:
-            text = self.sources.read_text(path)
-            if path.endswith(".json"):
-                parsed = ParsedFile(path, json_body(path, load_document(text, "JSON") if text.strip() else {}))
-            else:
-                tree = parse_tree(text)
-                parsed = ParsedFile(path, file_body(path, tree), tree, list(comments(tree)), construct_spans(tree))
-        except (SourceError, ParseError, DocumentError) as exc:
-            self.errors.append(FileError(path, exc.message, exc.line, exc.column))
-        except RecursionError:
-            self.errors.append(FileError(path, "syntax error: nesting too deep", 1, 1))
+            parsed, error = parse_source(path, self.sources.read_text(path))
+        except SourceError as exc:
+            parsed, error = None, FileError(path, exc.message, exc.line, exc.column)
+        if error is not None:
+            self.errors.append(error)
         self.parsed[path] = parsed
         return parsed
+
+    def preparse(self, jobs: int, min_bytes: int) -> None:
+        """Parse, in ``jobs`` processes, every file the scan will certainly parse (the
+        relevant root modules and the EMR modules they call), when there is enough of it
+        to repay starting the processes.  Results are the same as parsing lazily."""
+        todo: List[str] = []
+        seen = set()
+        stack = list(self.relevant_roots())
+        while stack:
+            d = stack.pop()
+            if d in seen or not self.is_relevant_dir(d):
+                continue
+            seen.add(d)
+            todo.extend(p for p in self._tf_files(d) if p not in self.parsed)
+            stack.extend(self._callees(d))
+        texts = []
+        for path in sorted(todo):
+            try:
+                texts.append((path, self.sources.read_text(path)))
+            except SourceError:
+                self.parse_file(path)  # records the error
+        if jobs < 2 or len(texts) < 2 or sum(len(t) for _, t in texts) < min_bytes:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        chunk = max(1, len(texts) // (jobs * 4))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                results = list(pool.map(_parse_job, texts, chunksize=chunk))
+        except (OSError, RuntimeError):
+            return  # no processes here (a sandbox): parse lazily in this one
+        for path, (parsed, error) in zip((p for p, _ in texts), results):
+            if error is not None:
+                self.errors.append(error)
+            self.parsed[path] = parsed
 
     # -- modules -------------------------------------------------------------
 
@@ -216,7 +240,7 @@ class TerraformProject:
             return self._modules_json[root_dir]
         table = None
         path = os.path.join(root_dir, ".terraform", "modules", "modules.json")
-        if os.path.isfile(path):
+        if self.sources.isfile(path):
             try:
                 doc = json.loads(self.sources.read_text(path))
                 table = {}
@@ -252,12 +276,9 @@ class TerraformProject:
         values: Dict[str, Tuple[Any, Optional[Attribute]]] = {}
         auto = []
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if os.path.isfile(os.path.join(root_dir, name)):
+            if self.sources.isfile(os.path.join(root_dir, name)):
                 auto.append(os.path.join(root_dir, name))
-        try:
-            names = sorted(os.listdir(root_dir))
-        except OSError:
-            names = []
+        names = self.sources.listdir(root_dir)
         auto += [os.path.join(root_dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
         for path in auto + [os.path.abspath(p) for p in self.options.var_files]:
             parsed = self.parse_file(path)
@@ -278,6 +299,26 @@ class TerraformProject:
             if mdir is None:
                 continue
             yield ModuleInstance(self, mdir, root_values=self.root_values(d, mdir))
+
+
+def parse_source(path: str, text: str) -> Tuple[Optional[ParsedFile], Optional[FileError]]:
+    """Parse one Terraform file (HCL or JSON syntax)."""
+    try:
+        if path.endswith(".json"):
+            return ParsedFile(path, json_body(path, load_document(text, "JSON") if text.strip() else {})), None
+        tree = parse_tree(text)
+        return ParsedFile(path, file_body(path, tree), tree, list(comments(tree)), construct_spans(tree)), None
+    except (ParseError, DocumentError) as exc:
+        return None, FileError(path, exc.message, exc.line, exc.column)
+    except RecursionError:
+        return None, FileError(path, "syntax error: nesting too deep", 1, 1)
+
+
+def _parse_job(item: Tuple[str, str]) -> Tuple[Optional[ParsedFile], Optional[FileError]]:
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    return parse_source(*item)
 
 
 def _cli_value(raw: str, block: Optional[Block]) -> Any:
