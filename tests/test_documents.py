@@ -353,3 +353,10 @@ def test_definition_string_with_unknown_substitution_is_still_checked(tf):
             "Instances": {"InstanceFleets": [{"InstanceFleetType": "CORE", "TargetSpotCapacity": 2}]}}}}}
 '''
     assert tf({"stack.yaml": template}) == [("EMR301", "stack.yaml", 6)]
+
+
+def test_run_job_flow_uniform_instances(tf):
+    request = {"Name": "legacy", "ReleaseLabel": "emr-7.1.0", "LogUri": "s3://l/",
+               "Instances": {"MasterInstanceType": "m5.xlarge", "SlaveInstanceType": "r5.xlarge", "InstanceCount": 5}}
+    got = tf({"legacy.json": json.dumps(request, indent=2)}, full=True)
+    assert [(f.rule, f.loc.line) for f in got] == [("EMR102", 2)]  # four on-demand core instances

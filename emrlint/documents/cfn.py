@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ruamel.yaml.comments import TaggedScalar
 
 from emrlint.documents.doc import NOVALUE, DocSection, Document, NoValue, Resolver, key_loc
-from emrlint.documents.emr import CFN_CLUSTER, SERVERLESS_APP, configurations_field, resource
+from emrlint.documents.emr import CFN_CLUSTER, FLEET, GROUP, SERVERLESS_APP, configurations_field, resource
 from emrlint.findings import Loc
 from emrlint.model import (
     Resource,
@@ -260,8 +260,8 @@ class CfnResolver(Resolver):
 # resource type -> (model kind, schema)
 RESOURCE_TYPES = {
     "AWS::EMR::Cluster": ("cluster", CFN_CLUSTER),
-    "AWS::EMR::InstanceGroupConfig": ("instance_group", {"cluster_id": "JobFlowId"}),
-    "AWS::EMR::InstanceFleetConfig": ("instance_fleet", {"cluster_id": "ClusterId"}),
+    "AWS::EMR::InstanceGroupConfig": ("instance_group", {**GROUP, "cluster_id": "JobFlowId"}),
+    "AWS::EMR::InstanceFleetConfig": ("instance_fleet", {**FLEET, "cluster_id": "ClusterId"}),
     "AWS::EMR::Step": ("step", {"cluster_id": "JobFlowId"}),
     "AWS::EMR::SecurityConfiguration": ("security_configuration", {}),
     "AWS::EMRServerless::Application": ("serverless_application", SERVERLESS_APP),

@@ -8,7 +8,7 @@ import os
 from typing import Any, Dict
 
 from emrlint.documents.doc import DocSection, Document, Schema, find_key
-from emrlint.model import Field, Resource
+from emrlint.model import DictSection, Field, Resource
 
 EBS_DEVICE: Schema = {
     "type": "VolumeSpecification.VolumeType",
@@ -60,6 +60,40 @@ RUN_JOB_FLOW: Schema = {
     "termination_protection": "Instances.TerminationProtected",
     "ec2_attributes": ("Instances|Ec2Attributes", EC2),
 }
+def _uniform(role: str):
+    """RunJobFlow's uniform form (``Instances.MasterInstanceType``, ``SlaveInstanceType``,
+    ``InstanceCount``): one master and InstanceCount - 1 core instances, On-Demand."""
+    def sections(section: DocSection) -> list:
+        instances_key = find_key(section.node, "Instances")
+        instances = section.node.get(instances_key) if instances_key is not None else None
+        type_key = find_key(instances, "MasterInstanceType" if role == "master" else "SlaveInstanceType")
+        if type_key is None:
+            return []
+        doc = section.doc
+        loc = doc.loc_of(instances, type_key, section.loc)
+        fields = {"instance_type": Field(doc.resolver.value(instances[type_key]), True, loc)}
+        count_key = find_key(instances, "InstanceCount")
+        if role == "core" and count_key is not None:
+            total = doc.resolver.value(instances[count_key])
+            count = total - 1 if isinstance(total, int) and not isinstance(total, bool) else total
+            fields["instance_count"] = Field(count, True, doc.loc_of(instances, count_key, loc))
+        elif role == "master":
+            fields["instance_count"] = Field(1, True, loc)
+        return [DictSection(loc, fields)]
+    return sections
+
+
+def add_uniform_groups(cluster: Any, section: DocSection) -> None:
+    """A RunJobFlow request in the uniform form has no groups or fleets: model its instances."""
+    if cluster.instance_groups or cluster.instance_fleets:
+        return
+    from emrlint.model import InstanceGroup
+
+    for role in ("master", "core"):
+        for s in _uniform(role)(section):
+            cluster.instance_groups.append(InstanceGroup(role, s))
+
+
 for _role in ("master", "core", "task"):
     RUN_JOB_FLOW[f"{_role}_instance_group"] = ("Instances.InstanceGroups|InstanceGroups", GROUP,
                                                {"InstanceRole|InstanceGroupType": (_role.upper(),)})

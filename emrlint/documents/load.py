@@ -18,6 +18,7 @@ from emrlint.documents.doc import DocSection, Document, find_key, parse
 from emrlint.documents.emr import (
     BLOCK_PUBLIC_ACCESS,
     RUN_JOB_FLOW,
+    add_uniform_groups,
     classification_list,
     configurations_field,
     normalise_configurations,
@@ -116,6 +117,7 @@ def classify(path: str, root: Any) -> List[Resource]:
     if has("ReleaseLabel") or has("Instances") or has("InstanceGroups") or has("InstanceFleets"):
         cluster = build_cluster(resource("cluster", "elasticmapreduce:RunJobFlow", _address(section, stem), section, doc,
                                          "run-job-flow"))
+        add_uniform_groups(cluster, section)
         cluster.configurations = configurations_field(section)
         return [cluster]
     return []

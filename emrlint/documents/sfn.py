@@ -14,7 +14,7 @@ from typing import Any, Iterator, List, Tuple
 
 from emrlint.documents.doc import DocSection, Document, Resolver, find_key
 from emrlint.values import UNKNOWN, Unknown, concat_parts
-from emrlint.documents.emr import RUN_JOB_FLOW, configurations_field, resource
+from emrlint.documents.emr import RUN_JOB_FLOW, add_uniform_groups, configurations_field, resource
 from emrlint.findings import Loc
 from emrlint.model import Resource, build_cluster, build_job_run
 
@@ -112,6 +112,7 @@ def load_state_machine(doc: Document, definition: Any, name: str, loc: Loc) -> L
         type_ = f"states:{m.group(1)}:{m.group(2)}"
         if kind == "cluster":
             cluster = build_cluster(resource("cluster", type_, address, section, doc, "stepfunctions"))
+            add_uniform_groups(cluster, section)
             cluster.configurations = configurations_field(section)
             out.append(cluster)
         elif kind == "step":
