@@ -12,7 +12,8 @@ nobody changed a line.
 * `release_label` absent, or evaluating to null;
 * a value that comes from a `data "aws_emr_release_labels"` data source;
 * a value that is not a full label: `emr-7`, `emr-7.x`, `emr-7.*`, `latest`,
-  and the floating `emr-X.Y.Z-latest` labels of EMR on EKS.
+  and the floating `emr-X.Y.Z-latest` labels of EMR on EKS (its dated labels,
+  such as `emr-6.15.0-20231109`, are pinned and pass).
 
 Applies to EMR on EC2 clusters (Terraform, CloudFormation, RunJobFlow requests, Step
 Functions `createCluster` tasks, plans), EMR Serverless applications, and EMR on EKS job runs
@@ -80,7 +81,8 @@ NAME = "release-label-unpinned"
 SEVERITY = "error"
 KIND = ("cluster", "serverless_application", "job_run")
 
-FULL_LABEL = re.compile(r"^emr-\d+\.\d+\.\d+$")
+# emr-7.1.0, and EMR on EKS's dated labels emr-6.15.0-20231109 (pinned); not emr-6.15.0-latest
+FULL_LABEL = re.compile(r"^emr-\d+\.\d+\.\d+(-\d{8})?$")
 _WHY = "the same configuration would build a different Spark/Hadoop platform over time"
 
 
