@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import List, Tuple
 
@@ -22,9 +23,10 @@ def rule_markdown(rule: Rule) -> str:
     if rule.params:
         out += ["", "## Parameters", "", "Set under `params:` in the config, for example:", "", "```yaml",
                 "params:", f"  {rule.id}:"]
-        out += [f"    {name}: {p.default!r}".replace("'", '"') for name, p in rule.params.items()]
+        out += [f"    {name}: {json.dumps(p.default)}" for name, p in rule.params.items()]
         out += ["```", "", "| parameter | type | default | meaning |", "|---|---|---|---|"]
-        out += [f"| `{name}` | {p.type} | `{p.default!r}` | {p.description} |" for name, p in rule.params.items()]
+        out += [f"| `{name}` | {p.type} | {'not set' if p.default is None else '`' + json.dumps(p.default) + '`'} "
+                f"| {p.description} |" for name, p in rule.params.items()]
     return "\n".join(out).rstrip() + "\n"
 
 

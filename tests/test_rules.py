@@ -27,6 +27,15 @@ def _cases(rule_id: str, kind: str):
     return sorted(os.path.join(d, c) for c in os.listdir(d)) if os.path.isdir(d) else []
 
 
+def _params(rule_id: str) -> dict:
+    """A policy rule's fixtures and examples need a repository's limits: fixtures/<ID>/params.json."""
+    path = os.path.join(FIXTURES, rule_id, "params.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as fh:
+        return json.load(fh)
+
+
 def _entry(f) -> dict:
     return {
         "rule": f.rule,
@@ -51,12 +60,7 @@ def test_rule_has_failing_and_passing_fixtures(rule_id):
 @pytest.mark.parametrize("rule_id", RULES)
 def test_rule_snapshot(rule_id, monkeypatch):
     monkeypatch.chdir(REPO)
-    params_path = os.path.join(FIXTURES, rule_id, "params.json")  # policy rules need a repository's limits
-    params = {}
-    if os.path.exists(params_path):
-        with open(params_path) as fh:
-            params = json.load(fh)
-    findings = run_scan([os.path.join("fixtures", rule_id)], select=[rule_id], params=params)
+    findings = run_scan([os.path.join("fixtures", rule_id)], select=[rule_id], params=_params(rule_id))
     got = [_entry(f) for f in findings]
     snap_path = os.path.join(FIXTURES, rule_id, "snapshot.json")
     if UPDATE or not os.path.exists(snap_path):
@@ -101,5 +105,5 @@ def test_rule_docs_examples(rule_id, index, kind, code, lang, tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     name = {"hcl": "main.tf", "terraform": "main.tf", "yaml": "template.yaml", "json": "document.json"}[lang]
     write_tree(str(tmp_path), {name: code})
-    rules = {f.rule for f in run_scan(["."], select=[rule_id, "EMR001"])}
+    rules = {f.rule for f in run_scan(["."], select=[rule_id, "EMR001"], params=_params(rule_id))}
     assert rules == ({rule_id} if kind == "failing" else set())

@@ -1,0 +1,283 @@
+"""Capacity above the ceiling this repository sets: serverless maximum capacity, managed scaling, hourly cost.
+
+A maximum capacity (EMR101) or a managed scaling limit puts *a* ceiling on what an
+application or cluster can spend; this rule checks that ceiling against the one your
+organisation agreed on. It only runs when the repository sets a limit in its emrlint
+config: every parameter defaults to "not set".
+
+```yaml
+params:
+  EMR107:
+    max_vcpu: 400
+    max_memory_gb: 2000
+    max_capacity_units: 100
+    max_hourly_usd: 50
+```
+
+The worst-case hourly cost of an EMR Serverless application is its maximum capacity
+running for an hour: `cpu` vCPU-hours plus `memory` GB-hours, at EMR Serverless on-demand
+rates for the application's `architecture` (`X86_64` unless it says `ARM64`). emrlint ships
+a small dated table of those rates, from https://aws.amazon.com/emr/pricing/ as of
+2026-11-25: $0.052624 per vCPU-hour and $0.0057785 per GB-hour on x86, $0.042094 and
+$0.004628 on ARM64, for us-east-1 (the x86 rates checked that day against published copies
+of the price list), us-east-2 and us-west-2 (priced like us-east-1). Rates change and differ
+by region and agreement: set `price_region`, or `vcpu_hour_usd` and `gb_hour_usd` to your
+own rates; for a region the table does not have, the message says the us-east-1 rates were
+used. Ephemeral storage above the free 20 GB per worker is not included.
+
+## What fires
+
+* an EMR Serverless application whose `maximum_capacity.cpu` is above `max_vcpu`, or whose
+  `maximum_capacity.memory` is above `max_memory_gb` (CloudFormation `MaximumCapacity`,
+  CreateApplication `maximumCapacity`);
+* a managed scaling policy (`aws_emr_managed_scaling_policy`, inline CloudFormation or
+  RunJobFlow `ManagedScalingPolicy`) whose `compute_limits.maximum_capacity_units` is above
+  `max_capacity_units`;
+* an EMR Serverless application whose worst-case hourly cost at its maximum capacity is
+  above `max_hourly_usd`; the message gives the vCPU-hours and GB-hours, the rates, the
+  region and the price table's date.
+
+Findings point where the value is written (the attribute, a variable default, a module
+input, a tfvars line, a CloudFormation parameter `Default`); the cost finding points at the
+`maximum_capacity` block.
+
+## What does not fire
+
+* anything, when the repository sets no limit (the default);
+* unknown capacities (a variable without a default, a `!Ref` to a parameter without
+  `Default`), a `maximum_capacity` or `compute_limits` block that may not exist;
+* an application without `maximum_capacity` (EMR101 reports it). When only one of `cpu`
+  and `memory` is known, the cost check uses that part alone, and fires only if it already
+  exceeds the budget. When the `architecture` is unknown, the cheaper ARM64 rates are used.
+
+## How to fix
+
+Lower the maximum to what the workload needs, or, when the larger ceiling is intended,
+raise the repository's limit (or suppress the finding with the reason).
+
+## Failing example
+
+```hcl
+resource "aws_emrserverless_application" "backfill" {
+  name          = "history-backfill"
+  release_label = "emr-7.1.0"
+  type          = "spark"
+
+  maximum_capacity {
+    cpu    = "2000 vCPU"
+    memory = "8000 GB"
+  }
+}
+```
+
+## Passing example
+
+```hcl
+resource "aws_emrserverless_application" "backfill" {
+  name          = "history-backfill"
+  release_label = "emr-7.1.0"
+  type          = "spark"
+
+  maximum_capacity {
+    cpu    = "200 vCPU"
+    memory = "800 GB"
+  }
+}
+```
+
+## Failing example (CloudFormation)
+
+```yaml
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  BackfillApplication:
+    Type: AWS::EMRServerless::Application
+    Properties:
+      Name: history-backfill
+      ReleaseLabel: emr-7.1.0
+      Type: SPARK
+      MaximumCapacity:
+        Cpu: 2000 vCPU
+        Memory: 8000 GB
+```
+
+## Passing example (CloudFormation)
+
+```yaml
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  BackfillApplication:
+    Type: AWS::EMRServerless::Application
+    Properties:
+      Name: history-backfill
+      ReleaseLabel: emr-7.1.0
+      Type: SPARK
+      MaximumCapacity:
+        Cpu: 200 vCPU
+        Memory: 800 GB
+```
+
+## References
+
+* [Amazon EMR pricing (EMR Serverless)](https://aws.amazon.com/emr/pricing/)
+* [EMR Serverless maximum capacity](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavior.html)
+* [Using managed scaling in Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-scaling.html)
+"""
+
+from emrlint.model import known_number
+from emrlint.rulekit import Param, Problem
+from emrlint.rules._prices import DEFAULT_REGION, PRICES_DATE, serverless_rates
+from emrlint.rules._serverless import fmt, maximum_capacity, parse_amount
+from emrlint.values import Unknown
+
+ID = "EMR107"
+NAME = "capacity-above-policy"
+SEVERITY = "error"
+KIND = ("serverless_application", "managed_scaling_policy", "cluster")
+PARAMS = {
+    "max_vcpu": Param("number", None, "Largest EMR Serverless maximum_capacity.cpu (vCPU) allowed; not set: no limit."),
+    "max_memory_gb": Param("number", None,
+                           "Largest EMR Serverless maximum_capacity.memory (GB) allowed; not set: no limit."),
+    "max_capacity_units": Param(
+        "number", None, "Largest managed scaling compute_limits.maximum_capacity_units allowed; not set: no limit."),
+    "max_hourly_usd": Param("number", None,
+                            "Largest worst-case hourly cost (USD) of an EMR Serverless application at its maximum "
+                            "capacity; not set: no limit."),
+    "price_region": Param("string", DEFAULT_REGION, "Region whose EMR Serverless rates price the worst case."),
+    "vcpu_hour_usd": Param("number", None, "USD per vCPU-hour, replacing the price table's rate."),
+    "gb_hour_usd": Param("number", None, "USD per GB-hour of memory, replacing the price table's rate."),
+}
+
+_SPELLING = {
+    "cloudformation": ("MaximumCapacity", "Cpu", "Memory"),
+    "create-application": ("maximumCapacity", "cpu", "memory"),
+}
+
+
+def _limit(ctx, name):
+    value = ctx.params.get(name)
+    return known_number(value)
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _rates(app, ctx):
+    """(vCPU-hour rate, GB-hour rate, where they come from)."""
+    arch_v = app.field("architecture").value
+    notes = []
+    if arch_v is None:
+        arch = "X86_64"
+    elif isinstance(arch_v, str) and arch_v.strip().upper() in ("X86_64", "ARM64"):
+        arch = arch_v.strip().upper()
+    else:
+        arch = "ARM64"
+        notes.append("the architecture is unknown, so the cheaper ARM64 rates")
+    region = ctx.params.get("price_region")
+    region = region.strip().lower() if isinstance(region, str) and region.strip() else DEFAULT_REGION
+    table = serverless_rates(region, arch)
+    source = f"{region} {arch}, emrlint price table of {PRICES_DATE}"
+    if table is None:
+        table = serverless_rates(DEFAULT_REGION, arch)
+        source = f"{DEFAULT_REGION} {arch}, emrlint price table of {PRICES_DATE}"
+        notes.append(f"the table has no rates for {region}: set vcpu_hour_usd and gb_hour_usd")
+    vcpu_rate, gb_rate = table
+    override_v, override_g = known_number(ctx.params.get("vcpu_hour_usd")), known_number(ctx.params.get("gb_hour_usd"))
+    if override_v is not None and override_g is not None:
+        return override_v, override_g, "rates from this repository's vcpu_hour_usd and gb_hour_usd"
+    if override_v is not None:
+        vcpu_rate = override_v
+        notes.append("vCPU rate from this repository's vcpu_hour_usd")
+    if override_g is not None:
+        gb_rate = override_g
+        notes.append("GB rate from this repository's gb_hour_usd")
+    return vcpu_rate, gb_rate, "; ".join([source] + notes)
+
+
+def _serverless(app, ctx):
+    maximum = maximum_capacity(app)
+    if maximum is None:
+        return
+    block_name, cpu_name, memory_name = _SPELLING.get(app.source_format, ("maximum_capacity", "cpu", "memory"))
+    cpu_f, memory_f = maximum.field("cpu"), maximum.field("memory")
+    cpu, memory = parse_amount(cpu_f.value, "cpu"), parse_amount(memory_f.value, "memory")
+
+    max_vcpu = _limit(ctx, "max_vcpu")
+    if max_vcpu is not None and cpu is not None and cpu > max_vcpu:
+        yield Problem(
+            cpu_f.origin,
+            f"{block_name}.{cpu_name} is {fmt(cpu, 'cpu')}, above this repository's max_vcpu of {max_vcpu:g}; "
+            f"the application can scale to (and bill for) that many vCPUs. Set {cpu_name} to {max_vcpu:g} vCPU "
+            "or less, or raise max_vcpu if this application really needs it.",
+            key="maximum_capacity.cpu",
+        )
+    max_memory = _limit(ctx, "max_memory_gb")
+    if max_memory is not None and memory is not None and memory > max_memory:
+        yield Problem(
+            memory_f.origin,
+            f"{block_name}.{memory_name} is {fmt(memory, 'memory')}, above this repository's max_memory_gb of "
+            f"{max_memory:g}; the application can scale to (and bill for) that much memory. Set {memory_name} to "
+            f"{max_memory:g} GB or less, or raise max_memory_gb if this application really needs it.",
+            key="maximum_capacity.memory",
+        )
+    budget = _limit(ctx, "max_hourly_usd")
+    if budget is None or (cpu is None and memory is None):
+        return
+    vcpu_rate, gb_rate, note = _rates(app, ctx)
+    parts = []
+    cost = 0.0
+    if cpu is not None:
+        cost += cpu * vcpu_rate
+        parts.append(f"{cpu:g} vCPU-hours x ${vcpu_rate:g} = {_money(cpu * vcpu_rate)}")
+    if memory is not None:
+        cost += memory * gb_rate
+        parts.append(f"{memory:g} GB-hours x ${gb_rate:g} = {_money(memory * gb_rate)}")
+    if cost <= budget:
+        return
+    at = ", ".join(fmt(v, d) for v, d in ((cpu, "cpu"), (memory, "memory")) if v is not None)
+    yield Problem(
+        maximum.loc,
+        f"At its {block_name} ({at}) this application can cost {_money(cost)} per hour: {' plus '.join(parts)} "
+        f"({note}), above this repository's max_hourly_usd of {_money(budget)}. Lower {block_name} to fit the budget, "
+        "or raise max_hourly_usd if this worst case is intended.",
+        key="maximum_capacity.hourly_cost",
+    )
+
+
+def _compute_limits(res, sections, ctx, names):
+    limit = _limit(ctx, "max_capacity_units")
+    if limit is None:
+        return
+    for limits in sections:
+        if limits.maybe:
+            continue
+        f = limits.field("maximum_capacity_units")
+        units = known_number(f.value)
+        if units is None or units <= limit:
+            continue
+        unit_type = limits.field("unit_type").value
+        unit = f" {unit_type}" if isinstance(unit_type, str) and unit_type else ""
+        yield Problem(
+            f.origin,
+            f"{names[1]} is {units:g}{unit}, above this repository's max_capacity_units of {limit:g}; managed scaling "
+            f"can grow the cluster (and its bill) to that size. Set {names[0]} to {limit:g} or less, or raise "
+            "max_capacity_units if this cluster really needs it.",
+            key="managed_scaling_policy.compute_limits.maximum_capacity_units",
+        )
+
+
+def check(res, ctx):
+    if res.kind == "serverless_application":
+        yield from _serverless(res, ctx)
+    elif res.kind == "managed_scaling_policy":
+        yield from _compute_limits(res, res.body.sections("compute_limits"), ctx,
+                                   ("maximum_capacity_units", "compute_limits.maximum_capacity_units"))
+    elif res.kind == "cluster":
+        document = res.source_format in ("cloudformation", "run-job-flow", "stepfunctions")
+        names = (("MaximumCapacityUnits", "ManagedScalingPolicy.ComputeLimits.MaximumCapacityUnits") if document
+                 else ("maximum_capacity_units", "managed_scaling_policy.compute_limits.maximum_capacity_units"))
+        for policy in res.body.sections("managed_scaling_policy"):
+            if policy.maybe or isinstance(policy, Unknown):
+                continue
+            yield from _compute_limits(res, policy.sections("compute_limits"), ctx, names)
