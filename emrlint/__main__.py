@@ -1,3 +1,3 @@
-from emrlint.cli import main
+from emrlint.cli import run
 
-raise SystemExit(main())
+run()

@@ -61,7 +61,7 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _digest(data: Optional[bytes]) -> Optional[str]:
+def digest(data: Optional[bytes]) -> Optional[str]:
     return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
@@ -90,7 +90,7 @@ class ScanCache:
             return None
         try:
             for path, digest in entry["inputs"].items():
-                if _digest(_read(path)) != digest:
+                if digest(_read(path)) != digest:
                     return None
             for kind, path, arg, expected in entry["queries"]:
                 if _normal(answer(kind, path, arg)) != expected:
@@ -101,7 +101,8 @@ class ScanCache:
 
     def store(self, sources: Sources, result: Dict[str, Any]) -> None:
         entry = {
-            "inputs": {path: _digest(sources.content(path)) for path in sources.read_paths()},
+            "inputs": {path: sources.external[path] if path in sources.external and sources.content(path) is None
+                       else digest(sources.content(path)) for path in sources.read_paths()},
             "queries": [[kind, path, arg, _normal(value)] for (kind, path, arg), value in sources.queries.items()],
             "result": result,
         }

@@ -247,3 +247,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise
         print(f"emrlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def run() -> None:
+    """The console script: :func:`main`, then leave without tearing down the heap of a
+    large scan object by object (output is flushed first; emrlint registers no exit
+    handlers), which saves a noticeable share of a pre-commit hook's time."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+    os._exit(code)

@@ -32,7 +32,7 @@ class ScanOptions:
     progress: Optional[Callable[[str, int, int], None]] = None  # (stage, done, total)
     cache: bool = False  # reuse a previous result when no input changed (see emrlint.cache)
     jobs: int = 1  # processes that may parse Terraform in parallel
-    parallel_min_bytes: int = 400_000  # below this much Terraform to parse, one process is faster
+    parallel_min_bytes: int = 250_000  # below this much relevant Terraform, one process is faster
 
 
 @dataclass
@@ -80,44 +80,26 @@ def _options_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
             "vars": [list(v) for v in options.vars], "explicit": found.explicit}
 
 
-def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanResult:
-    from emrlint.model import Model
+@dataclass
+class _Part:
+    """What checking one part of a scan gives: findings before suppressions, files that did
+    not parse, suppression comments, and (from a worker process) the inputs it read."""
+
+    findings: List[Finding] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    suppressions: list = field(default_factory=list)
+    inputs: Dict[str, Optional[str]] = field(default_factory=dict)  # path -> sha256, read in a worker
+    queries: Dict[Tuple[str, str, str], Any] = field(default_factory=dict)
+
+
+def _check(model, options: ScanOptions, sources: Sources, progress) -> List[Finding]:
+    """Run every enabled rule over the model."""
     from emrlint.rulekit import RuleContext
-    from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
-    from emrlint.terraform.build import build_model
-    from emrlint.terraform.project import Options, TerraformProject
 
     rules = all_rules()
-    enabled = set(options.rules)
-    sources = Sources()
-    base_dir = _read_base([os.path.abspath(p) for p in options.paths])
-    tf_files = [f for f in found.files if file_kind(f) != "document"]
-    doc_files = [f for f in found.files if file_kind(f) == "document"]
-    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
-    progress = options.progress or (lambda stage, done, total: None)
-    if options.jobs > 1:
-        project.preparse(options.jobs, options.parallel_min_bytes)
-    model = Model()
-    build_model(project, model, progress)
-    progress("reading documents", 0, 1)
-    if doc_files:
-        from emrlint.documents.load import load_documents
-
-        documents = load_documents(doc_files, sources)
-    else:
-        from emrlint.documents.results import LoadedDocuments
-
-        documents = LoadedDocuments()
-    for res in documents.resources:
-        model.add(res)
-
     findings: List[Finding] = []
-    if "EMR001" in enabled:
-        for err in project.errors + documents.errors:
-            findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
-                                     f"{err.message}; the file was not checked.", key="parse"))
-
-    for n, rule_id in enumerate(sorted(enabled)):
+    enabled = sorted(options.rules)
+    for n, rule_id in enumerate(enabled):
         progress("checking rules", n, len(enabled))
         rule = rules[rule_id]
         if not rule.kinds:
@@ -136,16 +118,118 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
                                              res.loc))
             except Exception as exc:  # a bug in a rule: never a traceback for the user
                 raise InternalError(f"rule {rule_id} failed on {res.address} ({res.file}): {type(exc).__name__}: {exc}") from exc
+    return findings
 
-    findings = _prefer_terraform_source(findings, model)
 
-    suppressions = []
+def _terraform_suppressions(project, sources: Sources) -> list:
+    from emrlint.suppress import collect
+
+    out = []
     for parsed in project.parsed.values():
         if parsed is not None and parsed.comments:
-            suppressions += collect(parsed.path, parsed.comments, sources.lines(parsed.path), parsed.spans, _resolve_code)
+            out += collect(parsed.path, parsed.comments, sources.lines(parsed.path), parsed.spans, _resolve_code)
+    return out
+
+
+def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str]) -> _Part:
+    """Evaluate some root modules and check them, in a worker process: everything it
+    returns is plain data, and what it read is returned for the cache."""
+    from emrlint.cache import digest
+    from emrlint.model import Model
+    from emrlint.terraform.build import build_model
+    from emrlint.terraform.project import Options, TerraformProject
+
+    sources = Sources()
+    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
+    model = Model()
+    build_model(project, model, roots=roots)
+    findings = _check(model, options, sources, lambda *a: None)
+    return _Part(findings, project.errors, _terraform_suppressions(project, sources),
+                 {p: digest(sources.content(p)) for p in sources.read_paths()}, dict(sources.queries))
+
+
+def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base_dir: str) -> Optional[List[_Part]]:
+    """Check the root modules in ``options.jobs`` processes when there is enough to do:
+    each process evaluates whole root modules (parsing, evaluation and rules), so only
+    findings cross process boundaries.  None: do it in this process."""
+    roots = project.relevant_roots()
+    if options.jobs < 2 or len(roots) < 2 * options.jobs:
+        return None
+    sizes = {r: project.relevant_bytes(r) for r in roots}
+    if sum(sizes.values()) < options.parallel_min_bytes:
+        return None
+    buckets: List[List[str]] = [[] for _ in range(options.jobs)]
+    loads = [0] * options.jobs
+    for root in sorted(roots, key=lambda r: -sizes[r]):  # largest first onto the least loaded
+        i = loads.index(min(loads))
+        buckets[i].append(root)
+        loads[i] += sizes[root]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    worker_options = replace(options, progress=None)
+    try:
+        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
+            futures = [pool.submit(_terraform_part, worker_options, tf_files, base_dir, b) for b in buckets if b]
+            return [f.result() for f in futures]
+    except (OSError, RuntimeError):
+        return None  # no processes here (a sandbox): do it in this one
+
+
+def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanResult:
+    from emrlint.model import Model
+    from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
+    from emrlint.terraform.build import build_model
+    from emrlint.terraform.project import Options, TerraformProject
+
+    rules = all_rules()
+    enabled = set(options.rules)
+    sources = Sources()
+    base_dir = _read_base([os.path.abspath(p) for p in options.paths])
+    tf_files = [f for f in found.files if file_kind(f) != "document"]
+    doc_files = [f for f in found.files if file_kind(f) == "document"]
+    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
+    progress = options.progress or (lambda stage, done, total: None)
+
+    model = Model()
+    parts: List[_Part] = []
+    plans = any(b"planned_values" in sources.read_bytes_or_empty(f) for f in doc_files)
+    workers = None if plans else _parallel_terraform(options, project, tf_files, base_dir)
+    if workers is None:
+        build_model(project, model, progress)
+    else:
+        parts += workers
+        for part in workers:
+            sources.record(part.inputs, part.queries)
+    progress("reading documents", 0, 1)
+    if doc_files:
+        from emrlint.documents.load import load_documents
+
+        documents = load_documents(doc_files, sources)
+    else:
+        from emrlint.documents.results import LoadedDocuments
+
+        documents = LoadedDocuments()
+    for res in documents.resources:
+        model.add(res)
+    findings = _prefer_terraform_source(_check(model, options, sources, progress), model)
+
+    suppressions = _terraform_suppressions(project, sources)
     for path in documents.parsed:
         lines = sources.lines(path)
         suppressions += collect(path, yaml_comments(lines), lines, yaml_spans(lines), _resolve_code)
+    errors = project.errors + documents.errors
+    for part in parts:
+        findings += part.findings
+        errors += part.errors
+        suppressions += part.suppressions
+    if "EMR001" in enabled:
+        for err in errors:
+            findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
+                                     f"{err.message}; the file was not checked.", key="parse"))
+
     index = SuppressionIndex(suppressions)
     kept = [f for f in findings if not index.suppressed(f)]
     suppressed = len(findings) - len(kept)

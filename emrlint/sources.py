@@ -48,6 +48,7 @@ class Sources:
         self._bytes: Dict[str, Union[bytes, SourceError]] = {}
         self._text: Dict[str, Union[str, SourceError]] = {}
         self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
+        self.external: Dict[str, Optional[str]] = {}  # path -> sha256 of files read by worker processes
 
     def _ask(self, kind: str, path: str, arg: str = "") -> Any:
         key = (kind, path, arg)
@@ -74,7 +75,19 @@ class Sources:
         return self._ask("glob", directory, pattern)
 
     def read_paths(self) -> List[str]:
-        return list(self._bytes)
+        return list(self._bytes) + [p for p in self.external if p not in self._bytes]
+
+    def record(self, inputs: Dict[str, Optional[str]], queries: Dict[Tuple[str, str, str], Any]) -> None:
+        """Take in what another process read for this scan (its content digests and questions)."""
+        self.external.update(inputs)
+        for key, value in queries.items():
+            self.queries.setdefault(key, value)
+
+    def read_bytes_or_empty(self, path: str) -> bytes:
+        try:
+            return self.read_bytes(path)
+        except SourceError:
+            return b""
 
     def content(self, path: str) -> Optional[bytes]:
         got = self._bytes.get(path)

@@ -26,27 +26,22 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
-BAD = '''
-resource "aws_emr_cluster" "etl" {
-  name          = "etl"
-  release_label = "emr-7.1.0"
-  service_role  = "EMR_DefaultRole"
+EVERYTHING_RIGHT = os.path.join(REPO, "fixtures", "examples", "everything-right")
 
-  master_instance_group {
-    instance_type = "m6g.xlarge"
-  }
 
-  core_instance_fleet {
-    target_on_demand_capacity = 2
-    target_spot_capacity      = 6
-    instance_type_configs {
-      instance_type = "r6g.2xlarge"
-    }
-  }
-}
-'''
-GOOD = BAD.replace('service_role  = "EMR_DefaultRole"',
-                   'service_role  = "EMR_DefaultRole"\n  log_uri       = "s3://acme-logs/emr/"')
+def platform(path_prefix: str = "emr/", log_uri: bool = True, release_label: str = "emr-7.2.0") -> dict:
+    """The everything-right example (clean under every rule), optionally broken."""
+    files = {}
+    for dirpath, _, names in os.walk(EVERYTHING_RIGHT):
+        for name in names:
+            full = os.path.join(dirpath, name)
+            with open(full) as fh:
+                files[path_prefix + os.path.relpath(full, EVERYTHING_RIGHT)] = fh.read()
+    emr = files[path_prefix + "emr.tf"]
+    if not log_uri:
+        emr = "\n".join(line for line in emr.splitlines() if not line.lstrip().startswith("log_uri")) + "\n"
+    files[path_prefix + "emr.tf"] = emr.replace('"emr-7.2.0"', f'"{release_label}"', 1)
+    return files
 
 
 def git(*args, cwd):
@@ -79,7 +74,7 @@ def test_hook_fails_on_a_bad_file_and_passes_once_fixed(hook_repo, tmp_path):
     git("init", "-q", cwd=work)
     write_tree(str(work), {
         ".pre-commit-config.yaml": f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n    hooks:\n      - id: emrlint\n",
-        "emr/main.tf": BAD,
+        **platform(log_uri=False),
         "emr/README.md": "not Terraform, never passed to the hook\n",
     })
     git("add", "-A", cwd=work)
@@ -92,10 +87,10 @@ def test_hook_fails_on_a_bad_file_and_passes_once_fixed(hook_repo, tmp_path):
 
     failed = run_hook()
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "EMR301" in failed.stdout and "emr/main.tf:2:1" in failed.stdout
+    assert "EMR301" in failed.stdout and "emr/emr.tf:8:1" in failed.stdout
     assert "Failed" in failed.stdout
 
-    (work / "emr" / "main.tf").write_text(GOOD)
+    write_tree(str(work), platform())
     git("add", "-A", cwd=work)
     passed = run_hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
@@ -113,7 +108,7 @@ def test_hook_on_staged_renames_and_deletions_with_args(hook_repo, tmp_path):
               f"        args: [--fail-on, error]\n")
     write_tree(str(work), {
         ".pre-commit-config.yaml": config,
-        "emr/cluster.tf": GOOD,
+        **platform(),
         "emr/old_name.tf": 'locals {\n  team = "data"\n}\n',
         "emr/obsolete.tf": 'locals {\n  legacy = true\n}\n',
     })
@@ -125,7 +120,7 @@ def test_hook_on_staged_renames_and_deletions_with_args(hook_repo, tmp_path):
     git("mv", "emr/old_name.tf", "emr/locals.tf", cwd=work)
     git("rm", "-q", "emr/obsolete.tf", cwd=work)
     # a warning (no log_uri) in the renamed file's module: allowed by --fail-on error
-    (work / "emr" / "cluster.tf").write_text(BAD)
+    write_tree(str(work), platform(log_uri=False))
     git("add", "-A", cwd=work)
     proc = subprocess.run([PRE_COMMIT, "run", "--color", "never", "--verbose"], cwd=work, env=env,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=900)
@@ -134,7 +129,7 @@ def test_hook_on_staged_renames_and_deletions_with_args(hook_repo, tmp_path):
     assert "obsolete.tf" not in proc.stdout and "no such file" not in proc.stdout
 
     # an error-level finding fails the commit
-    (work / "emr" / "cluster.tf").write_text(BAD.replace('"emr-7.1.0"', '"emr-7.x"'))
+    write_tree(str(work), platform(log_uri=False, release_label="emr-7.x"))
     git("add", "-A", cwd=work)
     proc = subprocess.run([PRE_COMMIT, "run", "--color", "never"], cwd=work, env=env,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=900)

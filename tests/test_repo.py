@@ -34,7 +34,7 @@ def test_readme_gives_exactly_two_setup_commands_and_ci_runs_the_second():
 def test_readme_lists_every_rule():
     readme = _readme()
     for rule in all_rules().values():
-        assert f"| {rule.id} | {rule.name} | {rule.severity} |" in readme
+        assert f"| [{rule.id}](docs/rules/{rule.id}.md) | {rule.name} | {rule.severity} |" in readme
 
 
 def test_hook_manifest_is_valid():

@@ -152,8 +152,9 @@ RESOURCE_TYPES: Dict[str, tuple] = {
 }
 
 
-def build_model(project: TerraformProject, model: Model, progress=None) -> None:
-    roots = project.relevant_roots()
+def build_model(project: TerraformProject, model: Model, progress=None, roots=None) -> None:
+    """Evaluate root modules (by default every relevant one) and add their resources to the model."""
+    roots = project.relevant_roots() if roots is None else roots
     for n, root in enumerate(project.roots(roots)):
         if progress is not None:
             progress("evaluating Terraform modules", n, len(roots))

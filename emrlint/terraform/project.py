@@ -191,43 +191,17 @@ class TerraformProject:
         self.parsed[path] = parsed
         return parsed
 
-    def preparse(self, jobs: int, min_bytes: int) -> None:
-        """Parse, in ``jobs`` processes, every file the scan will certainly parse (the
-        relevant root modules and the EMR modules they call), when there is enough of it
-        to repay starting the processes.  Results are the same as parsing lazily."""
-        todo: List[str] = []
-        seen = set()
-        stack = list(self.relevant_roots())
+    def relevant_bytes(self, root: str) -> int:
+        """How much Terraform a root module and the EMR modules it calls hold (to share out work)."""
+        total, seen, stack = 0, set(), [root]
         while stack:
             d = stack.pop()
             if d in seen or not self.is_relevant_dir(d):
                 continue
             seen.add(d)
-            todo.extend(p for p in self._tf_files(d) if p not in self.parsed)
+            total += sum(len(data) for _, data in self._dir_bytes(d))
             stack.extend(self._callees(d))
-        texts = []
-        for path in sorted(todo):
-            try:
-                texts.append((path, self.sources.read_text(path)))
-            except SourceError:
-                self.parse_file(path)  # records the error
-        if jobs < 2 or len(texts) < 2 or sum(len(t) for _, t in texts) < min_bytes:
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        chunk = max(1, len(texts) // (jobs * 4))
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                results = list(pool.map(_parse_job, texts, chunksize=chunk))
-        except (OSError, RuntimeError):
-            return  # no processes here (a sandbox): parse lazily in this one
-        for path, (parsed, error) in zip((p for p, _ in texts), results):
-            if error is not None:
-                self.errors.append(error)
-            self.parsed[path] = parsed
+        return total
 
     # -- modules -------------------------------------------------------------
 
@@ -307,18 +281,13 @@ def parse_source(path: str, text: str) -> Tuple[Optional[ParsedFile], Optional[F
         if path.endswith(".json"):
             return ParsedFile(path, json_body(path, load_document(text, "JSON") if text.strip() else {})), None
         tree = parse_tree(text)
+        if "emrlint" not in text.lower():  # no suppression comment can be here: skip the comment scan
+            return ParsedFile(path, file_body(path, tree), tree), None
         return ParsedFile(path, file_body(path, tree), tree, list(comments(tree)), construct_spans(tree)), None
     except (ParseError, DocumentError) as exc:
         return None, FileError(path, exc.message, exc.line, exc.column)
     except RecursionError:
         return None, FileError(path, "syntax error: nesting too deep", 1, 1)
-
-
-def _parse_job(item: Tuple[str, str]) -> Tuple[Optional[ParsedFile], Optional[FileError]]:
-    import sys
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
-    return parse_source(*item)
 
 
 def _cli_value(raw: str, block: Optional[Block]) -> Any:
