@@ -89,8 +89,8 @@ class ScanCache:
         except (OSError, ValueError):
             return None
         try:
-            for path, digest in entry["inputs"].items():
-                if digest(_read(path)) != digest:
+            for path, recorded in entry["inputs"].items():
+                if digest(_read(path)) != recorded:
                     return None
             for kind, path, arg, expected in entry["queries"]:
                 if _normal(answer(kind, path, arg)) != expected:

@@ -33,7 +33,15 @@ def test_cache_and_processes_give_identical_findings_on_every_fixture(cache_dir,
     assert len(plain) > 100
     first = scan(ScanOptions(**base, cache=True))
     assert findings(first) == plain and list(cache_dir.iterdir())
+    import emrlint.engine
+
+    def no_scanning(*args, **kwargs):
+        raise AssertionError("the second scan of an unchanged tree must come from the cache")
+
+    monkeypatch.setattr(emrlint.engine, "_scan", no_scanning)
     second = scan(ScanOptions(**base, cache=True))
+    monkeypatch.undo()
+    monkeypatch.chdir(os.path.dirname(FIXTURES))
     assert findings(second) == plain
     assert second.files == first.files and second.suppressed == first.suppressed
     parallel = scan(ScanOptions(**base, jobs=2, parallel_min_bytes=1))
@@ -70,13 +78,19 @@ def test_any_changed_input_is_a_miss(cache_dir, tmp_path, monkeypatch):
         return [(f["rule"], f["loc"][1]) for f in findings(scan(options))]
 
     assert rules() == [("EMR301", 6)]
-    assert rules() == [("EMR301", 6)]  # from the cache
+    import emrlint.engine
+
+    real_scan = emrlint.engine._scan
+    calls = []
+    monkeypatch.setattr(emrlint.engine, "_scan", lambda *a: calls.append(1) or real_scan(*a))
+    assert rules() == [("EMR301", 6)] and calls == []  # from the cache
     # a module outside the scanned directory, read through its source
     (tmp_path / "shared/emr/main.tf").write_text(MODULE.replace('"emr-7.1.0"', '"emr-7"'))
-    assert rules() == [("EMR201", 5), ("EMR301", 6)]
+    assert rules() == [("EMR201", 5), ("EMR301", 6)] and len(calls) == 1
     # a new file in the root module's directory (terraform.tfvars) changes the inputs
     (tmp_path / "infra/terraform.tfvars").write_text('log_uri = "s3://logs/"\n')
-    assert rules() == [("EMR201", 5)]
+    assert rules() == [("EMR201", 5)] and len(calls) == 2
+    assert rules() == [("EMR201", 5)] and len(calls) == 2  # and that result is cached in turn
 
 
 def test_a_corrupt_entry_is_a_miss(cache_dir, tmp_path, monkeypatch):
