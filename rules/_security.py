@@ -378,3 +378,36 @@ def cluster_subnets(cluster: Any, ctx: Any) -> Iterator[Tuple[str, Field, Any]]:
                     continue
                 seen.add(subnet.address)
                 yield attr, f, subnet
+
+
+ENCRYPTION = "EncryptionConfiguration"
+
+
+def encryption_switch(s: "Settings", switch: Tuple[str, str], kind: str, why: str, fix: str):
+    """The shared start of EMR402 and EMR404: a security configuration that evaluates to
+    null, has no ``EncryptionConfiguration``, or whose ``switch`` (``EnableAtRestEncryption``,
+    ``EnableInTransitEncryption``) is not true.  Yields those problems; returns True when the
+    switch is on and the rule should look further (``on = yield from encryption_switch(...)``)."""
+    from emrlint.rulekit import Problem
+
+    if s.field is None or not s.present:
+        return False  # no configuration attribute: not a security configuration emrlint can read
+    if s.value is None:
+        yield Problem(s.whole(), f"Security configuration {s.attr} evaluates to null: {why}. {fix}", key=s.key(*switch))
+        return False
+    enc = s.get(ENCRYPTION)
+    if unknowable(enc):
+        return False
+    if enc is None:
+        yield Problem(s.loc(), f"Security configuration has no {ENCRYPTION}, so {kind} encryption is off: {why}. {fix}",
+                      key=s.key(*switch))
+        return False
+    value = s.get(*switch)
+    if unknowable(value):
+        return False
+    if not is_true(value):
+        state = "is not set" if value is None else f"is {show(value)}"
+        yield Problem(s.loc(*(switch if value is not None else (ENCRYPTION,))),
+                      f"{ENCRYPTION}.{switch[1]} {state}: {why}. {fix}", key=s.key(*switch))
+        return False
+    return True

@@ -162,7 +162,7 @@ Resources:
 """
 
 from emrlint.rulekit import Problem
-from emrlint.rules._security import Settings, is_true, show, unknowable
+from emrlint.rules._security import Settings, encryption_switch, unknowable
 
 ID = "EMR402"
 NAME = "at-rest-encryption-disabled"
@@ -181,26 +181,7 @@ S3 = CONF + ("S3EncryptionConfiguration",)
 
 def check(sec, ctx):
     s = Settings(sec, ctx)
-    if s.field is None or not s.present:
-        return  # no configuration attribute at all: not a security configuration emrlint can read
-    if s.value is None:
-        yield Problem(s.whole(), f"Security configuration {s.attr} evaluates to null: {_WHY}. {_FIX}",
-                      key=s.key(*AT_REST))
-        return
-    enc = s.get(ENC)
-    if unknowable(enc):
-        return
-    if enc is None:
-        yield Problem(s.loc(), f"Security configuration has no EncryptionConfiguration, so at-rest encryption is "
-                               f"off: {_WHY}. {_FIX}", key=s.key(*AT_REST))
-        return
-    at_rest = s.get(*AT_REST)
-    if unknowable(at_rest):
-        return
-    if not is_true(at_rest):
-        state = "is not set" if at_rest is None else f"is {show(at_rest)}"
-        yield Problem(s.loc(*(AT_REST if at_rest is not None else (ENC,))),
-                      f"EncryptionConfiguration.EnableAtRestEncryption {state}: {_WHY}. {_FIX}", key=s.key(*AT_REST))
+    if not (yield from encryption_switch(s, AT_REST, "at-rest", _WHY, _FIX)):
         return
     s3 = s.get(*S3)
     if unknowable(s3):

@@ -143,7 +143,7 @@ Resources:
 """
 
 from emrlint.rulekit import Problem
-from emrlint.rules._security import Settings, is_true, show, text, unknowable
+from emrlint.rules._security import Settings, encryption_switch, text, unknowable
 
 ID = "EMR404"
 NAME = "in-transit-encryption-disabled"
@@ -162,26 +162,7 @@ _FIX = ('Set "EnableInTransitEncryption": true with InTransitEncryptionConfigura
 
 def check(sec, ctx):
     s = Settings(sec, ctx)
-    if s.field is None or not s.present:
-        return
-    if s.value is None:
-        yield Problem(s.whole(), f"Security configuration {s.attr} evaluates to null: {_WHY}. {_FIX}",
-                      key=s.key(*SWITCH))
-        return
-    enc = s.get(ENC)
-    if unknowable(enc):
-        return
-    if enc is None:
-        yield Problem(s.loc(), f"Security configuration has no EncryptionConfiguration, so in-transit encryption is "
-                               f"off: {_WHY}. {_FIX}", key=s.key(*SWITCH))
-        return
-    switch = s.get(*SWITCH)
-    if unknowable(switch):
-        return
-    if not is_true(switch):
-        state = "is not set" if switch is None else f"is {show(switch)}"
-        yield Problem(s.loc(*(SWITCH if switch is not None else (ENC,))),
-                      f"EncryptionConfiguration.EnableInTransitEncryption {state}: {_WHY}. {_FIX}", key=s.key(*SWITCH))
+    if not (yield from encryption_switch(s, SWITCH, "in-transit", _WHY, _FIX)):
         return
     tls = s.get(*TLS)
     if unknowable(tls):
