@@ -220,13 +220,6 @@ def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
     return cfg
 
 
-def rule_params(cfg: Config, rule_id: str) -> Dict[str, Any]:
-    rule = all_rules()[rule_id]
-    params = {name: p.default for name, p in rule.params.items()}
-    params.update(cfg.params.get(rule_id, {}))
-    return params
-
-
 def parse_codes(text: Optional[str]) -> Optional[List[str]]:
     if text is None:
         return None

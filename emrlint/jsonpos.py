@@ -69,13 +69,6 @@ def key_position(container: Any, key: Any) -> Optional[Tuple[int, int]]:
     return line + 1, col + 1
 
 
-def node_position(node: Any) -> Optional[Tuple[int, int]]:
-    lc = getattr(node, "lc", None)
-    if lc is None or lc.line is None:
-        return None
-    return lc.line + 1, lc.col + 1
-
-
 def plain(value: Any) -> Any:
     """Convert ruamel containers to plain dicts and lists (recursively)."""
     if isinstance(value, dict):

@@ -29,11 +29,6 @@ class Rule:
     check: Optional[Callable] = None
     module: Optional[ModuleType] = None
 
-    @property
-    def source_file(self) -> str:
-        return inspect.getsourcefile(self.module) if self.module else ""
-
-
 class RuleDefinitionError(Exception):
     pass
 

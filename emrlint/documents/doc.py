@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
@@ -143,13 +143,6 @@ def key_loc(path: str, container: Any, key: Any, fallback: Loc) -> Loc:
     except (KeyError, IndexError, TypeError, AttributeError):
         return fallback
     return Loc(path, line + 1, col + 1)
-
-
-def node_loc(path: str, node: Any, fallback: Loc) -> Loc:
-    lc = getattr(node, "lc", None)
-    if lc is None or getattr(lc, "line", None) is None:
-        return fallback
-    return Loc(path, lc.line + 1, lc.col + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -367,17 +360,3 @@ def _matches(doc: Document, item: Dict[Any, Any], where: Dict[str, Sequence[str]
     return True
 
 
-def iter_mappings(node: Any) -> Iterator[Any]:
-    """Every mapping below ``node`` (iteratively), for documents nested anywhere."""
-    stack = [node]
-    seen = set()
-    while stack:
-        cur = stack.pop()
-        if id(cur) in seen:
-            continue
-        seen.add(id(cur))
-        if isinstance(cur, dict):
-            yield cur
-            stack.extend(v for v in cur.values() if isinstance(v, (dict, list)))
-        elif isinstance(cur, list):
-            stack.extend(v for v in cur if isinstance(v, (dict, list)))

@@ -4,7 +4,6 @@ serverless applications and job runs, mapped onto emrlint's model."""
 
 from __future__ import annotations
 
-import os
 from typing import Any, Dict
 
 from emrlint.documents.doc import DocSection, Document, Schema, find_key
@@ -46,10 +45,6 @@ CFN_CLUSTER: Schema = {
     "termination_protection": "Instances.TerminationProtected",
     "ec2_attributes": ("Instances", EC2),
 }
-
-
-def _by_role(path: str, key: str, role: str, schema: Schema) -> tuple:
-    return (path, schema, {key: (role,)})
 
 
 # RunJobFlow (API, boto3, Step Functions createCluster): Instances.InstanceGroups with InstanceRole;
@@ -103,12 +98,6 @@ for _role in ("master", "core", "task"):
 SERVERLESS_APP: Schema = {
     "initial_capacity": ("InitialCapacity", {"initial_capacity_type": "Key", "initial_capacity_config": ("Value", {})}),
 }
-
-
-def document_address(doc: Document, section: DocSection, fallback: str) -> str:
-    name = section.field("name").value
-    stem = os.path.basename(doc.path)
-    return f"{stem}:{name}" if isinstance(name, str) and name else f"{stem}:{fallback}"
 
 
 def resource(kind: str, type_: str, address: str, section: DocSection, doc: Document, fmt: str,

@@ -26,7 +26,7 @@ from emrlint.documents.emr import (
 )
 from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError
-from emrlint.model import ConfigurationFile, Field, Model, Resource, attach_units, build_cluster, build_job_run
+from emrlint.model import ConfigurationFile, Field, Resource, attach_units, build_cluster, build_job_run
 from emrlint.terraform.functions import call_function
 from emrlint.values import EvalError, Unknown
 from emrlint.sources import SourceError, Sources
@@ -153,6 +153,3 @@ def _address(section: DocSection, stem: str) -> str:
     return f"{stem}:{name}" if isinstance(name, str) and name else stem
 
 
-def add_to_model(model: Model, loaded: LoadedDocuments) -> None:
-    for res in loaded.resources:
-        model.add(res)

@@ -83,10 +83,6 @@ def _exprs(node: Tree) -> List[Tree]:
     return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
-def _tokens(node: Tree) -> List[Token]:
-    return [c for c in node.children if isinstance(c, Token)]
-
-
 def materialize(value: Any) -> Any:
     """Replace Lazy objects (resources, modules) by plain values or unknowns."""
     if isinstance(value, Lazy):
@@ -219,14 +215,6 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     if handler is None:
         return UNKNOWN
     return handler(node, scope, depth + 1)
-
-
-def evaluate_safely(node: Any, scope: Scope) -> Any:
-    """Like :func:`evaluate` but a definite error yields an Unknown."""
-    try:
-        return materialize(evaluate(node, scope))
-    except (EvalError, RecursionError):
-        return UNKNOWN
 
 
 def _expr_term(node: Tree, scope: Scope, depth: int) -> Any:

@@ -159,10 +159,6 @@ class Body:
     attributes: Dict[str, Attribute] = field(default_factory=dict)
     blocks: List[Block] = field(default_factory=list)
 
-    def blocks_of(self, type_: str) -> List[Block]:
-        return [b for b in self.blocks if b.type == type_]
-
-
 def build_body(path: str, body_tree: Tree, loc: Loc) -> Body:
     body = Body(path, loc)
     for node in body_tree.children:

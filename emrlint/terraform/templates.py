@@ -197,10 +197,6 @@ def parse_raw(text: str) -> Tuple[Node, ...]:
     return assemble(pieces)
 
 
-def has_template_syntax(text: str) -> bool:
-    return "${" in text or "%{" in text
-
-
 def parse_string_tree(node: Tree) -> Tuple[Node, ...]:
     """Assemble a quoted-string tree (``string`` node) into template nodes."""
     pieces: list = []
