@@ -581,6 +581,18 @@ class Script:
     is_template: bool = False
 
 
+# The model class of every kind that has one (every other kind is a plain Resource): a
+# loader must hand the model a resource of its kind's class, whatever the input lacks.
+KIND_CLASSES: Dict[str, type] = {
+    "cluster": Cluster,
+    "job_run": JobRun,
+    "security_configuration": SecurityConfiguration,
+    "security_group": SecurityGroup,
+    "security_group_rule": SecurityGroupRule,
+    "configurations": ConfigurationFile,
+}
+
+
 class Model:
     """All resources of one scan, with the lookups rules need."""
 

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 from lark import Tree
 
 from emrlint.model import (
+    DictSection,
     Model,
     Resource,
     Script,
@@ -77,11 +78,10 @@ def _function_call(expr: Any):
 
 
 def _job_template(res: Resource, ctx: _Context) -> Resource:
-    """``aws_emrcontainers_job_template``: an EMR on EKS job run described by job_template_data."""
+    """``aws_emrcontainers_job_template``: an EMR on EKS job run described by job_template_data
+    (a job run with nothing set when the block is not written)."""
     data = res.body.section("job_template_data")
-    if data is None:
-        return res
-    res.body = data
+    res.body = data if data is not None else DictSection(res.loc, maybe=res.body.maybe)
     return build_job_run(res, "eks")
 
 
