@@ -252,7 +252,9 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
             continue
         if excluder.excluded(f.loc.path):
             continue
-        key = (f.rule, f.loc.path, f.loc.line, f.loc.column, f.resource, f.message)
+        # the same finding: same rule and location, reached through the same module calls
+        # (two root modules calling one module each get their own)
+        key = (f.rule, f.loc.path, f.loc.line, f.loc.column, f.resource, f.message, f.call_sites)
         if key in seen:
             continue
         seen.add(key)

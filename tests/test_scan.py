@@ -367,3 +367,21 @@ def test_configurations_json_is_decoded_into_the_model(tmp_path, monkeypatch):
     assert heredoc.attr_loc.line == 5
     encoded = clusters["aws_emr_cluster.encoded"].configurations
     assert classification_properties(encoded.value, "spark-defaults") == {"spark.executor.cores": "4"}
+
+
+def test_two_root_modules_calling_one_module_each_get_its_finding(tf):
+    module = '''
+    variable "name" {}
+    resource "aws_emr_cluster" "this" {
+      name          = var.name
+      release_label = "emr-7.1.0"
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+      }
+    }
+    '''
+    call = 'module "etl" {\n  source = "../mod"\n  name   = "%s"\n}\n'
+    got = tf({"mod/main.tf": module, "dev/main.tf": call % "dev", "prod/main.tf": call % "prod"},
+             select=["EMR301"], full=True)
+    assert sorted((f.loc.path.rsplit("/", 2)[-2:][0], f.loc.line, f.call_sites[0].loc.path.rsplit("/", 2)[-2])
+                  for f in got) == [("mod", 3, "dev"), ("mod", 3, "prod")]
