@@ -110,10 +110,11 @@ def _check(model, options: ScanOptions, sources: Sources, progress) -> List[Find
         for res in model.resources:
             if res.kind not in rule.kinds:
                 continue
+            doubt = f" This applies if {res.address} is created: {res.maybe_reason}." if res.maybe_reason else ""
             try:
                 for problem in rule.check(res, ctx):
                     call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
-                    findings.append(_finding(rule, options.severity, problem.loc, problem.message, res.address,
+                    findings.append(_finding(rule, options.severity, problem.loc, problem.message + doubt, res.address,
                                              call_sites, problem.related, problem.key, res.source_format,
                                              res.loc))
             except Exception as exc:  # a bug in a rule: never a traceback for the user

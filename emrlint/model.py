@@ -124,6 +124,9 @@ class Resource:
     maybe: bool = False  # existence unknown (count/for_each could not be evaluated)
     source_format: str = "terraform"
     root: str = ""  # the configuration it belongs to: a Terraform root module directory, a document
+    # why it may not exist ("its count cannot be evaluated"): a resource that may exist is checked
+    # as if it exists, and its findings say so
+    maybe_reason: str = ""
 
     @property
     def loc(self) -> Loc:

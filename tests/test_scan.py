@@ -385,3 +385,47 @@ def test_two_root_modules_calling_one_module_each_get_its_finding(tf):
              select=["EMR301"], full=True)
     assert sorted((f.loc.path.rsplit("/", 2)[-2:][0], f.loc.line, f.call_sites[0].loc.path.rsplit("/", 2)[-2])
                   for f in got) == [("mod", 3, "dev"), ("mod", 3, "prod")]
+
+
+def test_cluster_that_may_not_exist_is_checked_as_if_it_exists(tf):
+    files = {"main.tf": '''
+    variable "enabled" {
+      type = bool
+    }
+    resource "aws_emr_cluster" "c" {
+      count         = var.enabled ? 1 : 0
+      name          = "c"
+      release_label = "emr-7.1.0"
+      log_uri       = "s3://logs/emr/"
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+      }
+      core_instance_group {
+        instance_type  = "r6g.2xlarge"
+        instance_count = 4
+      }
+    }
+    module "optional" {
+      source  = "./mod"
+      count   = var.enabled ? 1 : 0
+    }
+    ''', "mod/main.tf": '''
+    resource "aws_emr_cluster" "m" {
+      name          = "m"
+      release_label = "emr-7.1.0"
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+      }
+      core_instance_group {
+        instance_type  = "r6g.2xlarge"
+      }
+    }
+    '''}
+    got = tf(files, select=["EMR102", "EMR301"], full=True)
+    by = {(f.rule, f.resource): f.message for f in got}
+    assert set(by) == {("EMR102", "aws_emr_cluster.c"), ("EMR102", "module.optional.aws_emr_cluster.m"),
+                       ("EMR301", "module.optional.aws_emr_cluster.m")}
+    assert by["EMR102", "aws_emr_cluster.c"].endswith(
+        "This applies if aws_emr_cluster.c is created: its count cannot be evaluated.")
+    assert by["EMR301", "module.optional.aws_emr_cluster.m"].endswith(
+        "This applies if module.optional.aws_emr_cluster.m is created: the count of module.optional cannot be evaluated.")

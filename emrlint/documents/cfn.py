@@ -293,6 +293,8 @@ def load_template(doc: Document, template: Dict[str, Any]) -> List[Resource]:
         props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
         section = DocSection(doc, props, loc, schema)
         res = resource(kind, type_, str(logical_id), section, doc, "cloudformation", maybe=isinstance(exists, Unknown))
+        if res.maybe:
+            res.maybe_reason = f"its Condition {condition} cannot be evaluated from the parameter defaults"
         out.append(_build(kind, res, section, doc))
     return out
 

@@ -20,7 +20,7 @@ from emrlint.model import (
     security_group_rule,
 )
 from emrlint.terraform.evaluate import _exprs, materialize, evaluate
-from emrlint.terraform.module import ModuleInstance, TerraformSection, expr_origin
+from emrlint.terraform.module import ModuleInstance, TerraformSection, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
 from emrlint.values import EvalError
 
@@ -177,9 +177,11 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             continue
         kind, builder = spec
         for address, scope, maybe in inst.instances(block, f"{inst.prefix}{type_}.{name}"):
-            section = TerraformSection(block.body, scope, block.loc, maybe)
+            # whether the resource exists is one question; what it contains if it does is another:
+            # its blocks are not "maybe" because its count is unknown
+            section = TerraformSection(block.body, scope, block.loc)
             res = Resource(kind, type_, address, section, block.loc.path, inst.call_sites, maybe or inst.maybe,
-                           root=inst.root.dir)
+                           root=inst.root.dir, maybe_reason=instance_doubt(block) if maybe else inst.maybe_reason)
             built = builder(res, _Context(project, model, inst, block)) if builder is not None else res
             out.extend(built if isinstance(built, list) else [built])
     for name, block in inst.mdir.modules.items():

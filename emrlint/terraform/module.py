@@ -278,6 +278,9 @@ class ModuleInstance:
         self.root_values = root_values or {}
         self.key_path = key_path
         self.maybe = maybe or (parent.maybe if parent else False)
+        # why this instance may not exist (its own call's count/for_each, or an enclosing one's)
+        self.maybe_reason = (instance_doubt(call, address) if maybe and call is not None
+                             else parent.maybe_reason if parent is not None else "")
         self.root = parent.root if parent else self
         self.call_sites: Tuple[CallSite, ...] = (
             parent.call_sites + (CallSite(address, call.loc),) if parent is not None and call is not None else ()
@@ -503,6 +506,12 @@ class ModuleInstance:
         if block is None or "value" not in block.body.attributes:
             raise EvalError(f"module has no output {name!r}")
         return self._memo("output", name, self._outputs, lambda: eval_expr(block.body.attributes["value"].expr, self.scope))
+
+
+def instance_doubt(block: Block, module_address: str = "") -> str:
+    """Why instances of a resource block (or of the module call ``module_address``) may not exist."""
+    what = "count" if "count" in block.body.attributes else "for_each"
+    return f"the {what} of {module_address} cannot be evaluated" if module_address else f"its {what} cannot be evaluated"
 
 
 # ---------------------------------------------------------------------------
