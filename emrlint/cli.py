@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule.")
     rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--data", action="store_true",
+                       help="list emrlint's shipped data tables instead: date, age in days, sources")
 
     explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
@@ -179,7 +181,34 @@ def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
     return buf.getvalue()
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    from emrlint.data import tables
+
+    infos = tables()
+    if args.format == "json":
+        import json
+        from dataclasses import asdict
+
+        doc = [dict(asdict(t), age_days=t.age_days()) for t in infos]
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return EXIT_OK
+    from emrlint.report.terminal import Writer
+
+    out = Writer(sys.stdout)
+    for t in infos:
+        regions = f", regions {', '.join(t.regions)}" if t.regions else ""
+        out.line((t.name, "bold"), (f"  {t.date} ({t.age_days()} days old), {t.rows} rows{regions}", None))
+        for s in t.sources:
+            retrieved = f" (retrieved {s.retrieved})" if s.retrieved else ""
+            out.line((f"  - {s.title}: {s.url}{retrieved}", None))
+            if s.note:
+                out.line((f"    {s.note}", None))
+    return EXIT_OK
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
+    if args.data:
+        return _cmd_data(args)
     from emrlint.registry import all_rules
 
     rules = list(all_rules().values())

@@ -30,7 +30,8 @@ tasks. The message names the suggested family:
 | p2 | g5 or p3 |
 
 The list follows AWS's "Previous generation instances" page, restricted to
-families of generation 4 or older that have a cheaper like-for-like successor.
+families of generation 4 or older that have a cheaper like-for-like successor;
+it is part of emrlint's shipped, dated instance type table (`emrlint rules --data`).
 
 ## What does not fire
 
@@ -135,7 +136,7 @@ Resources:
 """
 
 from emrlint.rulekit import Problem
-from emrlint.rules._instances import replacement
+from emrlint.data import previous_generation_successor
 
 ID = "EMR112"
 NAME = "previous-generation-instance-type"
@@ -145,7 +146,7 @@ KIND = ("cluster", "instance_group", "instance_fleet")
 
 def _problem(f, where, key):
     value = f.value
-    suggested = replacement(value)
+    suggested = previous_generation_successor(value)
     if suggested is None:
         return None
     size = value.strip().split(".", 1)[1] if "." in value else ""

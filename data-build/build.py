@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Rebuild emrlint's shipped data tables (``emrlint/data/*.json``) from public AWS sources.
+
+    python data-build/build.py instance-types \\
+        --describe describe-instance-types.json --emr-supported emr-lists/ -o emrlint/data/instance_types.json
+    python data-build/build.py releases --labels labels-us-east-1.json -o emrlint/data/releases.json
+
+``instance-types`` installs botocore into a throwaway virtual environment (never a
+dependency of emrlint) to read the EC2 ``InstanceType`` enum from its service model; pass
+``--service-model FILE`` to use a service model you already have. The other inputs are AWS
+API output, for example::
+
+    aws ec2 describe-instance-types --region us-east-1 > describe-instance-types.json
+    aws emr list-supported-instance-types --release-label emr-7.12.0 > emr-lists/emr-7.12.0.json
+    aws emr list-release-labels --region us-east-1 > labels-us-east-1.json
+
+The hand-written excerpts of AWS documentation it also reads are in ``data-build/sources/``.
+See ``data-build/README.md`` for how the shipped tables were retrieved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+from typing import List
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from emrlint.data import _format, build_instances, build_releases  # noqa: E402
+
+SOURCES = os.path.join(HERE, "sources")
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _files(paths: List[str]) -> List[str]:
+    out: List[str] = []
+    for path in paths:
+        out.extend(sorted(glob.glob(os.path.join(path, "*.json"))) if os.path.isdir(path) else [path])
+    return out
+
+
+def botocore_service_model(version: str) -> str:
+    """Install botocore in a throwaway venv and return the path of its EC2 service model
+    (copied out of the venv)."""
+    spec = f"botocore=={version}" if version else "botocore"
+    tmp = tempfile.mkdtemp(prefix="emrlint-botocore-")
+    venv = os.path.join(tmp, "venv")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    python = os.path.join(venv, "bin", "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", spec], check=True)
+    out = os.path.join(tmp, "ec2-service-2.json")
+    code = ("import botocore, botocore.loaders, json, sys\n"
+            "m = botocore.loaders.Loader().load_service_model('ec2', 'service-2')\n"
+            "json.dump({'version': botocore.__version__, 'shapes': {'InstanceType': m['shapes']['InstanceType']}},"
+            " open(sys.argv[1], 'w'))\n")
+    subprocess.run([python, "-c", code, out], check=True)
+    return out
+
+
+def cmd_instance_types(args: argparse.Namespace) -> None:
+    model_path = args.service_model or botocore_service_model(args.botocore_version)
+    model = build_instances.read_json(model_path)
+    names = build_instances.service_model_names(model)
+    botocore = model.get("version") or args.botocore_version or "unknown"
+    described = {}
+    for path in _files(args.describe):
+        described.update(build_instances.describe_rows(build_instances.read_json(path)))
+    emr_files = _files(args.emr_supported)
+    emr_lists = [build_instances.emr_names(build_instances.read_json(p)) for p in emr_files]
+    ebs = build_instances.ebs_defaults(_read(args.ebs_table))
+    successors = build_instances.successors(_read(args.successors))
+    sources = [
+        {"title": f"EC2 service model, InstanceType enum (botocore {botocore})",
+         "url": "https://github.com/boto/botocore/tree/develop/botocore/data/ec2",
+         "retrieved": args.retrieved, "note": f"{len(names)} names"},
+        {"title": "Amazon EC2 DescribeInstanceTypes",
+         "url": "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html",
+         "retrieved": args.describe_retrieved, "note": f"{len(described)} types; {args.describe_note}".strip("; ")},
+        {"title": "Amazon EMR ListSupportedInstanceTypes",
+         "url": "https://docs.aws.amazon.com/emr/latest/APIReference/API_ListSupportedInstanceTypes.html",
+         "retrieved": args.emr_retrieved,
+         "note": f"{len(emr_files)} release labels; {args.emr_note}".strip("; ")},
+        {"title": "Amazon EMR management guide: Default Amazon EBS storage for instances",
+         "url": "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-storage.html",
+         "retrieved": args.retrieved, "note": "transcribed in data-build/sources/emr-default-ebs-storage.md"},
+        {"title": "Amazon EC2 previous generation instances",
+         "url": "https://aws.amazon.com/ec2/previous-generation/",
+         "retrieved": args.retrieved, "note": "families and successors in data-build/sources/ec2-previous-generation.csv"},
+    ]
+    table = build_instances.build(names, described, emr_lists, ebs, successors, date=args.date, sources=sources)
+    _format.write(args.output, table)
+    print(f"{args.output}: {len(table['types'])} instance types", file=sys.stderr)
+
+
+def cmd_releases(args: argparse.Namespace) -> None:
+    label_files = _files(args.labels)
+    label_lists = [build_releases.labels_of(build_instances.read_json(p)) for p in label_files]
+    dates = build_releases.dates_of(_read(args.dates))
+    sources = [
+        {"title": "Amazon EMR ListReleaseLabels",
+         "url": "https://docs.aws.amazon.com/emr/latest/APIReference/API_ListReleaseLabels.html",
+         "retrieved": args.labels_retrieved, "note": f"{len(label_files)} regions; {args.labels_note}".strip("; ")},
+        {"title": "Amazon EMR release guide (release dates)",
+         "url": "https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-release-components.html",
+         "retrieved": args.retrieved, "note": "dates transcribed in data-build/sources/emr-release-dates.csv"},
+        {"title": "Amazon EMR and EMR Serverless documentation (feature thresholds)",
+         "url": "https://docs.aws.amazon.com/emr/",
+         "retrieved": args.retrieved, "note": "each feature names its page under 'features'"},
+    ]
+    table = build_releases.build(label_lists, dates, date=args.date, sources=sources)
+    _format.write(args.output, table)
+    print(f"{args.output}: {len(table['releases'])} release labels", file=sys.stderr)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    today = datetime.date.today().isoformat()
+    p.add_argument("--date", default=today, help="the table's date: when its AWS data was current (default: today)")
+    p.add_argument("--retrieved", default=today, help="when the documentation sources were read (default: today)")
+    sub = p.add_subparsers(dest="table", required=True)
+
+    it = sub.add_parser("instance-types", help="rebuild instance_types.json")
+    it.add_argument("--service-model", help="an EC2 service-2.json[.gz] (default: botocore in a throwaway venv)")
+    it.add_argument("--botocore-version", default="", help="botocore version for the throwaway venv")
+    it.add_argument("--describe", action="append", required=True, metavar="FILE|DIR",
+                    help="DescribeInstanceTypes output (repeatable)")
+    it.add_argument("--describe-retrieved", default="", help="when/how the DescribeInstanceTypes output was retrieved")
+    it.add_argument("--describe-note", default="")
+    it.add_argument("--emr-supported", action="append", required=True, metavar="FILE|DIR",
+                    help="ListSupportedInstanceTypes output per release label (repeatable)")
+    it.add_argument("--emr-retrieved", default="")
+    it.add_argument("--emr-note", default="")
+    it.add_argument("--ebs-table", default=os.path.join(SOURCES, "emr-default-ebs-storage.md"))
+    it.add_argument("--successors", default=os.path.join(SOURCES, "ec2-previous-generation.csv"))
+    it.add_argument("-o", "--output", required=True)
+    it.set_defaults(func=cmd_instance_types)
+
+    rel = sub.add_parser("releases", help="rebuild releases.json")
+    rel.add_argument("--labels", action="append", required=True, metavar="FILE|DIR",
+                     help="ListReleaseLabels output (one per region; repeatable)")
+    rel.add_argument("--labels-retrieved", default="")
+    rel.add_argument("--labels-note", default="")
+    rel.add_argument("--dates", default=os.path.join(SOURCES, "emr-release-dates.csv"))
+    rel.add_argument("-o", "--output", required=True)
+    rel.set_defaults(func=cmd_releases)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    args.func(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
