@@ -475,6 +475,93 @@ class JobRun(Resource):
     application_address: str = ""  # the serverless application, when it is in the scan
 
 
+# ---------------------------------------------------------------------------
+# Step Functions
+# ---------------------------------------------------------------------------
+
+# Step Functions runs at most 40 iterations of an inline Map state at once, and a distributed
+# Map without MaxConcurrency up to 10,000 child workflows (Step Functions developer guide,
+# "Using Map state in Inline mode" and "Using Map state in Distributed mode").
+INLINE_MAP_CONCURRENCY = 40
+DISTRIBUTED_MAP_CONCURRENCY = 10_000
+INFINITE = float("inf")
+
+
+@dataclass
+class EmrTask:
+    """A Task state that starts EMR work: a cluster, a step, or an EMR Serverless / EMR on EKS job run."""
+
+    state: str  # the Task state's name
+    integration: str  # "elasticmapreduce:createCluster", "aws-sdk:emrserverless:startJobRun"...
+    loc: Loc  # the state's first line
+
+
+@dataclass
+class MapState:
+    """A ``Map`` state (inline, distributed, or with the legacy ``Iterator``) and the EMR
+    tasks its iterations start, at any depth of its processor (nested Map and Parallel states)."""
+
+    name: str
+    section: Section  # the state itself: MaxConcurrency, MaxConcurrencyPath, Items, ItemsPath...
+    mode: str  # "INLINE", "DISTRIBUTED", or "" when the mode is not known
+    items: Optional[int]  # the length of a literal ``Items`` array, None otherwise
+    tasks: List[EmrTask] = field(default_factory=list)
+    # the most EMR tasks one iteration can have running at once (Parallel branches add up,
+    # nested Maps multiply); INFINITE when a nested Map has no limit
+    per_iteration: float = 0
+
+    @property
+    def loc(self) -> Loc:
+        return self.section.loc
+
+    @property
+    def distributed(self) -> bool:
+        return self.mode == "DISTRIBUTED"
+
+    def limit(self) -> Any:
+        """The concurrency limit written on the state: a positive number; None when there is
+        none (``MaxConcurrency`` absent or 0, no ``MaxConcurrencyPath``); an Unknown when it is
+        decided at run time (``MaxConcurrencyPath``, a JSONata expression) or cannot be read."""
+        if self.section.field("max_concurrency_path").present:
+            return Unknown()
+        f = self.section.field("max_concurrency")
+        value = f.value
+        if value is None:
+            return None
+        number = known_number(value)
+        if number is None or number < 0 or not float(number).is_integer():
+            return Unknown(refs_of(value))
+        return None if number == 0 else int(number)
+
+    def concurrency(self) -> Any:
+        """The most iterations that can run at once: the limit, capped by a literal ``Items``
+        array and by the inline mode's 40; INFINITE with neither limit nor literal items in
+        distributed (or unknown) mode; an Unknown when the limit is decided at run time."""
+        limit = self.limit()
+        if isinstance(limit, Unknown):
+            return limit
+        bound = INFINITE if limit is None else float(limit)
+        if self.items is not None:
+            bound = min(bound, float(self.items))
+        if self.mode != "DISTRIBUTED":  # inline, or an unknown mode: the inline cap is the least it can be
+            bound = min(bound, float(INLINE_MAP_CONCURRENCY))
+        return bound
+
+    def fanout(self) -> Any:
+        """The most EMR tasks this state can have running at once (concurrency x per iteration)."""
+        conc = self.concurrency()
+        if isinstance(conc, Unknown):
+            return conc
+        return conc * self.per_iteration if self.per_iteration else 0.0
+
+
+@dataclass
+class StateMachine(Resource):
+    """A Step Functions state machine; ``maps`` are its Map states that start EMR work."""
+
+    maps: List[MapState] = field(default_factory=list)
+
+
 def build_cluster(res: Resource) -> Cluster:
     """A cluster with its inline groups, fleets, bootstrap actions, steps and managed
     scaling, from any section that uses the normalised names (``master_instance_group``,
@@ -593,6 +680,7 @@ KIND_CLASSES: Dict[str, type] = {
     "security_group": SecurityGroup,
     "security_group_rule": SecurityGroupRule,
     "configurations": ConfigurationFile,
+    "state_machine": StateMachine,
 }
 
 

@@ -35,7 +35,7 @@ from emrlint.terraform.project import FileError
 
 MARKERS = (b"AWS::EMR", b"elasticmapreduce", b"emr-serverless", b"emr-containers", b"jobDriver", b"JobDriver",
            b"ReleaseLabel", b"releaseLabel", b"Classification", b"classification", b"planned_values",
-           b"BlockPublicAccessConfiguration")
+           b"BlockPublicAccessConfiguration", b"aws-sdk:emr")
 EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".jsonc")
 
 

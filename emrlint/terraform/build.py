@@ -108,6 +108,8 @@ def _state_machine(res: Resource, ctx: Optional[_Context]) -> List[Resource]:
     found = state_machine_resources(doc, definition.value, res.address, f.attr_loc)
     for r in found:
         r.root = res.root
+        if r.kind == "state_machine":  # the resource itself, as Terraform (or its plan) declares it
+            r.type, r.source_format, r.body, r.maybe = res.type, res.source_format, res.body, res.maybe
     return found
 
 
