@@ -89,6 +89,7 @@ class _Part:
     errors: list = field(default_factory=list)
     suppressions: list = field(default_factory=list)
     inputs: Dict[str, Optional[str]] = field(default_factory=dict)  # path -> sha256, read in a worker
+    duplicates: list = field(default_factory=list)  # names declared twice in a module directory
     queries: Dict[Tuple[str, str, str], Any] = field(default_factory=dict)
 
 
@@ -146,7 +147,8 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     build_model(project, model, roots=roots)
     findings = _check(model, options, sources, lambda *a: None)
     return _Part(findings, project.errors, _terraform_suppressions(project, sources),
-                 {p: digest(sources.content(p)) for p in sources.read_paths()}, dict(sources.queries))
+                 {p: digest(sources.content(p)) for p in sources.read_paths()}, dict(sources.queries),
+                 project.duplicates)
 
 
 def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base_dir: str) -> Optional[List[_Part]]:
@@ -222,10 +224,19 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         lines = sources.lines(path)
         suppressions += collect(path, yaml_comments(lines), lines, yaml_spans(lines), _resolve_code)
     errors = project.errors + documents.errors
+    duplicates = list(project.duplicates)
     for part in parts:
         findings += part.findings
         errors += part.errors
         suppressions += part.suppressions
+        duplicates += part.duplicates
+    if "EMR004" in enabled:
+        rule = rules["EMR004"]
+        for dup in duplicates:
+            findings.append(_finding(rule, options.severity, dup.loc,
+                                     rule.module.message(dup.what, dup.name, dup.first.path, dup.first.line, dup.loc.path),
+                                     dup.name, related=((f"the first declaration of {dup.name}", dup.first),),
+                                     key=dup.name))
     if "EMR001" in enabled:
         for err in errors:
             findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),

@@ -429,3 +429,56 @@ def test_cluster_that_may_not_exist_is_checked_as_if_it_exists(tf):
         "This applies if aws_emr_cluster.c is created: its count cannot be evaluated.")
     assert by["EMR301", "module.optional.aws_emr_cluster.m"].endswith(
         "This applies if module.optional.aws_emr_cluster.m is created: the count of module.optional cannot be evaluated.")
+
+
+def test_same_address_twice_in_a_module_directory_is_emr004_and_both_are_checked(tf):
+    cluster = '''
+    resource "aws_emr_cluster" "c" {
+      name          = "c"
+      release_label = "%s"
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+      }
+    }
+    '''
+    call = 'module "jobs" {\n  source = "./mod"\n  label  = "%s"\n}\n'
+    module = ('variable "label" {}\nresource "aws_emrserverless_application" "a" {\n  name = "a"\n'
+              '  type = "spark"\n  release_label = var.label\n}\n')
+    got = tf({"b.tf": cluster % "emr-7" + call % "emr-6.x", "a.tf": cluster % "latest" + call % "emr-7.1.0",
+              "mod/main.tf": module}, select=["EMR004", "EMR201"])
+    assert got == [("EMR201", "a.tf", 4), ("EMR004", "b.tf", 2), ("EMR201", "b.tf", 4), ("EMR004", "b.tf", 9),
+                   ("EMR201", "b.tf", 11)]
+
+
+def test_override_files_merge_into_their_declarations_and_are_not_duplicates(tf):
+    files = {
+        "main.tf": '''
+        variable "label" {
+          default = "emr-7.1.0"
+        }
+        resource "aws_emr_cluster" "c" {
+          name          = "c"
+          release_label = var.label
+          master_instance_group {
+            instance_type = "m6g.xlarge"
+          }
+          core_instance_group {
+            instance_type = "r6g.xlarge"
+            bid_price     = "0.30"
+          }
+        }
+        ''',
+        "z_override.tf": '''
+        variable "label" {
+          default = "emr-7"
+        }
+        resource "aws_emr_cluster" "c" {
+          core_instance_group {
+            instance_type = "r6g.xlarge"
+          }
+        }
+        ''',
+    }
+    got = tf(files, select=["EMR004", "EMR102", "EMR201", "EMR301"])
+    # the override's default and its core group (On-Demand) replace main.tf's; log_uri stays missing
+    assert got == [("EMR102", "main.tf", 5), ("EMR301", "main.tf", 5), ("EMR201", "z_override.tf", 3)]

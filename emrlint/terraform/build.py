@@ -173,7 +173,7 @@ MAX_MODULE_DEPTH = 32
 def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out: List[Resource], depth: int = 0) -> None:
     if depth > MAX_MODULE_DEPTH:
         return
-    for (type_, name), block in inst.mdir.resources.items():
+    for (type_, name), block in list(inst.mdir.resources.items()) + inst.mdir.duplicate_resources:
         spec = RESOURCE_TYPES.get(type_)
         if spec is None:
             continue
@@ -186,7 +186,7 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
                            root=inst.root.dir, maybe_reason=instance_doubt(block) if maybe else inst.maybe_reason)
             built = builder(res, _Context(project, model, inst, block)) if builder is not None else res
             out.extend(built if isinstance(built, list) else [built])
-    for name, block in inst.mdir.modules.items():
+    for name, block in list(inst.mdir.modules.items()) + inst.mdir.duplicate_modules:
         key_path = f"{inst.key_path}.{name}" if inst.key_path else name
         target = project.call_target(inst, block, key_path)
         if target is None:
@@ -194,5 +194,5 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
         if not project.is_relevant_dir(target) and not (
                 project.has_supporting_resources(target) and project.mentions(inst.dir, f"module.{name}")):
             continue  # not parsed: no EMR resources, and nothing here uses what it creates
-        for child in inst.child_instances(name):
+        for child in inst.child_instances(name) if block is inst.mdir.modules[name] else inst.call_instances(name, block):
             _collect(project, model, child, out, depth + 1)

@@ -83,6 +83,48 @@ def eval_safely(expr: Any, scope: Scope) -> Any:
 # ---------------------------------------------------------------------------
 
 
+def is_override_file(path: str) -> bool:
+    """Terraform override files: merged into the blocks they name, after every other file."""
+    name = os.path.basename(path)
+    for ext in (".tf", ".tf.json"):
+        if name.endswith(ext):
+            stem = name[: -len(ext)]
+            return stem == "override" or stem.endswith("_override")
+    return False
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A second declaration of a name in one module directory (Terraform rejects it)."""
+
+    what: str  # "resource", "data source", "module call", "variable", "local value", "output"
+    name: str  # aws_emr_cluster.spark, data.aws_iam_role.x, module.etl, var.x, local.x, output.x
+    loc: Loc  # the second declaration
+    first: Loc  # the first one (files in lexical order, then lines)
+
+
+_DECLARATIONS = {  # block type -> (labels, what, attribute of ModuleDir, how it is named)
+    "resource": (2, "resource", "resources", lambda l: f"{l[0]}.{l[1]}"),
+    "data": (2, "data source", "data", lambda l: f"data.{l[0]}.{l[1]}"),
+    "variable": (1, "variable", "variables", lambda l: f"var.{l[0]}"),
+    "module": (1, "module call", "modules", lambda l: f"module.{l[0]}"),
+    "output": (1, "output", "outputs", lambda l: f"output.{l[0]}"),
+}
+
+
+def _nested_name(block: Block) -> str:
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+
+def merge_override(base: Block, override: Block) -> Block:
+    """Terraform's override merge: each argument of the override replaces the base's, and its
+    nested blocks replace every base block of the same type."""
+    replaced = {_nested_name(b) for b in override.body.blocks}
+    body = Body(base.body.path, base.body.loc, {**base.body.attributes, **override.body.attributes},
+                [b for b in base.body.blocks if _nested_name(b) not in replaced] + list(override.body.blocks))
+    return Block(base.type, base.labels, body, base.loc)
+
+
 @dataclass
 class ModuleDir:
     path: str
@@ -93,23 +135,43 @@ class ModuleDir:
     modules: Dict[str, Block] = field(default_factory=dict)
     outputs: Dict[str, Block] = field(default_factory=dict)
     resource_types: set = field(default_factory=set)
+    # second declarations: the first is the one references see; resources and module calls
+    # declared twice are still checked (both of them)
+    duplicates: List[Duplicate] = field(default_factory=list)
+    duplicate_resources: List[Tuple[Tuple[str, str], Block]] = field(default_factory=list)
+    duplicate_modules: List[Tuple[str, Block]] = field(default_factory=list)
 
-    def add_file(self, body: Body) -> None:
+    def add_file(self, body: Body, override: bool = False) -> None:
+        """Add one file's declarations; files come in lexical order, override files last."""
         for block in body.blocks:
             labels = block.labels
-            if block.type == "resource" and len(labels) == 2:
-                self.resources[(labels[0], labels[1])] = block
+            if block.type == "locals":
+                for name, attr in block.body.attributes.items():
+                    first = self.locals.get(name)
+                    if first is not None and not override:
+                        self.duplicates.append(Duplicate("local value", f"local.{name}", attr.loc, first.loc))
+                    else:
+                        self.locals[name] = attr
+                continue
+            spec = _DECLARATIONS.get(block.type)
+            if spec is None or len(labels) != spec[0]:
+                continue
+            n_labels, what, table_name, naming = spec
+            table = getattr(self, table_name)
+            key = (labels[0], labels[1]) if n_labels == 2 else labels[0]
+            first = table.get(key)
+            if first is None:
+                table[key] = block
+            elif override:
+                table[key] = merge_override(first, block)
+            else:
+                self.duplicates.append(Duplicate(what, naming(labels), block.loc, first.loc))
+                if block.type == "resource":
+                    self.duplicate_resources.append((key, block))
+                elif block.type == "module":
+                    self.duplicate_modules.append((key, block))
+            if block.type == "resource":
                 self.resource_types.add(labels[0])
-            elif block.type == "data" and len(labels) == 2:
-                self.data[(labels[0], labels[1])] = block
-            elif block.type == "variable" and labels:
-                self.variables[labels[0]] = block
-            elif block.type == "locals":
-                self.locals.update(block.body.attributes)
-            elif block.type == "module" and labels:
-                self.modules[labels[0]] = block
-            elif block.type == "output" and labels:
-                self.outputs[labels[0]] = block
 
 
 # ---------------------------------------------------------------------------
@@ -452,18 +514,20 @@ class ModuleInstance:
         if name in self._children:
             return self._children[name]
         block = self.mdir.modules.get(name)
-        children: List[ModuleInstance] = []
-        if block is not None:
-            key_path = f"{self.key_path}.{name}" if self.key_path else name
-            target = self.project.call_target(self, block, key_path)
-            mdir = self.project.module_dir(target) if target is not None else None
-            if mdir is not None:
-                for addr, scope, maybe in self.instances(block, f"{self.prefix}module.{name}"):
-                    children.append(
-                        ModuleInstance(self.project, mdir, addr, parent=self, call=block, call_scope=scope,
-                                       key_path=key_path, maybe=maybe)
-                    )
+        children = self.call_instances(name, block) if block is not None else []
         self._children[name] = children
+        return children
+
+    def call_instances(self, name: str, block: Block) -> List["ModuleInstance"]:
+        """The instances a ``module "name"`` block creates (a second block of the same name too)."""
+        children: List[ModuleInstance] = []
+        key_path = f"{self.key_path}.{name}" if self.key_path else name
+        target = self.project.call_target(self, block, key_path)
+        mdir = self.project.module_dir(target) if target is not None else None
+        if mdir is not None:
+            for addr, scope, maybe in self.instances(block, f"{self.prefix}module.{name}"):
+                children.append(ModuleInstance(self.project, mdir, addr, parent=self, call=block, call_scope=scope,
+                                               key_path=key_path, maybe=maybe))
         return children
 
     def module_value(self, name: str) -> Any:

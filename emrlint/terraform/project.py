@@ -14,7 +14,7 @@ from emrlint.jsonpos import DocumentError, key_position, load_document
 from emrlint.sources import SourceError, Sources
 from emrlint.terraform.evaluate import Scope, materialize
 from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, comments, construct_spans, file_body, parse_expression, parse_tree
-from emrlint.terraform.module import JsonExpr, ModuleDir, ModuleInstance, eval_expr
+from emrlint.terraform.module import Duplicate, JsonExpr, ModuleDir, ModuleInstance, eval_expr, is_override_file
 from emrlint.values import UNKNOWN, EvalError
 
 # bytes that make a Terraform file worth parsing: EMR resources, and state machines running EMR tasks
@@ -65,6 +65,7 @@ class TerraformProject:
         self.options = options
         self.base_dir = base_dir  # files outside it are never read by file()/templatefile()
         self.errors: List[FileError] = []
+        self.duplicates: List[Duplicate] = []  # names declared twice in one module directory (EMR004)
         self.parsed: Dict[str, ParsedFile] = {}
         self._dirs: Dict[str, Optional[ModuleDir]] = {}
         self._dir_files: Dict[str, List[str]] = {}
@@ -172,10 +173,13 @@ class TerraformProject:
             return self._dirs[directory]
         files = self._tf_files(directory)
         mdir = ModuleDir(directory) if files else None
-        for path in files:
+        # Terraform's order: files by name, override files after all the others
+        for path in sorted(files, key=lambda p: (is_override_file(p), os.path.basename(p))):
             parsed = self.parse_file(path)
             if parsed is not None and mdir is not None:
-                mdir.add_file(parsed.body)
+                mdir.add_file(parsed.body, override=is_override_file(path))
+        if mdir is not None:
+            self.duplicates += mdir.duplicates
         self._dirs[directory] = mdir
         return mdir
 
