@@ -509,10 +509,16 @@ class MapState:
     # the most EMR tasks one iteration can have running at once (Parallel branches add up,
     # nested Maps multiply); INFINITE when a nested Map has no limit
     per_iteration: float = 0
+    nested_unbounded: bool = False  # a Map state inside its processor is unbounded (and reported on its own)
 
     @property
     def loc(self) -> Loc:
         return self.section.loc
+
+    def unbounded(self) -> bool:
+        """No concurrency limit is written (``MaxConcurrency`` absent or 0, no ``MaxConcurrencyPath``)
+        and its items are not a literal array: every item starts at once, as far as Step Functions allows."""
+        return self.limit() is None and self.items is None
 
     @property
     def distributed(self) -> bool:

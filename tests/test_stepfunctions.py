@@ -217,3 +217,66 @@ def test_state_machine_resource_lists_map_states_with_emr_work(tmp_path, monkeyp
     # each outer iteration runs A and up to 3 inner clusters at once
     assert outer.mode == "INLINE" and outer.per_iteration == 4 and outer.fanout() == 16
     assert sorted(t.state for t in outer.tasks) == ["A", "B"]
+
+
+def _machine(tmp_path, definition):
+    from emrlint.documents.load import load_documents
+    from emrlint.sources import Sources
+
+    write_tree(str(tmp_path), {"m.asl.json": json.dumps(definition, indent=2)})
+    found = load_documents([str(tmp_path / "m.asl.json")], Sources()).resources
+    (machine,) = [r for r in found if isinstance(r, StateMachine)]
+    return {m.name: m for m in machine.maps}
+
+
+def _map(**fields):
+    task = {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startJobRun.sync", "End": True,
+            "Parameters": {"ApplicationId": "a"}}
+    state = {"Type": "Map", "End": True, "ItemProcessor": {"StartAt": "T", "States": {"T": task}}, **fields}
+    return {"StartAt": "M", "States": {"M": state}}
+
+
+@pytest.mark.parametrize("fields,limit,concurrency", [
+    ({}, None, 40),  # inline: Step Functions runs at most 40 iterations at once
+    ({"MaxConcurrency": 0}, None, 40),
+    ({"MaxConcurrency": 100}, 100, 40),
+    ({"MaxConcurrency": 7}, 7, 7),
+    ({"Items": [1, 2, 3]}, None, 3),
+    ({"MaxConcurrency": 2, "Items": [1, 2, 3]}, 2, 2),
+])
+def test_inline_map_concurrency(tmp_path, fields, limit, concurrency):
+    fan = _machine(tmp_path, _map(**fields))["M"]
+    assert (fan.limit(), fan.concurrency(), fan.fanout()) == (limit, concurrency, concurrency)
+
+
+def test_distributed_map_without_limit_has_no_cap_and_run_time_limits_are_unknown(tmp_path):
+    definition = _map()
+    definition["States"]["M"]["ItemProcessor"]["ProcessorConfig"] = {"Mode": "DISTRIBUTED"}
+    fan = _machine(tmp_path, definition)["M"]
+    assert fan.distributed and fan.unbounded() and fan.concurrency() == float("inf")
+    for fields in ({"MaxConcurrencyPath": "$.n"}, {"MaxConcurrency": "{% $states.input.n %}"},
+                   {"MaxConcurrency": "five"}):
+        fan = _machine(tmp_path, _map(**fields))["M"]
+        assert isinstance(fan.limit(), Unknown) and not fan.unbounded()
+
+
+def test_map_without_emr_work_is_not_listed(tmp_path):
+    definition = _map()
+    definition["States"]["M"]["ItemProcessor"]["States"]["T"]["Resource"] = (
+        "arn:aws:states:::aws-sdk:emrserverless:getJobRun")
+    assert _machine(tmp_path, definition) == {}
+
+
+def test_max_emr_fanout_counts_literal_items_and_skips_outer_maps_of_unbounded_ones(tmp_path, monkeypatch):
+    literal = _map(Items=[f"t{i}" for i in range(12)])
+    outer = {"StartAt": "O", "States": {"O": {"Type": "Map", "MaxConcurrency": 10, "End": True,
+                                              "ItemProcessor": _map()}}}
+    files = {"literal.asl.json": json.dumps(literal, indent=2), "nested.asl.json": json.dumps(outer, indent=2)}
+    monkeypatch.chdir(tmp_path)
+    write_tree(str(tmp_path), files)
+    got = [(f.resource, f.loc.line, f.message.split(" can have ")[0].split(" has ")[0])
+           for f in run_scan(["."], select=["EMR114"], params={"EMR114": {"max_emr_fanout": 8}})]
+    # the literal 12 items exceed 8; the outer Map of an unbounded one is left to the inner's finding
+    assert sorted(got) == [("literal.asl.json", 4, "Map state 'M'"), ("nested.asl.json", 11, "Map state 'M'")]
+    assert run_scan(["."], select=["EMR114"], params={"EMR114": {"max_emr_fanout": 12}})[0].resource == (
+        "nested.asl.json")

@@ -193,11 +193,13 @@ class _Walk:
             return total, tasks
         if kind == "Map":
             processor = state.get("ItemProcessor") if isinstance(state.get("ItemProcessor"), dict) else state.get("Iterator")
+            before = len(self.maps)
             per_iteration, tasks = self.machine(processor, depth + 1)
             if not tasks:
                 return 0.0, []
             fan = MapState(state_name, DocSection(self.doc, state, state_loc), _mode(self.doc, state),
-                           _literal_items(self.doc, state), tasks, per_iteration)
+                           _literal_items(self.doc, state), tasks, per_iteration,
+                           any(inner.unbounded() for inner in self.maps[before:]))
             self.maps.append(fan)
             conc = fan.concurrency()
             at_once = per_iteration * (1.0 if isinstance(conc, Unknown) else conc)
