@@ -24,9 +24,9 @@ def rule_markdown(rule: Rule) -> str:
         out += ["", "## Parameters", "", "Set under `params:` in the config, for example:", "", "```yaml",
                 "params:", f"  {rule.id}:"]
         out += [f"    {name}: {json.dumps(p.default)}" for name, p in rule.params.items()]
-        out += ["```", "", "| parameter | type | default | meaning |", "|---|---|---|---|"]
+        out += ["```", "", "| parameter | type | default | accepted | meaning |", "|---|---|---|---|---|"]
         out += [f"| `{name}` | {p.type} | {'not set' if p.default is None else '`' + json.dumps(p.default) + '`'} "
-                f"| {p.description} |" for name, p in rule.params.items()]
+                f"| {p.accepts() or 'any ' + p.type} | {p.description} |" for name, p in rule.params.items()]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -98,6 +98,7 @@ PARAMS = {
     "min_spot_share": Param(
         "number", 0,
         "Minimum share (0-1) of core and task units that must be Spot; 0 checks only that some Spot capacity exists.",
+        minimum=0, maximum=1,
     ),
 }
 

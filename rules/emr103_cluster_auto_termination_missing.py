@@ -162,6 +162,7 @@ PARAMS = {
     "max_idle_timeout_seconds": Param(
         "integer", 14400,
         "Longest idle timeout (seconds) an auto-termination policy may set before the cluster is terminated.",
+        minimum=60, maximum=604800, accepted="60 to 604800 (the idle timeouts AWS accepts)",
     ),
 }
 

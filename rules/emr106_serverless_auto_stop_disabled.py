@@ -131,6 +131,7 @@ PARAMS = {
     "max_idle_minutes": Param(
         "integer", 60,
         "Longest idle time (minutes) before an application must auto-stop and release its pre-initialized capacity.",
+        minimum=1, maximum=10080, accepted="1 to 10080 (the idle timeouts AWS accepts)",
     ),
 }
 

@@ -126,7 +126,7 @@ Resources:
 
 from emrlint.model import known_number
 from emrlint.rulekit import Param, Problem
-from emrlint.rules._prices import DEFAULT_REGION, PRICES_DATE, serverless_rates
+from emrlint.rules._prices import DEFAULT_REGION, PRICES_DATE, SERVERLESS_RATES, serverless_rates
 from emrlint.rules._serverless import fmt, maximum_capacity, parse_amount
 from emrlint.values import Unknown
 
@@ -134,18 +134,23 @@ ID = "EMR107"
 NAME = "capacity-above-policy"
 SEVERITY = "error"
 KIND = ("serverless_application", "managed_scaling_policy", "cluster")
+_POSITIVE = dict(minimum=0, exclusive_minimum=True, accepted="a number above 0")
 PARAMS = {
-    "max_vcpu": Param("number", None, "Largest EMR Serverless maximum_capacity.cpu (vCPU) allowed; not set: no limit."),
+    "max_vcpu": Param("number", None, "Largest EMR Serverless maximum_capacity.cpu (vCPU) allowed; not set: no limit.",
+                      **_POSITIVE),
     "max_memory_gb": Param("number", None,
-                           "Largest EMR Serverless maximum_capacity.memory (GB) allowed; not set: no limit."),
+                           "Largest EMR Serverless maximum_capacity.memory (GB) allowed; not set: no limit.", **_POSITIVE),
     "max_capacity_units": Param(
-        "number", None, "Largest managed scaling compute_limits.maximum_capacity_units allowed; not set: no limit."),
+        "number", None, "Largest managed scaling compute_limits.maximum_capacity_units allowed; not set: no limit.",
+        **_POSITIVE),
     "max_hourly_usd": Param("number", None,
                             "Largest worst-case hourly cost (USD) of an EMR Serverless application at its maximum "
-                            "capacity; not set: no limit."),
-    "price_region": Param("string", DEFAULT_REGION, "Region whose EMR Serverless rates price the worst case."),
-    "vcpu_hour_usd": Param("number", None, "USD per vCPU-hour, replacing the price table's rate."),
-    "gb_hour_usd": Param("number", None, "USD per GB-hour of memory, replacing the price table's rate."),
+                            "capacity; not set: no limit.", **_POSITIVE),
+    "price_region": Param("string", DEFAULT_REGION, "Region whose EMR Serverless rates price the worst case.",
+                          check=lambda r: "" if r in SERVERLESS_RATES else "not a region of the price table",
+                          accepted="one of " + ", ".join(sorted(SERVERLESS_RATES))),
+    "vcpu_hour_usd": Param("number", None, "USD per vCPU-hour, replacing the price table's rate.", **_POSITIVE),
+    "gb_hour_usd": Param("number", None, "USD per GB-hour of memory, replacing the price table's rate.", **_POSITIVE),
 }
 
 _SPELLING = {

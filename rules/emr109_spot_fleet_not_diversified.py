@@ -170,6 +170,7 @@ PARAMS = {
     "min_spot_instance_types": Param(
         "integer", 5,
         "Fewest instance types a fleet with Spot capacity may list (AWS's guidance is at least 10 per workload).",
+        minimum=1, maximum=30, accepted="1 to 30 (a fleet lists at most 30 instance types)",
     ),
 }
 

@@ -139,6 +139,7 @@ PARAMS = {
     "max_job_timeout_minutes": Param(
         "integer", 720,
         "Longest executionTimeoutMinutes a job run may set (AWS's default when it is absent is 720).",
+        minimum=1,
     ),
 }
 

@@ -99,7 +99,7 @@ Resources:
 
 import re
 
-from emrlint.rulekit import Param, Problem
+from emrlint.rulekit import Param, Problem, release_label
 from emrlint.rules.emr201_release_label_unpinned import FULL_LABEL
 
 ID = "EMR203"
@@ -107,9 +107,11 @@ NAME = "release-label-below-policy"
 SEVERITY = "warning"
 KIND = ("cluster", "serverless_application", "job_run")
 PARAMS = {
-    "min_release_label": Param("string", "emr-6.0.0", "Oldest release label allowed (compared numerically)."),
+    "min_release_label": Param("string", "emr-6.0.0", "Oldest release label allowed (compared numerically).",
+                               check=release_label, accepted="a full release label such as emr-6.15.0"),
     "allowed_release_labels": Param(
-        "list", [], "When not empty, the only release labels allowed (exact labels, such as \"emr-7.1.0\")."),
+        "list", [], "When not empty, the only release labels allowed (exact labels, such as \"emr-7.1.0\").",
+        check=release_label, accepted="a list of full release labels such as emr-7.1.0"),
 }
 
 _VERSION = re.compile(r"^(?:emr-)?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
