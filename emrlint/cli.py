@@ -107,11 +107,19 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         jobs=max(1, args.jobs if args.jobs is not None else min(os.cpu_count() or 1, 8)),
     )
+    if cfg.max_file_size:
+        options.max_file_size = cfg.max_file_size
     try:
         result = scan(options)
     finally:
         progress.close()
+    if not result.files:
+        _no_files_warning(args.paths, result.skipped)
     if args.write_baseline:
+        if result.errors:  # a baseline of an incomplete scan would hide what was not checked
+            _report_internal_errors(result.errors, args, in_report=False)
+            print(f"emrlint: {args.write_baseline} not written", file=sys.stderr)
+            return EXIT_ERROR
         n = baseline.write(args.write_baseline, result.findings)
         print(f"emrlint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}", file=sys.stderr)
         return EXIT_OK
@@ -144,40 +152,72 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         sys.stdout.write(_render(args.format, findings, result, baseline_info, mode))
         for note in notes:
             print(f"emrlint: {note.strip()}", file=sys.stderr)
+    if result.errors:
+        _report_internal_errors(result.errors, args, in_report=args.format == "text" and not args.output)
+        return EXIT_ERROR
     fail_on = args.fail_on or cfg.fail_on or "warning"
     return EXIT_FINDINGS if failing(findings, fail_on) and not args.exit_zero else EXIT_OK
+
+
+FILE_KINDS = "*.tf, *.tf.json, *.tfvars, *.tfvars.json, *.json, *.yaml, *.yml, *.template"
+
+
+def _no_files_warning(paths: Sequence[str], skipped: Sequence[Tuple[str, str]]) -> None:
+    """A scan that checked nothing says so: a clean result must not come from an empty scan."""
+    reasons = "; ".join(f"{p}: {why}" for p, why in skipped)
+    detail = reasons or "looked in " + ", ".join(paths)
+    print(f"emrlint: warning: no files were checked ({detail}); emrlint reads {FILE_KINDS}, "
+          "except excluded paths (--exclude, the config's exclude).", file=sys.stderr)
+
+
+def _report_internal_errors(errors, args: argparse.Namespace, in_report: bool) -> None:
+    """Internal errors are in every report; on stderr too unless the report is the terminal,
+    and with --debug their tracebacks."""
+    from emrlint.report import relpath
+
+    for e in errors:
+        if not in_report:
+            where = f" in {relpath(e.path)}" if e.path else ""
+            print(f"emrlint: internal error{where}: {e.message}", file=sys.stderr)
+        if args.debug and e.detail:
+            sys.stderr.write(e.detail)
+    if not in_report:
+        print(f"emrlint: {len(errors)} internal error{'s' if len(errors) != 1 else ''}: the report is incomplete "
+              "(exit status 2); rerun with --debug for tracebacks", file=sys.stderr)
 
 
 def _terminal(findings, result, mode, notes, args, stream=None) -> None:
     from emrlint.report import terminal
 
     terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=stream or sys.stdout,
-                    color=False if args.no_color or stream is not None else None, mode=mode, notes=notes)
+                    color=False if args.no_color or stream is not None else None, mode=mode, notes=notes,
+                    errors=result.errors)
 
 
 def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
     if fmt == "json":
         from emrlint.report import json as json_report
 
-        return json_report.render(findings, len(result.files), result.suppressed, baseline_info)
+        return json_report.render(findings, len(result.files), result.suppressed, baseline_info, result.errors)
     if fmt == "sarif":
         from emrlint.report import sarif
 
-        return sarif.render(findings)
+        return sarif.render(findings, result.errors)
     if fmt == "junit":
         from emrlint.report import junit
 
-        return junit.render(findings, result.files)
+        return junit.render(findings, result.files, result.errors)
     if fmt == "github":
         from emrlint.report import github
 
-        return github.render(findings)
+        return github.render(findings, result.errors)
     import io
 
     from emrlint.report import terminal
 
     buf = io.StringIO()
-    terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=buf, color=False, mode=mode)
+    terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=buf, color=False, mode=mode,
+                    errors=result.errors)
     return buf.getvalue()
 
 

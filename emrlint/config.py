@@ -9,6 +9,7 @@ severity: {EMR301: error}     # per-rule severity overrides
 params:
   EMR102: {min_spot_share: 0.5}
 var-files: [env/prod.tfvars]
+max-file-size: 64MB           # larger files are EMR001 (bytes, or a number with KB/MB/GB)
 ```
 """
 
@@ -26,9 +27,24 @@ from emrlint.registry import all_rules, by_id_or_name, resolve
 CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
     "select": "list", "ignore": "list", "exclude": "list", "fail-on": "severity",
-    "severity": "map", "params": "map", "var-files": "list",
+    "severity": "map", "params": "map", "var-files": "list", "max-file-size": "size",
 }
-ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude"}
+ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size"}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|BYTES?|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.I)
+_UNITS = {"": 1, "B": 1, "BYTE": 1, "BYTES": 1, "KB": 1 << 10, "KIB": 1 << 10, "MB": 1 << 20, "MIB": 1 << 20, "GB": 1 << 30, "GIB": 1 << 30}
+
+
+def parse_size(value: Any) -> Optional[int]:
+    """Bytes from ``67108864``, ``"64MB"``, ``"64 MiB"`` or ``"1GB"`` (KB/MB/GB are binary); None if it is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    m = _SIZE.match(value) if isinstance(value, str) else None
+    if not m:
+        return None
+    size = int(float(m.group(1)) * _UNITS[(m.group(2) or "").upper()])
+    return size if size > 0 else None
 
 
 class ConfigError(UsageError):
@@ -48,6 +64,7 @@ class Config:
     severity: Dict[str, str] = field(default_factory=dict)  # rule ID -> severity
     params: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # rule ID -> params
     var_files: List[str] = field(default_factory=list)
+    max_file_size: Optional[int] = None  # bytes
 
 
 def find_config(start: str) -> Optional[str]:
@@ -184,6 +201,12 @@ def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
             cfg.exclude = value
         elif key == "var-files":
             cfg.var_files = [os.path.join(cfg.base_dir, v) for v in value]
+        elif key == "max-file-size":
+            size = parse_size(value)
+            if size is None:
+                raise ConfigError(path, line, f"{raw_key}: expected a positive size in bytes or with a unit "
+                                  f"(for example 64MB, 512KB, 1GB), got {value!r}")
+            cfg.max_file_size = size
         elif key == "fail-on":
             if value not in SEVERITIES:
                 raise ConfigError(path, line, f"{raw_key}: expected one of {', '.join(SEVERITIES)}")
@@ -195,6 +218,9 @@ def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
                 rid = _rule_id(str(code), path, line_of(raw_key, code), "severity")
                 if sev not in SEVERITIES:
                     raise ConfigError(path, line_of(raw_key, code), f"severity.{code}: expected one of {', '.join(SEVERITIES)}")
+                if rid == "EMR001" and sev != "error":
+                    raise ConfigError(path, line_of(raw_key, code), "severity.EMR001: a file that was not read is "
+                                      "always an error (EMR001 cannot be lowered or turned off)")
                 cfg.severity[rid] = sev
         elif key == "params":
             if not isinstance(value, dict):
@@ -215,9 +241,14 @@ def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
                     pvalue = plain(pvalue)
                     problem = spec.validate(pvalue)
                     if problem:
-                        raise ConfigError(path, pline, f"params.{code}.{pname}: {problem}, got {pvalue!r}")
+                        raise ConfigError(path, pline, f"params.{code}.{pname}: {problem} (got {_clip(pvalue)})")
                     cfg.params.setdefault(rid, {})[str(pname)] = pvalue
     return cfg
+
+
+def _clip(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def parse_codes(text: Optional[str]) -> Optional[List[str]]:

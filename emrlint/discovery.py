@@ -34,6 +34,7 @@ class UsageError(Exception):
 class Discovered:
     files: List[str] = field(default_factory=list)  # absolute paths
     explicit: Optional[List[str]] = None  # files named on the command line (report only these)
+    skipped: List[Tuple[str, str]] = field(default_factory=list)  # (path as given, why) named but not read
 
 
 class Excluder:
@@ -82,7 +83,11 @@ def discover(paths: Iterable[str], excluder: Excluder) -> Discovered:
                     if file_kind(name) and not excluder.excluded(full):
                         add(full)
         elif os.path.exists(path) or os.path.islink(path):
-            if file_kind(os.path.basename(path)) and not excluder.excluded(path):
+            if not file_kind(os.path.basename(path)):
+                result.skipped.append((raw, "not a kind of file emrlint reads"))
+            elif excluder.excluded(path):
+                result.skipped.append((raw, "excluded"))
+            else:
                 add(path)
                 explicit.append(path)
         else:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Discovered, Excluder, discover, file_kind
-from emrlint.findings import SEVERITY_RANK, Finding, Loc
+from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
 from emrlint.registry import Rule, all_rules, by_id_or_name
-from emrlint.sources import Sources
+from emrlint.sources import MAX_FILE_BYTES, SourceError, Sources
 
 # The loaders (python-hcl2, lark, ruamel.yaml) are imported only when a scan has to
 # read files, not when its result comes from the cache.
-
-
-class InternalError(Exception):
-    """A bug in emrlint (not in the scanned files): reported with exit code 2."""
 
 
 @dataclass
@@ -33,6 +30,7 @@ class ScanOptions:
     cache: bool = False  # reuse a previous result when no input changed (see emrlint.cache)
     jobs: int = 1  # processes that may parse Terraform in parallel
     parallel_min_bytes: int = 250_000  # below this much relevant Terraform, one process is faster
+    max_file_size: int = MAX_FILE_BYTES  # larger files are EMR001, never silently skipped
 
 
 @dataclass
@@ -41,6 +39,8 @@ class ScanResult:
     files: List[str]  # every file the scan looked at (absolute paths)
     suppressed: int = 0
     sources: Optional[Sources] = None
+    errors: List[ScanError] = field(default_factory=list)  # emrlint's own bugs (exit status 2)
+    skipped: List[Tuple[str, str]] = field(default_factory=list)  # paths named but not read, and why
 
 
 def _resolve_code(code: str) -> Optional[str]:
@@ -65,9 +65,10 @@ def scan(options: ScanOptions) -> ScanResult:
         hit = cache.load()
         if hit is not None:
             return ScanResult([finding_from_json(f) for f in hit["findings"]], hit["files"], hit["suppressed"],
-                              Sources())
+                              Sources(), skipped=found.skipped)
     result = _scan(options, found, excluder)
-    if cache is not None:
+    result.skipped = found.skipped
+    if cache is not None and not result.errors:  # a scan that met a bug is not worth repeating
         cache.store(result.sources, {"findings": [finding_to_json(f) for f in result.findings],
                                      "files": result.files, "suppressed": result.suppressed})
     return result
@@ -91,10 +92,23 @@ class _Part:
     inputs: Dict[str, Optional[str]] = field(default_factory=dict)  # path -> sha256, read in a worker
     duplicates: list = field(default_factory=list)  # names declared twice in a module directory
     queries: Dict[Tuple[str, str, str], Any] = field(default_factory=dict)
+    internal: List[ScanError] = field(default_factory=list)
 
 
-def _check(model, options: ScanOptions, sources: Sources, progress) -> List[Finding]:
-    """Run every enabled rule over the model."""
+def internal_error(exc: BaseException, what: str, path: str = "", resource: str = "", rule: str = "") -> ScanError:
+    """A :class:`ScanError` for an unexpected exception (a bug in emrlint, not in the scanned files)."""
+    import traceback
+
+    text = str(exc)
+    if len(text) > 300:
+        text = text[:300] + "..."
+    return ScanError(f"{what}: {type(exc).__name__}: {text}", path, resource, rule,
+                     "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
+def _check(model, options: ScanOptions, sources: Sources, progress, errors: List[ScanError]) -> List[Finding]:
+    """Run every enabled rule over the model; a rule that fails on a resource is an
+    internal error for that resource, and every other check still runs."""
     from emrlint.rulekit import RuleContext
 
     rules = all_rules()
@@ -112,14 +126,17 @@ def _check(model, options: ScanOptions, sources: Sources, progress) -> List[Find
             if res.kind not in rule.kinds:
                 continue
             doubt = f" This applies if {res.address} is created: {res.maybe_reason}." if res.maybe_reason else ""
+            found: List[Finding] = []
             try:
                 for problem in rule.check(res, ctx):
                     call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
-                    findings.append(_finding(rule, options.severity, problem.loc, problem.message + doubt, res.address,
-                                             call_sites, problem.related, problem.key, res.source_format,
-                                             res.loc))
-            except Exception as exc:  # a bug in a rule: never a traceback for the user
-                raise InternalError(f"rule {rule_id} failed on {res.address} ({res.file}): {type(exc).__name__}: {exc}") from exc
+                    found.append(_finding(rule, options.severity, problem.loc, problem.message + doubt, res.address,
+                                          call_sites, problem.related, problem.key, res.source_format, res.loc))
+            except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
+                errors.append(internal_error(exc, f"rule {rule_id} failed on {res.address}", res.file, res.address,
+                                             rule_id))
+                continue
+            findings += found
     return findings
 
 
@@ -141,14 +158,15 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import Options, TerraformProject
 
-    sources = Sources()
+    sources = Sources(options.max_file_size)
     project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
     model = Model()
-    build_model(project, model, roots=roots)
-    findings = _check(model, options, sources, lambda *a: None)
-    return _Part(findings, project.errors, _terraform_suppressions(project, sources),
-                 {p: digest(sources.content(p)) for p in sources.read_paths()}, dict(sources.queries),
-                 project.duplicates)
+    internal: List[ScanError] = []
+    build_model(project, model, roots=roots, errors=internal)
+    findings = _check(model, options, sources, lambda *a: None, internal)
+    return _Part(findings=findings, errors=project.errors, suppressions=_terraform_suppressions(project, sources),
+                 inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
+                 queries=dict(sources.queries), duplicates=project.duplicates, internal=internal)
 
 
 def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base_dir: str) -> Optional[List[_Part]]:
@@ -183,13 +201,13 @@ def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base
 
 def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanResult:
     from emrlint.model import Model
-    from emrlint.suppress import SuppressionIndex, collect, yaml_comments, yaml_spans
+    from emrlint.suppress import SuppressionIndex, collect, document_suppressions, yaml_comments, yaml_spans
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import Options, TerraformProject
 
     rules = all_rules()
     enabled = set(options.rules)
-    sources = Sources()
+    sources = Sources(options.max_file_size)
     base_dir = _read_base([os.path.abspath(p) for p in options.paths])
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
@@ -197,11 +215,12 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
     progress = options.progress or (lambda stage, done, total: None)
 
     model = Model()
+    internal: List[ScanError] = []
     parts: List[_Part] = []
     plans = any(b"planned_values" in sources.read_bytes_or_empty(f) for f in doc_files)
     workers = None if plans else _parallel_terraform(options, project, tf_files, base_dir)
     if workers is None:
-        build_model(project, model, progress)
+        build_model(project, model, progress, errors=internal)
     else:
         parts += workers
         for part in workers:
@@ -210,19 +229,21 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
     if doc_files:
         from emrlint.documents.load import load_documents
 
-        documents = load_documents(doc_files, sources)
+        documents = load_documents(doc_files, sources, internal)
     else:
         from emrlint.documents.results import LoadedDocuments
 
         documents = LoadedDocuments()
     for res in documents.resources:
         model.add(res)
-    findings = _prefer_terraform_source(_check(model, options, sources, progress), model)
+    findings = _prefer_terraform_source(_check(model, options, sources, progress, internal), model)
 
     suppressions = _terraform_suppressions(project, sources)
-    for path in documents.parsed:
-        lines = sources.lines(path)
-        suppressions += collect(path, yaml_comments(lines), lines, yaml_spans(lines), _resolve_code)
+    for path, root, is_yaml, is_cfn in documents.parsed:
+        if is_yaml:
+            lines = sources.lines(path)
+            suppressions += collect(path, yaml_comments(lines), lines, yaml_spans(lines), _resolve_code)
+        suppressions += document_suppressions(path, root, _resolve_code, is_cfn)
     errors = project.errors + documents.errors
     duplicates = list(project.duplicates)
     for part in parts:
@@ -230,6 +251,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         errors += part.errors
         suppressions += part.suppressions
         duplicates += part.duplicates
+        internal += part.internal
     if "EMR004" in enabled:
         rule = rules["EMR004"]
         for dup in duplicates:
@@ -237,24 +259,44 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
                                      rule.module.message(dup.what, dup.name, dup.first.path, dup.first.line, dup.loc.path),
                                      dup.name, related=((f"the first declaration of {dup.name}", dup.first),),
                                      key=dup.name))
-    if "EMR001" in enabled:
-        for err in errors:
-            findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
-                                     f"{err.message}; the file was not checked.", key="parse"))
+    # EMR001 is always on (whatever --select/--ignore say): a file that was not read is never a clean result
+    reported = set()
+    for err in _unread(found.files, sources) + errors:
+        if err.path in reported:
+            continue
+        reported.add(err.path)
+        findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
+                                 f"{err.message}; the file was not checked.", key="parse"))
 
     index = SuppressionIndex(suppressions)
     kept = [f for f in findings if not index.suppressed(f)]
     suppressed = len(findings) - len(kept)
     if "EMR002" in enabled:
         for s in index.all():
+            if s.near_miss:
+                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                                     f"`{_clip(s.text)}` is not an emrlint suppression and silences nothing; write "
+                                     "`emrlint:ignore` (no space or other character after the colon), the rule IDs, "
+                                     "then the reason: # emrlint:ignore EMR102 reason text.", key=s.text))
+                continue
             for code in s.unknown:
                 kept.append(_finding(rules["EMR002"], options.severity, s.loc,
                                      f"Suppression names unknown rule {code}; it silences nothing. "
                                      "Use a rule ID from `emrlint rules`.", key=f"{s.text}|{code}"))
             if not s.reason and (s.codes or not s.unknown):
+                how = ("in its reason: entry (- id: EMR102, reason: why)" if s.form == "metadata" else
+                       "after the rule IDs (# emrlint:ignore EMR102 reason text)")
                 kept.append(_finding(rules["EMR002"], options.severity, s.loc,
-                                     "Suppression gives no reason; say why the finding is acceptable after the rule IDs "
-                                     "(# emrlint:ignore EMR102 reason text).", key=s.text))
+                                     f"Suppression gives no reason; say why the finding is acceptable {how}.", key=s.text))
+    if "EMR003" in enabled:
+        for s in index.all():
+            for code in s.codes:
+                if code in enabled and code not in ("EMR001", "EMR003") and index.unused(s, code):
+                    kept.append(_finding(rules["EMR003"], options.severity, s.loc,
+                                         f"Suppression of {code} silences no finding: the problem was fixed or the "
+                                         "comment is not on the line above the block or attribute the finding points "
+                                         f"at (or at the end of that line). Remove {code} from it, or move it.",
+                                         key=f"{s.text}|{code}"))
 
     report_only = set(found.explicit) if found.explicit is not None else None
     result = []
@@ -273,7 +315,35 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         result.append(f)
     result.sort(key=Finding.sort_key)
     files = found.explicit if found.explicit is not None else found.files
-    return ScanResult(result, list(files), suppressed, sources)
+    return ScanResult(result, list(files), suppressed, sources, internal)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _unread(files: Sequence[str], sources: Sources) -> list:
+    """Discovered files that were not read, or could not have been: too large, not a regular
+    file, unreadable (read errors the loaders met, and a cheap check of files they never opened)."""
+    from emrlint.terraform.project import FileError
+
+    out = []
+    for path in files:
+        err = sources.read_error(path)
+        if err is None and sources.content(path) is None:
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                out.append(FileError(path, f"cannot read file: {exc.strerror or exc}", 1, 1))
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_size > sources.max_bytes or not os.access(path, os.R_OK):
+                try:
+                    sources.read_bytes(path)
+                except SourceError:  # recorded: read_error() has it
+                    err = sources.read_error(path)
+        if err is not None:
+            out.append(FileError(path, err.message, err.line, err.column))
+    return out
 
 
 def _prefer_terraform_source(findings: List[Finding], model) -> List[Finding]:

@@ -50,6 +50,18 @@ class Finding:
         return (self.loc.path, self.loc.line, self.loc.column, self.rule, self.resource, self.message)
 
 
+@dataclass(frozen=True)
+class ScanError:
+    """A bug in emrlint met while checking one resource or loading one file: reported
+    beside the findings (exit status 2) while the rest of the scan goes on."""
+
+    message: str
+    path: str = ""  # the file being checked or loaded (absolute), "" when none
+    resource: str = ""
+    rule: str = ""
+    detail: str = ""  # the traceback, shown only with --debug
+
+
 @dataclass
 class Problem:
     """What a rule's ``check()`` yields; the engine turns it into a :class:`Finding`."""

@@ -6,9 +6,24 @@ from __future__ import annotations
 
 import glob as _glob
 import os
+import stat
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the default size limit (config ``max-file-size``)
+
+
+def size_text(n: int) -> str:
+    """``67108864`` -> ``"64 MB"`` (binary units, as the limit is set)."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) or value >= 100 else f"{value:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def too_large(size: int, limit: int) -> "SourceError":
+    return SourceError(f"file is {size_text(size)}, larger than the size limit of {size_text(limit)} "
+                       "(config max-file-size); not read")
 
 
 class SourceError(Exception):
@@ -44,7 +59,8 @@ class Sources:
     reporters, and a record of what was read and asked (listings, existence, globs) so
     that a cached result can be proven still valid (see :mod:`emrlint.cache`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.max_bytes = max_bytes
         self._bytes: Dict[str, Union[bytes, SourceError]] = {}
         self._text: Dict[str, Union[str, SourceError]] = {}
         self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
@@ -89,6 +105,11 @@ class Sources:
         except SourceError:
             return b""
 
+    def read_error(self, path: str) -> Optional[SourceError]:
+        """The error of an attempted read of ``path`` (None when it was read, or never tried)."""
+        got = self._bytes.get(path)
+        return got if isinstance(got, SourceError) else None
+
     def content(self, path: str) -> Optional[bytes]:
         got = self._bytes.get(path)
         return got if isinstance(got, bytes) else None
@@ -96,19 +117,28 @@ class Sources:
     def read_bytes(self, path: str) -> bytes:
         got = self._bytes.get(path)
         if got is None:
-            try:
-                with open(path, "rb") as fh:
-                    got = fh.read(MAX_FILE_BYTES + 1)
-                if len(got) > MAX_FILE_BYTES:
-                    got = SourceError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not read")
-            except IsADirectoryError:
-                got = SourceError("is a directory")
-            except OSError as exc:
-                got = SourceError(f"cannot read file: {exc.strerror or exc}")
+            got = self._read(path)
             self._bytes[path] = got
         if isinstance(got, SourceError):
             raise got
         return got
+
+    def _read(self, path: str) -> Union[bytes, SourceError]:
+        try:
+            st = os.stat(path)
+            if stat.S_ISDIR(st.st_mode):
+                return SourceError("is a directory")
+            if not stat.S_ISREG(st.st_mode):  # a pipe or device would block or never end
+                return SourceError("not a regular file (a pipe, socket or device); not read")
+            if st.st_size > self.max_bytes:
+                return too_large(st.st_size, self.max_bytes)
+            with open(path, "rb") as fh:
+                data = fh.read(self.max_bytes + 1)
+        except OSError as exc:
+            return SourceError(f"cannot read file: {exc.strerror or exc}")
+        if len(data) > self.max_bytes:  # it grew while being read
+            return too_large(len(data), self.max_bytes)
+        return data
 
     def read_text(self, path: str) -> str:
         got = self._text.get(path)

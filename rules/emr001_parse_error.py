@@ -5,8 +5,16 @@ line and column, and goes on scanning every other file. Nothing in that file is
 checked until it parses, so a syntax error can hide other findings.
 
 It fires for Terraform (`*.tf`, `*.tf.json`, `*.tfvars`, `*.tfvars.json`) with
-a syntax error, and for files that are not text: binary content, invalid UTF-8,
-a file that cannot be read (permissions) or one larger than 20 MB.
+a syntax error, for JSON and YAML documents that are recognisably EMR
+configuration (CloudFormation, plans, job requests, Step Functions) and do not
+parse, and for every file the scan discovers but could not read: binary content,
+invalid UTF-8, a file that cannot be read (permissions), a pipe or device, or one
+larger than the size limit (64 MB by default; `max-file-size` in the config; the
+message gives both sizes).
+
+EMR001 is always on: `--select` and `--ignore` (and `select:`/`ignore:` in the
+config) do not turn it off, and its severity cannot be lowered, because a file
+that was not read must never pass a gate as if it were clean.
 
 ## How to fix
 

@@ -47,32 +47,47 @@ def _looks_relevant(data: bytes) -> bool:
     return any(m in data for m in MARKERS)
 
 
-def load_documents(paths: List[str], sources: Sources) -> LoadedDocuments:
+def load_documents(paths: List[str], sources: Sources, errors=None) -> LoadedDocuments:
+    """Load every EMR document among ``paths``.  A file that does not parse is an EMR001
+    (``errors`` of the result); an unexpected exception while reading one file (a bug in
+    emrlint) is appended to ``errors`` as an internal error for it and the next file is
+    read (without ``errors`` it propagates)."""
     out = LoadedDocuments()
     for path in paths:
         try:
-            data = sources.read_bytes(path)
-        except SourceError:
-            continue  # unreadable and unrecognisable: not ours
-        if not _looks_relevant(data):
-            continue
-        try:
-            text = sources.read_text(path)
-            if b"planned_values" in data and b'"format_version"' in data:
-                doc_root = plan.parse_plan(text)
-                if plan.is_plan(doc_root):
-                    out.resources += plan.load_plan(path, text, doc_root)
-                    continue
-            root = parse(text, document_kind(path))
-        except (SourceError, DocumentError) as exc:
-            out.errors.append(FileError(path, exc.message, exc.line, exc.column))
-            continue
-        if document_kind(path) == "yaml":
-            out.parsed.append(path)
-        found = classify(path, root)
-        attach_units(found)  # within one document: logical IDs mean nothing across templates
-        out.resources += found
+            _load_one(path, sources, out)
+        except Exception as exc:  # RecursionError and MemoryError included
+            if errors is None:
+                raise
+            from emrlint.engine import internal_error
+
+            errors.append(internal_error(exc, "reading this document failed", path))
     return out
+
+
+def _load_one(path: str, sources: Sources, out: LoadedDocuments) -> None:
+    try:
+        data = sources.read_bytes(path)
+    except SourceError:
+        return  # unreadable (the engine reports files it discovered but could not read or size-check)
+    if not _looks_relevant(data):
+        return
+    try:
+        text = sources.read_text(path)
+        if b"planned_values" in data and b'"format_version"' in data:
+            doc_root = plan.parse_plan(text)
+            if plan.is_plan(doc_root):
+                out.resources += plan.load_plan(path, text, doc_root)
+                return
+        root = parse(text, document_kind(path))
+    except (SourceError, DocumentError) as exc:
+        out.errors.append(FileError(path, exc.message, exc.line, exc.column))
+        return
+    if b"emrlint" in data:
+        out.parsed.append((path, root, document_kind(path) == "yaml", cfn.is_template(root)))
+    found = classify(path, root)
+    attach_units(found)  # within one document: logical IDs mean nothing across templates
+    out.resources += found
 
 
 def classify(path: str, root: Any) -> List[Resource]:

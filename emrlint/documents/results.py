@@ -4,11 +4,12 @@ imports none of the document loaders)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List
+from typing import Any, List, Tuple
 
 
 @dataclass
 class LoadedDocuments:
     resources: list = field(default_factory=list)  # model resources
     errors: list = field(default_factory=list)  # FileError: files that look like EMR documents but do not parse
-    parsed: List[str] = field(default_factory=list)  # YAML files read (for suppressions)
+    # documents that mention emrlint, for suppressions: (path, parsed root, is YAML, is CloudFormation)
+    parsed: List[Tuple[str, Any, bool, bool]] = field(default_factory=list)

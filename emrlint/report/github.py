@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Sequence
 
-from emrlint.findings import Finding
+from emrlint.findings import Finding, ScanError
 from emrlint.report import relpath
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -18,7 +18,7 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(findings: List[Finding]) -> str:
+def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
     lines = []
     for f in findings:
         props = [f"file={_prop(relpath(f.loc.path))}", f"line={f.loc.line}", f"col={f.loc.column}"]
@@ -27,4 +27,7 @@ def render(findings: List[Finding]) -> str:
         props.append(f"title={_prop(f'{f.rule} {f.name}')}")
         message = f.message + (f" ({f.resource})" if f.resource else "")
         lines.append(f"::{LEVEL[f.severity]} {','.join(props)}::{_data(message)}")
+    for e in errors:
+        props = f"file={_prop(relpath(e.path))}," if e.path else ""
+        lines.append(f"::error {props}title=emrlint internal error::{_data(e.message)}")
     return "".join(line + "\n" for line in lines)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from emrlint import __version__
-from emrlint.findings import Finding, fingerprint
+from emrlint.findings import Finding, ScanError, fingerprint
 from emrlint.report import relpath, summary
 
 
@@ -29,12 +29,20 @@ def finding_dict(f: Finding) -> dict:
     }
 
 
-def render(findings: List[Finding], files: int, suppressed: int, baseline: Optional[dict] = None) -> str:
+def error_dict(e: ScanError) -> dict:
+    return {"message": e.message, "path": relpath(e.path) if e.path else "", "resource": e.resource, "rule": e.rule}
+
+
+def render(findings: List[Finding], files: int, suppressed: int, baseline: Optional[dict] = None,
+           errors: Sequence[ScanError] = ()) -> str:
+    """``errors`` are emrlint's internal errors: the report is incomplete where they are."""
     doc = {
         "tool": {"name": "emrlint", "version": __version__},
         "findings": [finding_dict(f) for f in findings],
+        "errors": [error_dict(e) for e in errors],
         "summary": summary(findings, files, suppressed),
     }
+    doc["summary"]["internal_errors"] = len(errors)
     if baseline is not None:
         doc["summary"]["baseline"] = baseline
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

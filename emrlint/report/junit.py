@@ -6,11 +6,11 @@ from collections import OrderedDict
 from typing import List, Sequence
 from xml.etree import ElementTree as ET
 
-from emrlint.findings import Finding
+from emrlint.findings import Finding, ScanError
 from emrlint.report import relpath
 
 
-def render(findings: List[Finding], scanned: Sequence[str]) -> str:
+def render(findings: List[Finding], scanned: Sequence[str], errors: Sequence[ScanError] = ()) -> str:
     by_file = OrderedDict((relpath(p), []) for p in sorted(scanned))
     for f in findings:
         by_file.setdefault(relpath(f.loc.path), []).append(f)
@@ -30,6 +30,16 @@ def render(findings: List[Finding], scanned: Sequence[str]) -> str:
             case = ET.SubElement(suite, "testcase", classname=path, name=name, file=path, line=str(f.loc.line))
             failure = ET.SubElement(case, "failure", message=f.message, type=f"{f.rule} {f.severity}")
             failure.text = f"{path}:{f.loc.line}:{f.loc.column}: {f.severity} {f.rule} {f.name}\n{f.message}\n"
+    if errors:
+        suite = ET.SubElement(suites, "testsuite", name="emrlint internal errors", tests=str(len(errors)),
+                              failures="0", errors=str(len(errors)), skipped="0")
+        for e in errors:
+            total += 1
+            path = relpath(e.path) if e.path else ""
+            case = ET.SubElement(suite, "testcase", classname=path or "emrlint", name=f"internal error {path}".strip())
+            error = ET.SubElement(case, "error", message=e.message, type="internal error")
+            error.text = e.message + "\n"
+        suites.set("errors", str(len(errors)))
     suites.set("tests", str(total))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import List
+from typing import List, Sequence
 from urllib.parse import quote
 
 from emrlint import __version__
-from emrlint.findings import Finding, fingerprint
+from emrlint.findings import Finding, ScanError, fingerprint
 from emrlint.registry import all_rules
 from emrlint.report import relpath
 
@@ -60,7 +60,18 @@ def _location(loc, message: str = "") -> dict:
     return out
 
 
-def render(findings: List[Finding]) -> str:
+def _notification(e: ScanError) -> dict:
+    out = {"level": "error", "message": {"text": f"internal error: {e.message}"}}
+    if e.path:
+        out["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path), "uriBaseId": "%SRCROOT%"}}}]
+        if e.resource:
+            out["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": e.resource, "kind": "resource"}]
+    if e.rule:
+        out["associatedRule"] = {"id": e.rule}
+    return out
+
+
+def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
     rules = list(all_rules().values())
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
@@ -97,6 +108,8 @@ def render(findings: List[Finding]) -> str:
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root if root.startswith("/") else "/" + root)}},
             "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": not errors,
+                             "toolExecutionNotifications": [_notification(e) for e in errors]}],
             "results": results,
         }],
     }

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import List, Optional, Sequence, TextIO, Tuple
 
-from emrlint.findings import Finding
+from emrlint.findings import Finding, ScanError
 from emrlint.report import relpath, summary
 from emrlint.sources import Sources
 
@@ -82,18 +82,26 @@ def _head(f: Finding) -> Line:
     return head
 
 
+def _error_line(e: ScanError) -> Line:
+    where = f"{relpath(e.path)}: " if e.path else ""
+    return [(f"{where}internal error: ", "bold red"), (e.message, None)]
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def render(findings: List[Finding], files: int, suppressed: int, sources: Sources, stream: TextIO = sys.stdout,
-           color: Optional[bool] = None, mode: str = "full", notes: Sequence[str] = ()) -> None:
+           color: Optional[bool] = None, mode: str = "full", notes: Sequence[str] = (),
+           errors: Sequence[ScanError] = ()) -> None:
     """``mode``: "full" (findings with code frames and a summary), "quiet" (one line per
     finding, nothing else), "summary" or "statistics" (only the summary with counts by rule)."""
     out = Writer(stream, color)
     if mode == "quiet":
         for f in findings:
             out.line(*_head(f), (f": {f.message}", None))
+        for e in errors:
+            out.line(*_error_line(e))
         return
     if mode == "full":
         for f in findings:
@@ -106,6 +114,11 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
             for message, loc in f.related:
                 out.line((f"  see {relpath(loc.path)}:{loc.line}: {message}", "dim"))
             out.line()
+    for e in errors:
+        out.line(*_error_line(e))
+    if errors:
+        out.line((f"{_plural(len(errors), 'internal error')}: emrlint failed on part of the input, so this report "
+                  "is incomplete (exit status 2). Please report it; --debug shows the tracebacks.", "bold red"))
     s = summary(findings, files, suppressed)
     if not findings:
         out.line((f"No findings in {_plural(files, 'file')}.", "green"))

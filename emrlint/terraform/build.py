@@ -154,15 +154,27 @@ RESOURCE_TYPES: Dict[str, tuple] = {
 }
 
 
-def build_model(project: TerraformProject, model: Model, progress=None, roots=None) -> None:
-    """Evaluate root modules (by default every relevant one) and add their resources to the model."""
+def build_model(project: TerraformProject, model: Model, progress=None, roots=None, errors=None) -> None:
+    """Evaluate root modules (by default every relevant one) and add their resources to the model.
+
+    An unexpected exception while evaluating one root module (a bug in emrlint) is
+    appended to ``errors`` as an internal error for that module, and the other root
+    modules are still evaluated; without ``errors`` it propagates."""
+    from emrlint.engine import internal_error
+
     roots = project.relevant_roots() if roots is None else roots
     for n, root in enumerate(project.roots(roots)):
         if progress is not None:
             progress("evaluating Terraform modules", n, len(roots))
         resources: List[Resource] = []
-        _collect(project, model, root, resources)
-        attach_units(resources)
+        try:
+            _collect(project, model, root, resources)
+            attach_units(resources)
+        except Exception as exc:  # RecursionError and MemoryError included
+            if errors is None:
+                raise
+            errors.append(internal_error(exc, "evaluating this Terraform root module failed", root.dir))
+            continue
         for res in resources:
             model.add(res)
 
