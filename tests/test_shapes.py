@@ -27,7 +27,10 @@ from emrlint.sources import Sources
 from emrlint.terraform import build
 from emrlint.values import UNKNOWN
 
-from conftest import run_scan, write_tree
+from emrlint.config import selected_rules
+from emrlint.engine import ScanOptions, scan
+
+from conftest import write_tree
 
 MAX_DEPTH = 4
 META = {"count", "for_each", "provider", "depends_on", "lifecycle", "dynamic", "content", "iterator", "provisioner",
@@ -239,7 +242,9 @@ def test_every_rule_survives_every_kind_from_the_real_loaders(tmp_path, monkeypa
     files = {**_terraform_shapes(), **_plan_shapes(), **_cfn_shapes(), **_documents()}
     write_tree(str(tmp_path), {k: textwrap.dedent(v) if k.endswith(".tf") else v for k, v in files.items()})
     for directory in sorted({os.path.dirname(p) for p in files}):
-        findings = run_scan([directory], select=["ALL"])  # raises InternalError if a rule fails on a resource
+        result = scan(ScanOptions(paths=[directory], rules=selected_rules(["ALL"], [])))
+        assert not result.errors, f"{directory}: {[e.message for e in result.errors]}"  # a rule failed on a resource
+        findings = result.findings
         assert not [f for f in findings if f.rule == "EMR001"], f"{directory}: the generated input must parse"
 
 
