@@ -220,7 +220,7 @@ PARAMS = {
     "max_emr_fanout": Param(
         "integer", None,
         "Most EMR clusters, steps or job runs one Map state may have running at once; not set: only Map states "
-        "without any limit fire."),
+        "without any limit fire.", minimum=1),
 }
 
 _WORK = {
