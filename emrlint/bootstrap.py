@@ -15,7 +15,9 @@ import shlex
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from emrlint.values import leading_text
 
 ReadFile = Callable[[str], Optional[str]]
 Word = Optional[str]  # None: a word whose value is unknown
@@ -35,9 +37,10 @@ class Offence:
     message: str
 
 
-def is_http_url(path: str) -> bool:
-    """True when ``path`` is fetched over http(s) rather than from S3."""
-    return isinstance(path, str) and path.strip().lower().startswith(("http://", "https://"))
+def is_http_url(path: Any) -> bool:
+    """True when ``path`` (a string, or a partly known one whose known start is the scheme)
+    is fetched over http(s) rather than from S3."""
+    return leading_text(path).strip().lower().startswith(("http://", "https://"))
 
 
 def analyze_script(text: str, read_file: Optional[ReadFile] = None) -> List[Offence]:

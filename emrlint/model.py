@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
-from emrlint.values import EvalError, Unknown, is_unknown, refs_of
+from emrlint.values import EvalError, Unknown, is_unknown, leading_text, refs_of
 
 OriginFn = Callable[[], Tuple[Loc, Tuple[CallSite, ...]]]
 
@@ -417,43 +417,64 @@ SPARK_OPTION_CONF = {"--packages": "spark.jars.packages", "--jars": "spark.jars"
                      "--driver-memory": "spark.driver.memory", "--driver-cores": "spark.driver.cores"}
 
 
-def parse_spark_submit(params: Field) -> SparkSubmit:
-    """Read ``--conf k=v`` and the dependency options of a spark-submit parameter string."""
+def _submit_words(value: Any) -> Tuple[List[str], bool, bool]:
+    """(words, known, last word continues into an unknown part) of a spark-submit parameter
+    string.  Of a partly known string only the words before its first unknown part are
+    proven (the unknown text could hold spaces or quotes that regroup what follows); the
+    word the unknown part starts inside keeps its known start."""
     import shlex
 
+    known = isinstance(value, str)
+    text = value if known else leading_text(value)
+    try:
+        words = shlex.split(text)
+    except ValueError:  # unbalanced quotes (in the known start: a quote the unknown part closes)
+        return [], False, False
+    return words, known, bool(not known and words and text and not text[-1].isspace())
+
+
+def parse_spark_submit(params: Field) -> SparkSubmit:
+    """Read ``--conf k=v`` and the dependency options of a spark-submit parameter string.
+
+    ``known`` is False when the string is not entirely known; what its known start proves
+    (``--jars https://${var.host}/x.jar``: a jar fetched over HTTPS) is still read, the value
+    cut at the unknown part being a partly known string."""
     out = SparkSubmit()
     value = params.value
     if value is None:
         return out
-    if not isinstance(value, str):
-        out.known = False
-        return out
-    try:
-        words = shlex.split(value)
-    except ValueError:
-        out.known = False
-        return out
+    words, out.known, open_end = _submit_words(value)
+    refs = refs_of(value)
+
+    def word(i: int, text: str) -> Any:
+        """Word ``i`` (or the ``text`` cut from it); partly known when it runs into the unknown part."""
+        return Unknown(refs, (text, Unknown(refs))) if open_end and i == len(words) - 1 else text
+
     def origin():
         return params.origin, params.origin_call_sites
 
     i = 0
     while i < len(words):
-        word = words[i]
-        name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
-        if name in ("--conf", "-c") or (word.startswith("--") and name in SPARK_OPTION_CONF):
+        text = words[i]
+        name, eq, inline = text.partition("=") if text.startswith("--") else (text, "", "")
+        if open_end and i == len(words) - 1 and not eq:
+            break  # an option name cut by the unknown part
+        if name in ("--conf", "-c") or (text.startswith("--") and name in SPARK_OPTION_CONF):
             if eq:
-                arg = inline
+                arg_i, arg_text = i, inline
             elif i + 1 < len(words):
                 i += 1
-                arg = words[i]
+                arg_i, arg_text = i, words[i]
             else:
                 break
             if name in ("--conf", "-c"):
-                key, _, val = arg.partition("=")
-                out.conf[key.strip()] = Field(val, True, params.attr_loc, origin)
+                key, sep, val = arg_text.partition("=")
+                if not sep and open_end and arg_i == len(words) - 1:
+                    break  # the key itself is cut by the unknown part
+                out.conf[key.strip()] = Field(word(arg_i, val), True, params.attr_loc, origin)
             else:
                 out.options[name] = out.conf.setdefault(SPARK_OPTION_CONF[name],
-                                                        Field(arg, True, params.attr_loc, origin))
+                                                        Field(word(arg_i, arg_text), True, params.attr_loc, origin))
         i += 1
     return out
 
@@ -629,7 +650,7 @@ def build_job_run(res: Resource, platform: str, driver: Optional[Any] = None) ->
     overrides = body.field("configuration_overrides").value
     app_conf = get_ci(overrides, "application_configuration") if isinstance(overrides, dict) else None
     defaults = classification_properties(app_conf, "spark-defaults") if app_conf is not None else None
-    if isinstance(defaults, dict):
+    if isinstance(defaults, dict) and job.spark.known:  # else the unknown parameters may override them
         loc = body.field("configuration_overrides").attr_loc
         for key, value in defaults.items():
             job.spark.conf.setdefault(key, Field(value, True, loc))

@@ -53,6 +53,35 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
+def leading_text(value: Any) -> str:
+    """The known start of a (partly known) string: the string itself, the text before the
+    first unknown part of ``"https://${var.host}/x.sh"`` (``"https://"``), else ``""``.
+    What a value starts with is proven by its known start (ground rule 6)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and value.parts and isinstance(value.parts[0], str):
+        return value.parts[0]
+    return ""
+
+
+def trailing_text(value: Any) -> str:
+    """The known end of a (partly known) string (``":latest"`` of ``"${var.repo}:latest"``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and value.parts and isinstance(value.parts[-1], str):
+        return value.parts[-1]
+    return ""
+
+
+def shown(value: Any) -> str:
+    """A (partly known) string as a message shows it, unknown parts as ``${...}``."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, Unknown) and value.parts:
+        return "".join(p if isinstance(p, str) else "${...}" for p in value.parts).strip()
+    return "${...}"
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 

@@ -9,7 +9,8 @@ today's. Scripts fetched over `http(s)://` can change (or disappear) under you.
 ## What fires
 
 * a bootstrap action whose `path` is an `http://` or `https://` URL instead of
-  an S3 object;
+  an S3 object (also when the rest of the URL is not known, as in
+  `"https://${var.host}/bootstrap.sh"`: its known start is the scheme);
 * args that install packages without an exact version: `pip install pandas`,
   `pip install -U x`, `yum install -y x`, `conda install x`, `npm install x`
   without `@version`;
@@ -110,6 +111,7 @@ resource "aws_emr_cluster" "spark" {
 import os
 
 from emrlint.bootstrap import analyze_args, analyze_script, is_http_url
+from emrlint.values import shown
 from emrlint.findings import Loc
 from emrlint.rulekit import Problem
 
@@ -130,10 +132,10 @@ def check(cluster, ctx):
         args_f = action.section.field("args")
         path = path_f.value
         label = f"bootstrap action {_action_name(action, index)} of {cluster.address}"
-        if isinstance(path, str) and is_http_url(path):
+        if is_http_url(path):  # "https://${var.host}/x.sh" too: its known start is the scheme
             yield Problem(
                 path_f.origin,
-                f"Bootstrap action {_action_name(action, index)} fetches its script over HTTP ({path}); the script can "
+                f"Bootstrap action {_action_name(action, index)} fetches its script over HTTP ({shown(path)}); the script can "
                 "change or disappear between cluster launches. Copy it to S3 (versioned) and point path at the s3:// object.",
                 key=f"bootstrap_action[{_action_name(action, index)}].path",
             )

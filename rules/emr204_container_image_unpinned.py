@@ -109,6 +109,7 @@ Resources:
 """
 
 from emrlint.rulekit import Param, Problem, is_unknown
+from emrlint.values import shown
 
 ID = "EMR204"
 NAME = "container-image-unpinned"
@@ -178,11 +179,5 @@ def check(app, ctx):
             continue
         fix = ("Reference the image by its @sha256: digest." if require_digest
                else "Reference an immutable version tag or the @sha256: digest.")
-        yield Problem(f.origin, f"{where} ({_shown(f.value)}) {problem}. {fix}", key=key)
+        yield Problem(f.origin, f"{where} ({shown(f.value)}) {problem}. {fix}", key=key)
 
-
-def _shown(value):
-    if isinstance(value, str):
-        return value.strip()
-    parts = getattr(value, "parts", None) or ()
-    return "".join(p if isinstance(p, str) else "${...}" for p in parts) or "${...}"

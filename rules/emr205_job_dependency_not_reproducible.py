@@ -27,6 +27,10 @@ hadoop_jar_step { args } }`, RunJobFlow and CloudFormation `Steps`,
 * an entry point (the job's `entryPoint`, or the application file of a step's
   `spark-submit`) from `http://` or `https://`.
 
+A value whose known start settles it fires too (`"https://${var.host}/main.py"`);
+of spark-submit parameters with an unknown part, only the words before that part are
+read (the unknown text could regroup what follows).
+
 ## What does not fire
 
 * parameters emrlint cannot read: a JSONPath parameter
@@ -135,7 +139,9 @@ resource "aws_emr_cluster" "nightly" {
 import re
 import shlex
 
+from emrlint.bootstrap import is_http_url
 from emrlint.rulekit import Problem, is_unknown
+from emrlint.values import Unknown, leading_text, shown
 from emrlint.rules._jobruns import placeholder, spark_default_properties
 
 ID = "EMR205"
@@ -156,8 +162,6 @@ _TAKES_VALUE = {"--master", "--deploy-mode", "--class", "--name", "--jars", "--p
 _RANGE = re.compile(r"^[\[\(].*[\]\)]$")
 
 
-def _is_http(value):
-    return isinstance(value, str) and value.strip().lower().startswith(("http://", "https://"))
 
 
 def _split_list(text):
@@ -192,13 +196,23 @@ def _coordinate_problem(coordinate):
     return None
 
 
+def _entries(value):
+    """The comma-separated entries of a setting: (entry, complete) pairs; of a partly known
+    value (``--jars https://${var.host}/x.jar``) the entries of its known start, the last one
+    cut by the unknown part."""
+    text = leading_text(value)
+    entries = _split_list(text)
+    cut = not isinstance(value, str) and bool(entries) and not text.rstrip().endswith(",")
+    return [(e, not (cut and i == len(entries) - 1)) for i, e in enumerate(entries)]
+
+
 def _findings(setting, value, where):
-    """(message, key detail) for one spark.* setting value."""
-    if not isinstance(value, str) or placeholder(value):
+    """(message, key detail) for one spark.* setting value (a string, or a partly known one)."""
+    if placeholder(value) or not isinstance(value, (str, Unknown)):
         return
     if setting == PACKAGES:
-        for coordinate in _split_list(value):
-            why = _coordinate_problem(coordinate)
+        for coordinate, complete in _entries(value):
+            why = _coordinate_problem(coordinate) if complete else None
             if why is None:
                 continue
             ga = ":".join(coordinate.split(":")[:2])
@@ -207,10 +221,11 @@ def _findings(setting, value, where):
                        f"({ga}:<version>).")
             yield message, f"{PACKAGES}|{ga}"
     elif setting in _URI_OPTION:
-        for uri in _split_list(value):
-            if _is_http(uri):
-                message = (f"{where} fetches {uri} ({_URI_OPTION[setting]}) over HTTP at submit time; the file can "
-                           "change or disappear between runs. Copy it to a versioned S3 bucket and reference the "
+        for uri, complete in _entries(value):
+            if is_http_url(uri):
+                shown_uri = uri if complete else uri + "${...}"
+                message = (f"{where} fetches {shown_uri} ({_URI_OPTION[setting]}) over HTTP at submit time; the file "
+                           "can change or disappear between runs. Copy it to a versioned S3 bucket and reference the "
                            "s3:// object.")
                 yield message, f"{setting}|{uri.split('#', 1)[0]}"
 
@@ -221,10 +236,10 @@ def _findings(setting, value, where):
 
 
 def _job(job):
+    for setting, f in job.spark.conf.items():  # what the parameters prove, even when not all is known
+        for message, detail in _findings(setting, f.value, "Job run"):
+            yield Problem(f.origin, message, key=detail)
     if job.spark.known:
-        for setting, f in job.spark.conf.items():
-            for message, detail in _findings(setting, f.value, "Job run"):
-                yield Problem(f.origin, message, key=detail)
         for props in spark_default_properties(job) or []:  # job template spark-defaults blocks
             if isinstance(props.value, dict):
                 for setting, value in props.value.items():
@@ -236,11 +251,11 @@ def _job(job):
     entry_points += [s.field("entry_point") for d in job.body.sections("job_driver")
                      for s in d.sections("spark_sql_job_driver")]  # EMR on EKS Spark SQL
     for ep in entry_points:
-        if ep is None or not _is_http(ep.value) or placeholder(ep.value):
+        if ep is None or not is_http_url(ep.value) or placeholder(ep.value):
             continue
         yield Problem(
             ep.origin,
-            f"Job run entry point {ep.value.strip()} is fetched over HTTP at submit time; it can change or "
+            f"Job run entry point {shown(ep.value)} is fetched over HTTP at submit time; it can change or "
             "disappear between runs. Copy it to a versioned S3 bucket and point entryPoint at the s3:// object.",
             key="entry_point",
         )
@@ -315,7 +330,7 @@ def _step_problems(args_f, label, key_prefix):
     for setting, value in settings.items():
         for message, detail in _findings(setting, value, label):
             yield Problem(args_f.origin, message, key=f"{key_prefix}args|{detail}")
-    if _is_http(entry) and not placeholder(entry):
+    if is_http_url(entry) and not placeholder(entry):
         yield Problem(
             args_f.origin,
             f"{label} runs {entry.strip()}, fetched over HTTP at submit time; it can change or disappear "
