@@ -32,9 +32,12 @@ from typing import List
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from emrlint.data import _format, build_instances, build_releases  # noqa: E402
+from emrlint.data import _format, build_instances, build_prices, build_releases  # noqa: E402
 
 SOURCES = os.path.join(HERE, "sources")
+MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates (any region), EBS GB-month rates "
+                  "(any region), EC2 rates outside us-east-1, EMR Serverless ARM64 rates. They are unknown: "
+                  "supply them with a price file (emrlint prices build from AWS offer files, or your own rates).")
 
 
 def _read(path: str) -> str:
@@ -122,6 +125,35 @@ def cmd_releases(args: argparse.Namespace) -> None:
     print(f"{args.output}: {len(table['releases'])} release labels", file=sys.stderr)
 
 
+def _csv_rows(path: str):
+    import csv
+
+    with open(path, encoding="utf-8") as fh:
+        return [row for row in csv.reader(line for line in fh if line.strip() and not line.startswith("#"))]
+
+
+def cmd_prices(args: argparse.Namespace) -> None:
+    ec2 = {(args.ec2_region, name.strip().lower()): float(rate) for name, rate in _csv_rows(args.ec2_rates)}
+    serverless = [(region, arch, {"vcpu_hour": float(v), "gb_hour": float(g), "storage_gb_hour": float(s)})
+                  for region, arch, v, g, s in _csv_rows(args.serverless_rates)]
+    sources = [
+        {"title": f"Amazon EC2 On-Demand pricing, Linux, {args.ec2_region} (AWS Price List)",
+         "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-07-20",
+         "note": f"{len(ec2)} instance types; figures generated from the AWS Pricing API by aws/karpenter-provider-aws "
+                 "(pkg/providers/pricing/zz_generated.pricing_aws.go, 2026-07-20), transcribed in "
+                 "data-build/sources/prices-ec2-us-east-1.csv"},
+        {"title": "Amazon EMR Serverless pricing (x86)", "url": "https://aws.amazon.com/emr/pricing/",
+         "retrieved": "2023-02-03",
+         "note": f"{len(serverless)} regions; as generated into GoogleCloudPlatform/PerfKitBenchmarker "
+                 "(aws_dpb_emr_serverless_prices.py, 2023-02-03), transcribed in "
+                 "data-build/sources/prices-emr-serverless.csv"},
+    ]
+    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr={}, ebs={}, serverless=serverless)
+    table["missing"] = args.missing
+    _format.write(args.output, table)
+    print(f"{args.output}: {len(table['regions'])} regions", file=sys.stderr)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     today = datetime.date.today().isoformat()
@@ -153,6 +185,15 @@ def parser() -> argparse.ArgumentParser:
     rel.add_argument("--dates", default=os.path.join(SOURCES, "emr-release-dates.csv"))
     rel.add_argument("-o", "--output", required=True)
     rel.set_defaults(func=cmd_releases)
+
+    pr = sub.add_parser("prices", help="rebuild prices.json from the transcribed rates in data-build/sources "
+                                       "(from AWS offer files: emrlint prices build)")
+    pr.add_argument("--ec2-rates", default=os.path.join(SOURCES, "prices-ec2-us-east-1.csv"))
+    pr.add_argument("--ec2-region", default="us-east-1")
+    pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))
+    pr.add_argument("--missing", default=MISSING_PRICES)
+    pr.add_argument("-o", "--output", required=True)
+    pr.set_defaults(func=cmd_prices)
     return p
 
 

@@ -66,6 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--data", action="store_true",
                        help="list emrlint's shipped data tables instead: date, age in days, sources")
 
+    prices = sub.add_parser("prices", help="build or check a price file",
+                            description="Build a price file from AWS Price List offer files, or check one.")
+    psub = prices.add_subparsers(dest="prices_command", metavar="build|check")
+    build = psub.add_parser("build", help="build a price file from AWS Price List bulk offer files",
+                            description="Build a price file (the format of emrlint's shipped price table) from "
+                                        "the AmazonEC2 and ElasticMapReduce offer files of the AWS Price List.")
+    build.add_argument("--ec2", metavar="OFFER.json", help="AmazonEC2 offer file (one region's or all regions')")
+    build.add_argument("--emr", metavar="OFFER.json", help="ElasticMapReduce offer file")
+    build.add_argument("--region", action="append", default=None, metavar="REGION",
+                       help="keep only this region (repeatable; default: every region in the offers)")
+    build.add_argument("--emr-types-only", action="store_true",
+                       help="keep only instance types EMR offers (per emrlint's instance table)")
+    build.add_argument("--date", default=None, help="the price file's date (default: today)")
+    build.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    check = psub.add_parser("check", help="validate a price file and summarise it",
+                            description="Validate a user price file and print what it sets.")
+    check.add_argument("file", metavar="FILE")
+
     explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
     return parser
@@ -243,6 +261,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
             out.line((f"  - {s.title}: {s.url}{retrieved}", None))
             if s.note:
                 out.line((f"    {s.note}", None))
+        if t.missing:
+            out.line((f"  missing: {t.missing}", None))
     return EXIT_OK
 
 
@@ -267,6 +287,48 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     for r in rules:
         out.line((r.id, "bold"), (f"  {r.name:<{name_w}}  ", None), (f"{r.severity:<8}", STYLE[r.severity]),
                  (f"  {r.summary}", None))
+    return EXIT_OK
+
+
+def _cmd_prices(args: argparse.Namespace) -> int:
+    import datetime
+
+    if args.prices_command == "check":
+        from emrlint.data.userprices import load_price_file
+
+        user = load_price_file(args.file)
+        sys.stdout.write(f"{args.file}: valid price file, mode {user.mode}"
+                         + (f", discounts {', '.join(f'{k} {v:g}' for k, v in user.discounts.items())}"
+                            if user.discounts else "") + "\n")
+        for region, row in user.regions.items():
+            parts = [f"{len(row[k])} {label}" for k, label in
+                     (("instances", "instance types"), ("ebs_gb_month", "EBS volume types"),
+                      ("serverless", "serverless architectures")) if row[k]]
+            sys.stdout.write(f"  {region}: {', '.join(parts) or 'no rates'}\n")
+        return EXIT_OK
+    if args.prices_command != "build":
+        raise UsageError("expected `emrlint prices build` or `emrlint prices check FILE`")
+    if not args.ec2 and not args.emr:
+        raise UsageError("prices build needs --ec2 OFFER.json and/or --emr OFFER.json")
+    from emrlint.data import _format, instance_type_names, instance_type
+    from emrlint.data.build_prices import OfferError, build_from_offers
+
+    types = None
+    if args.emr_types_only:
+        types = [n for n in instance_type_names() if instance_type(n).emr_supported]
+    try:
+        table = build_from_offers(args.ec2, args.emr, date=args.date or datetime.date.today().isoformat(),
+                                  regions=args.region, instance_types=types)
+    except OfferError as exc:
+        raise UsageError(str(exc)) from None
+    text = _format.dumps(table)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        count = sum(len(r.get("instances", {})) for r in table["regions"].values())
+        print(f"{args.output}: {len(table['regions'])} regions, {count} instance rows", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -297,7 +359,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"scan": _cmd_scan, "rules": _cmd_rules, "explain": _cmd_explain}[args.command]
+        handler = {"scan": _cmd_scan, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"emrlint: error: {exc}", file=sys.stderr)

@@ -16,14 +16,14 @@ params:
 
 The worst-case hourly cost of an EMR Serverless application is its maximum capacity
 running for an hour: `cpu` vCPU-hours plus `memory` GB-hours, at EMR Serverless on-demand
-rates for the application's `architecture` (`X86_64` unless it says `ARM64`). emrlint ships
-a small dated table of those rates, from https://aws.amazon.com/emr/pricing/ as of
-2026-11-25: $0.052624 per vCPU-hour and $0.0057785 per GB-hour on x86, $0.042094 and
-$0.004628 on ARM64, for us-east-1 (the x86 rates checked that day against published copies
-of the price list), us-east-2 and us-west-2 (priced like us-east-1). Rates change and differ
-by region and agreement: set `price_region`, or `vcpu_hour_usd` and `gb_hour_usd` to your
-own rates; for a region the table does not have, the message says the us-east-1 rates were
-used. Ephemeral storage above the free 20 GB per worker is not included.
+rates for the application's `architecture` (`X86_64` unless it says `ARM64`), from
+emrlint's shipped, dated price table (`emrlint rules --data` shows its date and sources):
+for example $0.052624 per vCPU-hour and $0.0057785 per GB-hour on x86 in us-east-1. The
+table has x86 rates for 16 regions and no ARM64 rates: for an ARM64 application, set
+`vcpu_hour_usd` and `gb_hour_usd` to your rates, or the cost is unknown and the cost check
+stays silent. Rates change and differ by region and agreement: set `price_region` (one of
+the table's regions), or `vcpu_hour_usd` and `gb_hour_usd` to your own rates. Ephemeral
+storage above the free 20 GB per worker is not included.
 
 ## What fires
 
@@ -48,7 +48,9 @@ input, a tfvars line, a CloudFormation parameter `Default`); the cost finding po
   `Default`), a `maximum_capacity` or `compute_limits` block that may not exist;
 * an application without `maximum_capacity` (EMR101 reports it). When only one of `cpu`
   and `memory` is known, the cost check uses that part alone, and fires only if it already
-  exceeds the budget. When the `architecture` is unknown, the cheaper ARM64 rates are used.
+  exceeds the budget. When the `architecture` is unknown, the cheaper of the x86 and ARM64
+  rates is used, so without ARM64 rates the cost is unknown and does not fire; so is a rate
+  the table does not have (an ARM64 application without `vcpu_hour_usd`/`gb_hour_usd`).
 
 ## How to fix
 
@@ -124,11 +126,13 @@ Resources:
 * [Using managed scaling in Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-scaling.html)
 """
 
+from emrlint.data import price_region_check, prices
 from emrlint.model import known_number
 from emrlint.rulekit import Param, Problem
-from emrlint.rules._prices import DEFAULT_REGION, PRICES_DATE, SERVERLESS_RATES, serverless_rates
 from emrlint.rules._serverless import fmt, maximum_capacity, parse_amount
 from emrlint.values import Unknown
+
+DEFAULT_REGION = "us-east-1"
 
 ID = "EMR107"
 NAME = "capacity-above-policy"
@@ -146,9 +150,10 @@ PARAMS = {
     "max_hourly_usd": Param("number", None,
                             "Largest worst-case hourly cost (USD) of an EMR Serverless application at its maximum "
                             "capacity; not set: no limit.", **_POSITIVE),
-    "price_region": Param("string", DEFAULT_REGION, "Region whose EMR Serverless rates price the worst case.",
-                          check=lambda r: "" if r in SERVERLESS_RATES else "not a region of the price table",
-                          accepted="one of " + ", ".join(sorted(SERVERLESS_RATES))),
+    "price_region": Param("string", DEFAULT_REGION,
+                          "Region whose EMR Serverless rates price the worst case (`emrlint rules --data` lists "
+                          "the price table's regions).",
+                          check=price_region_check, accepted="one of the price table's regions"),
     "vcpu_hour_usd": Param("number", None, "USD per vCPU-hour, replacing the price table's rate.", **_POSITIVE),
     "gb_hour_usd": Param("number", None, "USD per GB-hour of memory, replacing the price table's rate.", **_POSITIVE),
 }
@@ -169,35 +174,34 @@ def _money(value: float) -> str:
 
 
 def _rates(app, ctx):
-    """(vCPU-hour rate, GB-hour rate, where they come from)."""
+    """(vCPU-hour rate, GB-hour rate, where they come from), or None when a rate is unknown."""
     arch_v = app.field("architecture").value
     notes = []
     if arch_v is None:
-        arch = "X86_64"
+        archs = ["X86_64"]
     elif isinstance(arch_v, str) and arch_v.strip().upper() in ("X86_64", "ARM64"):
-        arch = arch_v.strip().upper()
+        archs = [arch_v.strip().upper()]
     else:
-        arch = "ARM64"
-        notes.append("the architecture is unknown, so the cheaper ARM64 rates")
+        archs = ["X86_64", "ARM64"]
+        notes.append("the architecture is unknown, so the cheaper of the x86 and ARM64 rates")
     region = ctx.params.get("price_region")
     region = region.strip().lower() if isinstance(region, str) and region.strip() else DEFAULT_REGION
-    table = serverless_rates(region, arch)
-    source = f"{region} {arch}, emrlint price table of {PRICES_DATE}"
-    if table is None:
-        table = serverless_rates(DEFAULT_REGION, arch)
-        source = f"{DEFAULT_REGION} {arch}, emrlint price table of {PRICES_DATE}"
-        notes.append(f"the table has no rates for {region}: set vcpu_hour_usd and gb_hour_usd")
-    vcpu_rate, gb_rate = table
     override_v, override_g = known_number(ctx.params.get("vcpu_hour_usd")), known_number(ctx.params.get("gb_hour_usd"))
     if override_v is not None and override_g is not None:
         return override_v, override_g, "rates from this repository's vcpu_hour_usd and gb_hour_usd"
+    table = prices(region)
+    found = [table.serverless_rates(a) if table is not None else None for a in archs]
+    vcpu = [r.vcpu_hour if r is not None else None for r in found]
+    gb = [r.gb_hour if r is not None else None for r in found]
+    vcpu_rate = override_v if override_v is not None else (None if None in vcpu else min(vcpu))
+    gb_rate = override_g if override_g is not None else (None if None in gb else min(gb))
+    if vcpu_rate is None or gb_rate is None:
+        return None
     if override_v is not None:
-        vcpu_rate = override_v
         notes.append("vCPU rate from this repository's vcpu_hour_usd")
     if override_g is not None:
-        gb_rate = override_g
         notes.append("GB rate from this repository's gb_hour_usd")
-    return vcpu_rate, gb_rate, "; ".join([source] + notes)
+    return vcpu_rate, gb_rate, "; ".join([f"{region} {'/'.join(archs)}, {table.describe()}"] + notes)
 
 
 def _serverless(app, ctx):
@@ -229,7 +233,10 @@ def _serverless(app, ctx):
     budget = _limit(ctx, "max_hourly_usd")
     if budget is None or (cpu is None and memory is None):
         return
-    vcpu_rate, gb_rate, note = _rates(app, ctx)
+    rates = _rates(app, ctx)
+    if rates is None:
+        return  # a rate the table does not have: the cost is unknown
+    vcpu_rate, gb_rate, note = rates
     parts = []
     cost = 0.0
     if cpu is not None:

@@ -148,10 +148,22 @@ def test_tables_carry_date_and_sources():
 
 
 def test_tables_are_read_only_when_used():
-    code = ("import emrlint.data as d, emrlint.engine, emrlint.rules.emr101_serverless_max_capacity_missing\n"
+    code = ("import emrlint.data as d, emrlint.engine, emrlint.registry\n"
+            "emrlint.registry.all_rules()\n"
             "assert d._CACHE == {}, d._CACHE\n"
             "d.release('emr-7.1.0')\n"
             "assert list(d._CACHE) == ['releases'], list(d._CACHE)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_a_scan_reads_only_the_tables_its_rules_use():
+    code = ("import sys, emrlint.data as d\n"
+            "from emrlint.config import selected_rules\n"
+            "from emrlint.engine import ScanOptions, scan\n"
+            "scan(ScanOptions(paths=['fixtures/EMR112'], rules=selected_rules(['EMR201', 'EMR301'], [])))\n"
+            "assert d._CACHE == {}, list(d._CACHE)\n"
+            "scan(ScanOptions(paths=['fixtures/EMR112'], rules=selected_rules(['EMR112'], [])))\n"
+            "assert list(d._CACHE) == ['instance-types'], list(d._CACHE)\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
@@ -218,3 +230,197 @@ def test_build_inputs_are_checked():
         build_instances.ebs_defaults("nothing here")
     with pytest.raises(ValueError, match="bad row"):
         build_releases.dates_of("emr-7.1.0,April 2024,https://example\n")
+
+
+# --------------------------------------------------------------------------- prices
+
+
+def test_shipped_prices():
+    us = data.prices("us-east-1")
+    assert us.instance("m5.xlarge") == data.InstancePrice(0.192, None)  # EMR rate: no source read
+    assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
+    assert us.serverless_rates("ARM64") is None and us.ebs("gp3") is None
+    assert data.prices("eu-central-1").serverless_rates() == data.ServerlessRates(0.060528, 0.006643, 0.000132)
+    assert data.prices("ap-south-2") is None and data.prices(None) is None
+    for region in ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
+        assert region in data.price_regions()
+    assert data.price_region_check("eu-west-1") == ""
+    assert "not a region of the price table (ap-northeast-1," in data.price_region_check("mars-1")
+    # every EMR-offered type has a us-east-1 EC2 rate
+    offered = [n for n in data.instance_type_names() if data.instance_type(n).emr_supported]
+    assert all(us.instance(n) and us.instance(n).ec2_hourly for n in offered)
+    assert "EMR hourly rates" in _shipped("prices.json")["missing"]
+
+
+def test_price_table_rebuild_reproduces_the_shipped_table(tmp_path):
+    out = tmp_path / "prices.json"
+    _build_script().main(["--date", "2023-02-03", "prices", "-o", str(out)])
+    assert out.read_text() == open(os.path.join(REPO, "emrlint", "data", "prices.json"), encoding="utf-8").read()
+
+
+def test_prices_build_from_offer_excerpt_reproduces_the_shipped_rows(tmp_path, capsys):
+    from emrlint.cli import main
+
+    out = tmp_path / "prices.json"
+    assert main(["prices", "build", "--ec2", _src("aws-price-list-AmazonEC2.us-east-1.excerpt.json"),
+                 "--date", "2026-07-20", "-o", str(out)]) == 0
+    built = json.loads(out.read_text())
+    shipped = _shipped("prices.json")["regions"]["us-east-1"]["instances"]
+    assert built["regions"]["us-east-1"]["instances"] == {
+        name: shipped[name] for name in ("m4.xlarge", "m5.xlarge", "r6g.4xlarge")}
+    assert built["sources"][0]["title"] == "AWS Price List bulk offer AmazonEC2 (version 20260720134430)"
+    assert built["sources"][0]["retrieved"] == "2026-07-20"
+    # the output is a valid user price file
+    from emrlint.data.userprices import load_price_file
+
+    user = load_price_file(str(out))
+    assert data.prices("us-east-1", user).instance("r6g.4xlarge") == data.InstancePrice(0.8064, None)
+    assert main(["prices", "check", str(out)]) == 0
+    assert "us-east-1: 3 instance types" in capsys.readouterr().out
+
+
+def _offer(products, rates, code="AmazonEC2"):
+    """A synthetic offer in the Price List format (test values, not AWS prices)."""
+    terms = {}
+    for sku, (unit, usd) in rates.items():
+        terms[sku] = {f"{sku}.T": {"offerTermCode": "T", "sku": sku, "priceDimensions": {
+            f"{sku}.T.R": {"unit": unit, "pricePerUnit": {"USD": usd}}}}}
+    return {"offerCode": code, "products": products, "terms": {"OnDemand": terms}}
+
+
+def test_offer_reader_filters_and_checks():
+    from emrlint.data.build_prices import OfferError, ec2_rates, emr_rates
+
+    linux = {"operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA", "capacitystatus": "Used"}
+    ec2 = _offer({
+        "A": {"productFamily": "Compute Instance", "attributes": dict(linux, instanceType="x9.large",
+                                                                      location="EU (Frankfurt)")},
+        "B": {"productFamily": "Compute Instance", "attributes": dict(linux, instanceType="x9.large",
+                                                                      location="Somewhere (New)")},
+        "C": {"productFamily": "Compute Instance", "attributes": dict(linux, instanceType="x9.large", tenancy="Dedicated",
+                                                                      regionCode="eu-central-1")},
+        "D": {"productFamily": "Storage", "attributes": {"volumeApiName": "gp3", "regionCode": "eu-central-1"}},
+        "E": {"productFamily": "Storage", "attributes": {"volumeApiName": "io2", "regionCode": "eu-central-1"}},
+    }, {"A": ("Hrs", "1.2500000000"), "B": ("Hrs", "3"), "C": ("Hrs", "7"), "D": ("GB-Mo", "0.5"), "E": ("GB-Mo", "2")})
+    instances, volumes = ec2_rates(ec2)
+    assert instances == {("eu-central-1", "x9.large"): 1.25}  # unknown location and dedicated tenancy skipped
+    assert volumes == {("eu-central-1", "gp3"): 0.5}  # io2: not a volume type EMR takes
+    emr = _offer({
+        "A": {"productFamily": "Elastic Map Reduce Instance",
+              "attributes": {"softwareType": "EMR", "instanceType": "x9.large", "regionCode": "us-east-1"}},
+        "B": {"productFamily": "Elastic Map Reduce Instance",
+              "attributes": {"softwareType": "Hunk", "instanceType": "x9.large", "regionCode": "us-east-1"}},
+    }, {"A": ("Hrs", "0.25"), "B": ("Hrs", "9")}, code="ElasticMapReduce")
+    assert emr_rates(emr) == {("us-east-1", "x9.large"): 0.25}
+    ec2["terms"]["OnDemand"]["A"]["A.T"]["priceDimensions"]["A.T.R"]["pricePerUnit"]["USD"] = "free"
+    with pytest.raises(OfferError, match="'free' is not a USD amount"):
+        ec2_rates(ec2, "ec2.json")
+    with pytest.raises(OfferError, match="not an AWS Price List offer file"):
+        ec2_rates({"products": []}, "ec2.json")
+
+
+def test_prices_build_errors_are_usage_errors(tmp_path, capsys):
+    from emrlint.cli import main
+
+    bad = tmp_path / "offer.json"
+    bad.write_text('{"products": ')
+    assert main(["prices", "build", "--ec2", str(bad)]) == 2
+    assert f"{bad}:1: not JSON" in capsys.readouterr().err
+    assert main(["prices", "build"]) == 2
+    assert "needs --ec2" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- user price files
+
+USER_PRICES = """\
+mode: extend
+date: 2026-11-30
+source: ACME enterprise agreement
+discounts:
+  ec2: 0.25
+regions:
+  us-east-1:
+    instances:
+      m5.xlarge: {emr: 0.048}
+      r6g.4xlarge: [0.7, 0.2016]
+    ebs_gb_month:
+      gp3: 0.08
+    serverless:
+      ARM64: {vcpu_hour: 0.042094, gb_hour: 0.004628}
+  ap-south-2:
+    instances:
+      m5.xlarge: {ec2: 0.2, emr: 0.05}
+"""
+
+
+def test_user_price_file_extends_the_table(tmp_path):
+    from emrlint.data.userprices import load_price_file
+
+    path = tmp_path / "prices.yaml"
+    path.write_text(USER_PRICES)
+    user = load_price_file(str(path))
+    assert (user.mode, user.date, user.source, user.discounts) == (
+        "extend", "2026-11-30", "ACME enterprise agreement", {"ec2": 0.25})
+    us = data.prices("us-east-1", user)
+    assert us.instance("m5.xlarge") == data.InstancePrice(0.144, 0.048)  # shipped EC2 rate 0.192, 25% off
+    assert us.instance("r6g.4xlarge") == data.InstancePrice(0.525, 0.2016)
+    assert us.instance("m4.xlarge") == data.InstancePrice(0.15, None)  # the discount applies to shipped rows too
+    assert us.ebs("gp3") == 0.08
+    assert us.serverless_rates("ARM64") == data.ServerlessRates(0.042094, 0.004628, None)
+    assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
+    assert us.describe() == f"emrlint price table of {us.date} with rates from {path}"
+    assert "ap-south-2" in data.price_regions(user) and "eu-west-1" in data.price_regions(user)
+    assert data.prices("ap-south-2", user).instance("m5.xlarge") == data.InstancePrice(0.15, 0.05)
+
+
+def test_user_price_file_replaces_the_table(tmp_path):
+    from emrlint.data.userprices import load_price_file
+
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps({"mode": "replace", "regions": {"us-east-1": {"instances": {"m5.xlarge": [0.1, 0.02]}}}}))
+    user = load_price_file(str(path))
+    assert data.price_regions(user) == ("us-east-1",)
+    us = data.prices("us-east-1", user)
+    assert us.instance("m5.xlarge") == data.InstancePrice(0.1, 0.02)
+    assert us.instance("m4.xlarge") is None and us.serverless_rates() is None
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("regions:\n  us-east-1:\n    instances:\n      m5.xlarge: {ec2: -1}\n", 4,
+     "regions.us-east-1.instances.m5.xlarge.ec2: -1 is not a rate"),
+    ("regions:\n  us-east-1:\n    instances:\n      m5.xlarge: {ec2: '0.19'}\n", 4,
+     "expected a number of USD, got '0.19'"),
+    ("regions:\n  us-east-1:\n    instances:\n      m5.xlarge: {ec2: 0.19, spot: 0.05}\n", 4,
+     "unknown key 'spot' (known keys: ec2, emr)"),
+    ("regions:\n  us-east-1:\n    instances:\n      m5.xlarge: [0.19]\n", 4, "expected [ec2, emr], got 1 values"),
+    ("regions:\n  us-east-1:\n    instances:\n      m5.xlarge: {}\n", 4, "gives neither an ec2 nor an emr rate"),
+    ("regions:\n  us-east-1:\n    instances:\n      'm5 xlarge': {ec2: 0.2}\n", 4, "is not an instance type name"),
+    ("regions:\n  US East:\n    instances: {}\n", 2, "'US East' is not an AWS region name"),
+    ("regions:\n  us-east-1:\n    ebs_gb_month:\n      io2: 0.125\n", 4, "unknown key 'io2'"),
+    ("regions:\n  us-east-1:\n    serverless:\n      GRAVITON: {vcpu_hour: 0.04}\n", 4, "unknown key 'GRAVITON'"),
+    ("regions:\n  us-east-1:\n    spot: {}\n", 3, "regions.us-east-1: unknown key 'spot'"),
+    ("mode: merge\nregions: {}\n", 1, "mode: expected one of extend, replace, got 'merge'"),
+    ("currency: EUR\nregions: {}\n", 1, "currency: only USD is supported"),
+    ("date: last week\nregions: {}\n", 1, "date: expected YYYY-MM-DD"),
+    ("discounts:\n  ec2: 12\nregions: {}\n", 2, "discounts.ec2: expected a fraction from 0 to below 1"),
+    ("discounts:\n  spot: 0.5\nregions: {}\n", 2, "discounts: unknown key 'spot'"),
+    ("mode: extend\n", 1, "a price file needs 'regions'"),
+    ("- us-east-1\n", 1, "a price file must be a mapping"),
+    ("regions: [\n", 2, ""),
+])
+def test_user_price_file_errors_name_file_and_line(tmp_path, text, line, message):
+    from emrlint.data.userprices import PriceFileError, load_price_file
+
+    path = tmp_path / "prices.yaml"
+    path.write_text(text)
+    with pytest.raises(PriceFileError) as err:
+        load_price_file(str(path))
+    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+    assert message in str(err.value)
+
+
+def test_missing_price_file_is_a_usage_error(tmp_path, capsys):
+    from emrlint.cli import main
+
+    assert main(["prices", "check", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml: cannot read" in capsys.readouterr().err

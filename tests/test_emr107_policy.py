@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from emrlint.rules._prices import PRICES_DATE
+from emrlint.data import prices
+
+PRICES_DATE = prices("us-east-1").date
 
 BACKFILL = {
     "main.tf": '''
@@ -115,28 +117,34 @@ def test_hourly_cost_x86_us_east_1(tf):
     assert "above this repository's max_hourly_usd of $25.00" in message
 
 
-def test_hourly_cost_arm64(tf):
+def test_hourly_cost_arm64_needs_arm64_rates(tf):
     files = {"main.tf": BACKFILL["main.tf"].replace('type          = "spark"',
                                                     'type          = "spark"\n          architecture  = "ARM64"')}
-    message = _messages(tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25}}, full=True))[0]
-    # 400 x 0.042094 = 16.8376; 3000 x 0.004628 = 13.884; total 30.7216
+    # the shipped table has no ARM64 rate: the cost is unknown, never priced at x86 rates
+    assert prices("us-east-1").serverless_rates("ARM64") is None
+    assert tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25}}) == []
+    # with the repository's own ARM64 rates: 400 x 0.042094 = 16.8376; 3000 x 0.004628 = 13.884
+    params = {"EMR107": {"max_hourly_usd": 25, "vcpu_hour_usd": 0.042094, "gb_hour_usd": 0.004628}}
+    message = _messages(tf(files, select=["EMR107"], params=params, full=True))[0]
     assert "this application can cost $30.72 per hour" in message
     assert "400 vCPU-hours x $0.042094 = $16.84" in message
     assert "3000 GB-hours x $0.004628 = $13.88" in message
-    assert "us-east-1 ARM64" in message
-    # the same application fits a $31 budget on Graviton
-    assert tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 31}}) == []
+    assert "rates from this repository's vcpu_hour_usd and gb_hour_usd" in message
+    # one override alone does not make the other ARM64 rate known
+    assert tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25, "vcpu_hour_usd": 0.042094}}) == []
 
 
-def test_unknown_architecture_uses_the_cheaper_rates(tf):
+def test_unknown_architecture_needs_the_cheaper_rates(tf):
     files = {
         "main.tf": BACKFILL["main.tf"].replace('type          = "spark"',
                                                'type          = "spark"\n          architecture  = var.arch'),
         "variables.tf": 'variable "arch" {\n  type = string\n}\n',
     }
-    message = _messages(tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25}}, full=True))[0]
-    assert "$30.72 per hour" in message
-    assert "the architecture is unknown, so the cheaper ARM64 rates" in message
+    # x86 or ARM64: without ARM64 rates the lower bound is unknown
+    assert tf(files, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25}}) == []
+    params = {"EMR107": {"max_hourly_usd": 25, "vcpu_hour_usd": 0.05, "gb_hour_usd": 0.005}}
+    message = _messages(tf(files, select=["EMR107"], params=params, full=True))[0]
+    assert "$35.00 per hour" in message  # 400 x 0.05 + 3000 x 0.005
 
 
 def test_rate_overrides_and_regions(tf):
@@ -150,10 +158,28 @@ def test_rate_overrides_and_regions(tf):
     message = _messages(tf(BACKFILL, select=["EMR107"], params=params, full=True))[0]
     assert "$38.39 per hour" in message and "us-west-2 X86_64" in message
 
-    params = {"EMR107": {"max_hourly_usd": 25, "price_region": "ap-south-2"}}
+    # eu-central-1: 400 x 0.060528 = 24.2112; 3000 x 0.006643 = 19.929; total 44.1402
+    params = {"EMR107": {"max_hourly_usd": 25, "price_region": "eu-central-1"}}
     message = _messages(tf(BACKFILL, select=["EMR107"], params=params, full=True))[0]
-    assert "$38.39 per hour" in message
-    assert "the table has no rates for ap-south-2: set vcpu_hour_usd and gb_hour_usd" in message
+    assert "$44.14 per hour" in message and "eu-central-1 X86_64" in message
+
+    # a region without rates is never priced at another region's rates
+    assert tf(BACKFILL, select=["EMR107"], params={"EMR107": {"max_hourly_usd": 25, "price_region": "ap-south-2"}}) == []
+
+
+def test_price_region_outside_the_table_is_a_config_error(tmp_path):
+    from emrlint.config import load_config
+    from emrlint.discovery import UsageError
+
+    config = tmp_path / ".emrlint.yaml"
+    config.write_text("params:\n  EMR107:\n    max_hourly_usd: 25\n    price_region: ap-south-2\n")
+    with pytest.raises(UsageError) as err:
+        load_config(str(config))
+    message = str(err.value)
+    assert f"{config}:4:" in message and "price_region" in message
+    assert "not a region of the price table (" in message and "us-east-1" in message
+    config.write_text("params:\n  EMR107:\n    price_region: eu-west-1\n")
+    assert load_config(str(config)).params["EMR107"]["price_region"] == "eu-west-1"
 
 
 def test_one_known_dimension_is_a_lower_bound(tf):

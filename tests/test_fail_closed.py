@@ -121,7 +121,7 @@ def test_an_unreadable_file_is_emr001(tmp_path):
     ("EMR102: {min_spot_share: 5}", "params.EMR102.min_spot_share: out of range; accepted: 0 to 1"),
     ("EMR103: {max_idle_timeout_seconds: -5}", "params.EMR103.max_idle_timeout_seconds: out of range"),
     ("EMR203: {allowed_release_labels: [emr-7.1.0, banana]}", "params.EMR203.allowed_release_labels: 'banana' is not a full release label"),
-    ("EMR107: {price_region: mars-1}", "params.EMR107.price_region: not a region of the price table; accepted: one of"),
+    ("EMR107: {price_region: mars-1}", "params.EMR107.price_region: not a region of the price table (ap-northeast-1, "),
     ("EMR107: {max_vcpu: 0}", "params.EMR107.max_vcpu: out of range; accepted: a number above 0"),
     ("EMR109: {min_spot_instance_types: 0}", "params.EMR109.min_spot_instance_types: out of range"),
 ])

@@ -46,7 +46,7 @@ _CACHE: Dict[str, Dict[str, Any]] = {}
 INSTANCE_TYPES = "instance-types"
 RELEASES = "releases"
 PRICES = "prices"
-_FILES = {INSTANCE_TYPES: "instance_types.json", RELEASES: "releases.json"}
+_FILES = {INSTANCE_TYPES: "instance_types.json", RELEASES: "releases.json", PRICES: "prices.json"}
 
 # Features an EMR release enables (names used in releases.json).
 SERVERLESS_SCHEDULER = "serverless_scheduler"
@@ -89,6 +89,7 @@ class TableInfo:
     sources: Tuple[Source, ...]
     rows: int
     regions: Tuple[str, ...] = ()
+    missing: str = ""
 
     def age_days(self, today: Optional[_dt.date] = None) -> int:
         """Days between the table's date and ``today`` (default: today)."""
@@ -110,7 +111,7 @@ def table_info(name: str) -> TableInfo:
     else:
         rows = sum(len(r.get("instances", {})) for r in table["regions"].values())
     regions = tuple(sorted(table["regions"])) if name == PRICES else ()
-    return TableInfo(name, table["date"], _sources(table), rows, regions)
+    return TableInfo(name, table["date"], _sources(table), rows, regions, table.get("missing", ""))
 
 
 def tables() -> List[TableInfo]:
@@ -278,11 +279,15 @@ class ServerlessRates:
 
 @dataclass(frozen=True)
 class RegionPrices:
+    """The rates in effect in one region. ``date`` is the shipped table's; ``price_file``
+    names the user price file that replaced or extended its rows, if any."""
+
     region: str
     date: str
     instances: Dict[str, InstancePrice] = field(default_factory=dict)
     ebs_gb_month: Dict[str, float] = field(default_factory=dict)
     serverless: Dict[str, ServerlessRates] = field(default_factory=dict)
+    price_file: Optional[str] = None
 
     def instance(self, name: Any) -> Optional[InstancePrice]:
         if not isinstance(name, str):
@@ -294,36 +299,49 @@ class RegionPrices:
         return self.ebs_gb_month.get(volume_type.strip().lower()) if isinstance(volume_type, str) else None
 
     def serverless_rates(self, architecture: Any = "X86_64") -> Optional[ServerlessRates]:
-        """Rates for ``X86_64`` or ``ARM64``; None when the table has none."""
+        """Rates for ``X86_64`` or ``ARM64``; None when no rate of that architecture is known."""
         arch = architecture.strip().upper() if isinstance(architecture, str) else "X86_64"
         return self.serverless.get(arch)
 
-
-def region_prices(region: str, row: Dict[str, Any], date: str) -> RegionPrices:
-    """A :class:`RegionPrices` from one region's row of a price table (shipped or a user's)."""
-    instances = {name: InstancePrice(v[0], v[1]) for name, v in row.get("instances", {}).items()}
-    serverless = {arch: ServerlessRates(v.get("vcpu_hour"), v.get("gb_hour"), v.get("storage_gb_hour"))
-                  for arch, v in row.get("serverless", {}).items()}
-    return RegionPrices(region, date, instances, dict(row.get("ebs_gb_month", {})), serverless)
+    def describe(self) -> str:
+        """Where these rates come from, for messages: ``emrlint price table of 2023-02-03``."""
+        text = f"emrlint price table of {self.date}"
+        return f"{text} with rates from {self.price_file}" if self.price_file else text
 
 
-def price_regions() -> Tuple[str, ...]:
-    """The regions the shipped price table has rates for."""
-    return tuple(sorted(_table(PRICES)["regions"]))
+def _rows(user: Any) -> Dict[str, Dict[str, Any]]:
+    regions = _table(PRICES)["regions"]
+    if user is None:
+        return regions
+    from emrlint.data.userprices import merge
+
+    return merge(regions, user)
 
 
-def prices(region: Any) -> Optional[RegionPrices]:
-    """The shipped rates of one region, or None when the table has no such region."""
+def price_regions(user: Any = None) -> Tuple[str, ...]:
+    """The regions with rates: the shipped table's, and those of a user price file
+    (:func:`emrlint.data.userprices.load_price_file`)."""
+    return tuple(sorted(_rows(user)))
+
+
+def prices(region: Any, user: Any = None) -> Optional[RegionPrices]:
+    """The rates in effect in one region (the shipped table, or with ``user``, a loaded user
+    price file, over it), or None when no rate of that region is known."""
     if not isinstance(region, str):
         return None
     key = region.strip().lower()
-    table = _table(PRICES)
-    row = table["regions"].get(key)
-    return None if row is None else region_prices(key, row, table["date"])
+    row = _rows(user).get(key)
+    if row is None:
+        return None
+    instances = {name: InstancePrice(v[0], v[1]) for name, v in row.get("instances", {}).items()}
+    serverless = {arch: ServerlessRates(v.get("vcpu_hour"), v.get("gb_hour"), v.get("storage_gb_hour"))
+                  for arch, v in row.get("serverless", {}).items()}
+    return RegionPrices(key, _table(PRICES)["date"], instances, dict(row.get("ebs_gb_month", {})), serverless,
+                        getattr(user, "path", None))
 
 
 def price_region_check(value: Any) -> str:
     """A parameter check: "" for a region of the shipped price table, else what is wrong."""
     if isinstance(value, str) and value.strip().lower() in price_regions():
         return ""
-    return f"not a region of emrlint's price table ({', '.join(price_regions())})"
+    return f"not a region of the price table ({', '.join(price_regions())})"
