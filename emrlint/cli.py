@@ -27,17 +27,24 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="emrlint", description="Lint Amazon EMR configuration: cost guardrails, "
                      "reproducibility, observability.")
-    parser.add_argument("--version", action="version", version=f"emrlint {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"emrlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     scan = sub.add_parser("scan", help="scan Terraform files and directories for EMR findings",
                           description="Scan files and directories (default: .) and report EMR findings.")
-    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                      help="files and directories to scan (default: .); - reads one file from stdin "
+                      "(with --stdin-filename)")
+    scan.add_argument("--stdin-filename", metavar="PATH",
+                      help="the path of the file read from stdin (`-`): its kind, its module directory, and where "
+                      "findings point")
     scan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     scan.add_argument("--output", "-o", metavar="FILE",
                       help="write the report to FILE (atomically) and print the text summary")
-    scan.add_argument("--select", metavar="CODES", help="only these rules: IDs, prefixes (EMR1) or names, comma-separated")
-    scan.add_argument("--ignore", metavar="CODES", help="skip these rules (IDs, prefixes or names), comma-separated")
+    scan.add_argument("--select", metavar="CODES", action="append",
+                      help="only these rules: IDs, prefixes (EMR1) or names, comma-separated (repeatable)")
+    scan.add_argument("--ignore", metavar="CODES", action="append",
+                      help="skip these rules (IDs, prefixes or names), comma-separated (repeatable)")
     scan.add_argument("--exclude", metavar="GLOB", action="append", default=[],
                       help="skip paths matching this gitignore-style pattern (repeatable)")
     scan.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
@@ -58,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="do not reuse (or store) results of previous scans of unchanged files")
     scan.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                       help="processes for parsing large trees (default: the number of CPUs)")
-    scan.add_argument("--no-color", action="store_true", help="no colours in the terminal report")
+    scan.add_argument("--no-color", action="store_true", help="no colours in the terminal report (also: NO_COLOR)")
+    scan.add_argument("--force-color", action="store_true",
+                      help="colours even when the output is not a terminal, e.g. a CI log (also: FORCE_COLOR)")
     scan.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule.")
@@ -89,6 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _codes(values: Optional[Sequence[str]], parse) -> Optional[List[str]]:
+    """Repeated --select/--ignore options add up (--select EMR1 --select EMR3)."""
+    if values is None:
+        return None
+    return [code for value in values for code in parse(value)]
+
+
+def _read_stdin(args: argparse.Namespace) -> Optional[Tuple[str, bytes]]:
+    """(path, content) when the file comes from stdin (`scan - --stdin-filename PATH`)."""
+    if "-" not in args.paths:
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename needs - as the path to scan")
+        return None
+    if args.paths != ["-"]:
+        raise UsageError("- (stdin) cannot be combined with other paths")
+    if not args.stdin_filename:
+        raise UsageError("scanning stdin (-) needs --stdin-filename PATH: its kind and module directory come from it")
+    from emrlint.sources import MAX_FILE_BYTES
+
+    data = sys.stdin.buffer.read(4 * MAX_FILE_BYTES + 1)  # the size limit itself is checked like a file's
+    return os.path.abspath(args.stdin_filename), data
+
+
 def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
     out = []
     for item in items:
@@ -105,16 +137,24 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from emrlint.engine import ScanOptions, failing, scan
     from emrlint.report.progress import ProgressDisplay
 
+    if args.statistics and args.format != "text":
+        raise UsageError("--statistics is a text report; it cannot be combined with --format " + args.format)
+    stdin = _read_stdin(args)
     cfg = load_config(None if args.no_config else (args.config or find_config(os.getcwd())))
-    select, ignore = merge_cli(cfg, parse_codes(args.select), parse_codes(args.ignore))
+    select, ignore = merge_cli(cfg, _codes(args.select, parse_codes), _codes(args.ignore, parse_codes))
     var_files = list(cfg.var_files) + list(args.var_file)
     for v in var_files:
         if not os.path.isfile(v):
             raise UsageError(f"--var-file {v}: no such file")
-    baseline_entries = baseline.load(args.baseline) if args.baseline else None
+    baseline_entries = None
+    if args.baseline:
+        same = args.write_baseline and os.path.abspath(args.write_baseline) == os.path.abspath(args.baseline)
+        # --baseline X --write-baseline X on the first run: X is created
+        baseline_entries = [] if same and not os.path.exists(args.baseline) else baseline.load(args.baseline)
     progress = ProgressDisplay(enabled=None if args.format == "text" and not args.quiet else False)
     options = ScanOptions(
-        paths=args.paths,
+        paths=[stdin[0]] if stdin else args.paths,
+        stdin=stdin,
         rules=selected_rules(select, ignore),
         excludes=[(cfg.exclude, cfg.base_dir), (args.exclude, os.getcwd())],
         severity=cfg.severity,
@@ -133,6 +173,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         progress.close()
     if not result.files:
         _no_files_warning(args.paths, result.skipped)
+    for name in result.unused_vars:
+        print(f"emrlint: warning: --var {name}: no scanned root module declares a variable {name!r}; "
+              "the value is not used", file=sys.stderr)
     if args.write_baseline:
         if result.errors:  # a baseline of an incomplete scan would hide what was not checked
             _report_internal_errors(result.errors, args, in_report=False)
@@ -208,8 +251,17 @@ def _terminal(findings, result, mode, notes, args, stream=None) -> None:
     from emrlint.report import terminal
 
     terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=stream or sys.stdout,
-                    color=False if args.no_color or stream is not None else None, mode=mode, notes=notes,
+                    color=_color(args) if stream is None else False, mode=mode, notes=notes,
                     errors=result.errors)
+
+
+def _color(args: argparse.Namespace) -> Optional[bool]:
+    """--no-color, then --force-color, then the environment (NO_COLOR, FORCE_COLOR), then: a terminal."""
+    if args.no_color:
+        return False
+    if args.force_color:
+        return True
+    return None
 
 
 def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:

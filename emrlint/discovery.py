@@ -60,7 +60,9 @@ class Excluder:
         return False
 
 
-def discover(paths: Iterable[str], excluder: Excluder) -> Discovered:
+def discover(paths: Iterable[str], excluder: Excluder, stdin_path: Optional[str] = None) -> Discovered:
+    """The files to scan below ``paths``; ``stdin_path`` is a file whose content comes from
+    stdin (it need not exist on disk) and is scanned as if it were named on the command line."""
     result = Discovered()
     explicit: List[str] = []
     seen = set()
@@ -72,7 +74,15 @@ def discover(paths: Iterable[str], excluder: Excluder) -> Discovered:
 
     for raw in paths:
         path = os.path.abspath(raw)
-        if os.path.isdir(path):
+        if stdin_path is not None and path == os.path.abspath(stdin_path):
+            if not file_kind(os.path.basename(path)):
+                raise UsageError(f"--stdin-filename {raw}: not a kind of file emrlint reads")
+            if not excluder.excluded(path):
+                add(path)
+                explicit.append(path)
+            else:
+                result.skipped.append((raw, "excluded"))
+        elif os.path.isdir(path):
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(
                     d for d in dirnames

@@ -31,6 +31,7 @@ class ScanOptions:
     jobs: int = 1  # processes that may parse Terraform in parallel
     parallel_min_bytes: int = 250_000  # below this much relevant Terraform, one process is faster
     max_file_size: int = MAX_FILE_BYTES  # larger files are EMR001, never silently skipped
+    stdin: Optional[Tuple[str, bytes]] = None  # (the path it stands for, content): `scan - --stdin-filename`
 
 
 @dataclass
@@ -41,6 +42,7 @@ class ScanResult:
     sources: Optional[Sources] = None
     errors: List[ScanError] = field(default_factory=list)  # emrlint's own bugs (exit status 2)
     skipped: List[Tuple[str, str]] = field(default_factory=list)  # paths named but not read, and why
+    unused_vars: List[str] = field(default_factory=list)  # --var names no evaluated root module declares
 
 
 def _resolve_code(code: str) -> Optional[str]:
@@ -56,21 +58,22 @@ def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resou
 
 def scan(options: ScanOptions) -> ScanResult:
     excluder = Excluder(options.excludes)
-    found = discover(options.paths, excluder)
+    found = discover(options.paths, excluder, stdin_path=options.stdin[0] if options.stdin else None)
     cache = None
-    if options.cache and not os.environ.get("EMRLINT_NO_CACHE"):
+    if options.cache and not options.stdin and not os.environ.get("EMRLINT_NO_CACHE"):
         from emrlint.cache import ScanCache, finding_from_json, finding_to_json
 
         cache = ScanCache(_options_key(options, found), found.files)
         hit = cache.load()
         if hit is not None:
             return ScanResult([finding_from_json(f) for f in hit["findings"]], hit["files"], hit["suppressed"],
-                              Sources(), skipped=found.skipped)
+                              Sources(), skipped=found.skipped, unused_vars=list(hit.get("unused_vars", [])))
     result = _scan(options, found, excluder)
     result.skipped = found.skipped
     if cache is not None and not result.errors:  # a scan that met a bug is not worth repeating
         cache.store(result.sources, {"findings": [finding_to_json(f) for f in result.findings],
-                                     "files": result.files, "suppressed": result.suppressed})
+                                     "files": result.files, "suppressed": result.suppressed,
+                                     "unused_vars": result.unused_vars})
     return result
 
 
@@ -93,6 +96,7 @@ class _Part:
     duplicates: list = field(default_factory=list)  # names declared twice in a module directory
     queries: Dict[Tuple[str, str, str], Any] = field(default_factory=dict)
     internal: List[ScanError] = field(default_factory=list)
+    declared_vars: set = field(default_factory=set)
 
 
 def internal_error(exc: BaseException, what: str, path: str = "", resource: str = "", rule: str = "") -> ScanError:
@@ -130,7 +134,9 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
             try:
                 for problem in rule.check(res, ctx):
                     call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
-                    found.append(_finding(rule, options.severity, problem.loc, problem.message + doubt, res.address,
+                    via = model.cli_origins.get((problem.loc.path, problem.loc.line))
+                    note = f" (The value comes from the command line: {via}.)" if via else ""
+                    found.append(_finding(rule, options.severity, problem.loc, problem.message + doubt + note, res.address,
                                           call_sites, problem.related, problem.key, res.source_format, res.loc))
             except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
                 errors.append(internal_error(exc, f"rule {rule_id} failed on {res.address}", res.file, res.address,
@@ -158,7 +164,7 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import Options, TerraformProject
 
-    sources = Sources(options.max_file_size)
+    sources = Sources(options.max_file_size, dict([options.stdin]) if options.stdin else None)
     project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
     model = Model()
     internal: List[ScanError] = []
@@ -166,7 +172,8 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     findings = _check(model, options, sources, lambda *a: None, internal)
     return _Part(findings=findings, errors=project.errors, suppressions=_terraform_suppressions(project, sources),
                  inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
-                 queries=dict(sources.queries), duplicates=project.duplicates, internal=internal)
+                 queries=dict(sources.queries), duplicates=project.duplicates, internal=internal,
+                 declared_vars=project.declared_vars)
 
 
 def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base_dir: str) -> Optional[List[_Part]]:
@@ -207,7 +214,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
 
     rules = all_rules()
     enabled = set(options.rules)
-    sources = Sources(options.max_file_size)
+    sources = Sources(options.max_file_size, dict([options.stdin]) if options.stdin else None)
     base_dir = _read_base([os.path.abspath(p) for p in options.paths])
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
@@ -252,6 +259,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         suppressions += part.suppressions
         duplicates += part.duplicates
         internal += part.internal
+        project.declared_vars |= part.declared_vars
     if "EMR004" in enabled:
         rule = rules["EMR004"]
         for dup in duplicates:
@@ -315,7 +323,8 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         result.append(f)
     result.sort(key=Finding.sort_key)
     files = found.explicit if found.explicit is not None else found.files
-    return ScanResult(result, list(files), suppressed, sources, internal)
+    unused_vars = sorted({name for name, _ in options.vars} - project.declared_vars)
+    return ScanResult(result, list(files), suppressed, sources, internal, unused_vars=unused_vars)
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -329,6 +338,11 @@ def _unread(files: Sequence[str], sources: Sources) -> list:
 
     out = []
     for path in files:
+        if path in sources.overlay:
+            try:
+                sources.read_bytes(path)
+            except SourceError:
+                pass
         err = sources.read_error(path)
         if err is None and sources.content(path) is None:
             try:

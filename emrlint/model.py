@@ -717,6 +717,8 @@ class Model:
     def __init__(self) -> None:
         self.resources: List[Resource] = []
         self._s3_objects: List[Tuple[str, Any, Any, Script]] = []  # (root, bucket, key, script)
+        # (path, line) -> "--var name=value": a root variable whose value came from the command line
+        self.cli_origins: Dict[Tuple[str, int], str] = {}
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)

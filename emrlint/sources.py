@@ -59,14 +59,26 @@ class Sources:
     reporters, and a record of what was read and asked (listings, existence, globs) so
     that a cached result can be proven still valid (see :mod:`emrlint.cache`)."""
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES, overlay: Optional[Dict[str, bytes]] = None) -> None:
         self.max_bytes = max_bytes
+        # content that replaces (or adds) a file: an editor's unsaved buffer read from stdin
+        self.overlay: Dict[str, bytes] = dict(overlay or {})
         self._bytes: Dict[str, Union[bytes, SourceError]] = {}
         self._text: Dict[str, Union[str, SourceError]] = {}
         self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
         self.external: Dict[str, Optional[str]] = {}  # path -> sha256 of files read by worker processes
 
     def _ask(self, kind: str, path: str, arg: str = "") -> Any:
+        if self.overlay:
+            if kind == "kind" and path in self.overlay:
+                return "file"
+            if kind == "list":
+                extra = [os.path.basename(p) for p in self.overlay if os.path.dirname(p) == path]
+                if extra:
+                    return sorted(set(self._ask_disk(kind, path, arg)) | set(extra))
+        return self._ask_disk(kind, path, arg)
+
+    def _ask_disk(self, kind: str, path: str, arg: str = "") -> Any:
         key = (kind, path, arg)
         if key not in self.queries:
             self.queries[key] = answer(kind, path, arg)
@@ -124,6 +136,9 @@ class Sources:
         return got
 
     def _read(self, path: str) -> Union[bytes, SourceError]:
+        if path in self.overlay:
+            data = self.overlay[path]
+            return too_large(len(data), self.max_bytes) if len(data) > self.max_bytes else data
         try:
             st = os.stat(path)
             if stat.S_ISDIR(st.st_mode):

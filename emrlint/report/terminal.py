@@ -23,9 +23,15 @@ Line = List[Tuple[str, Optional[str]]]  # (text, rich style)
 
 
 def use_color(stream: TextIO, color: Optional[bool] = None) -> bool:
+    """``color``: True/False from the command line (they win); None: NO_COLOR, then FORCE_COLOR,
+    then whether ``stream`` is a terminal."""
     if color is not None:
-        return color and not os.environ.get("NO_COLOR")
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def make_console(stream: TextIO, color: Optional[bool] = None):

@@ -160,9 +160,16 @@ def build_model(project: TerraformProject, model: Model, progress=None, roots=No
     An unexpected exception while evaluating one root module (a bug in emrlint) is
     appended to ``errors`` as an internal error for that module, and the other root
     modules are still evaluated; without ``errors`` it propagates."""
+    roots = project.relevant_roots() if roots is None else roots
+    try:
+        _build(project, model, progress, roots, errors)
+    finally:
+        model.cli_origins.update(project.cli_origins)
+
+
+def _build(project: TerraformProject, model: Model, progress, roots, errors) -> None:
     from emrlint.engine import internal_error
 
-    roots = project.relevant_roots() if roots is None else roots
     for n, root in enumerate(project.roots(roots)):
         if progress is not None:
             progress("evaluating Terraform modules", n, len(roots))

@@ -65,6 +65,9 @@ class TerraformProject:
         self.options = options
         self.base_dir = base_dir  # files outside it are never read by file()/templatefile()
         self.errors: List[FileError] = []
+        self.declared_vars: set = set()  # names of variables the evaluated root modules declare
+        # (path, line) of a root variable block -> "--var name=value": findings there came from the command line
+        self.cli_origins: Dict[Tuple[str, int], str] = {}
         self.duplicates: List[Duplicate] = []  # names declared twice in one module directory (EMR004)
         self.parsed: Dict[str, ParsedFile] = {}
         self._dirs: Dict[str, Optional[ModuleDir]] = {}
@@ -267,8 +270,13 @@ class TerraformProject:
                     values[name] = (materialize(eval_expr(attr.expr, Scope(None))), attr)
                 except EvalError:
                     values[name] = (UNKNOWN, attr)
+        self.declared_vars.update(mdir.variables)
         for name, raw in self.options.vars:
             values[name] = (_cli_value(raw, mdir.variables.get(name)), None)
+            block = mdir.variables.get(name)
+            if block is not None:
+                shown = raw if len(raw) <= 40 else raw[:37] + "..."
+                self.cli_origins[(block.loc.path, block.loc.line)] = f"--var {name}={shown}"
         return values
 
     def roots(self, dirs: Optional[List[str]] = None) -> Iterator[ModuleInstance]:
