@@ -497,6 +497,57 @@ class JobRun(Resource):
 
 
 # ---------------------------------------------------------------------------
+# EMR Serverless
+# ---------------------------------------------------------------------------
+
+# EMR Serverless API SchedulerConfiguration: maxConcurrentRuns 1-1000, default 15 once the
+# scheduler is on; queueTimeoutMinutes 15-720, default 360.
+DEFAULT_MAX_CONCURRENT_RUNS = 15
+MAX_CONCURRENT_RUNS_RANGE = (1, 1000)
+
+
+@dataclass
+class JobQueue:
+    """An EMR Serverless application's job concurrency and queuing (``scheduler_configuration``).
+
+    ``state`` is "on" (a scheduler block, or a release that queues by default), "off" (a
+    release that supports queuing, no block), "unsupported" (a release below emr-7.0.0 without
+    a block) or None (unknown: the release or the block cannot be evaluated). ``max_runs`` is
+    the effective maximum of concurrent runs when the queue is on and it is known."""
+
+    state: Optional[str]
+    block: Optional[Section] = None  # the scheduler_configuration block, when written
+    max_runs: Optional[int] = None
+    max_runs_field: Optional[Field] = None  # max_concurrent_runs, when written
+    default_on: bool = False  # on because the release turns queuing on by default (no block)
+
+
+def job_queue(app: Resource) -> JobQueue:
+    """Whether an EMR Serverless application queues job runs beyond its concurrency, and how many
+    it runs at once (EMR Serverless user guide, "Job concurrency and queuing": supported from
+    emr-7.0.0, on by default for new applications from emr-7.3.0)."""
+    from emrlint import data
+
+    blocks = app.body.sections("scheduler_configuration")
+    if any(b.maybe or getattr(b, "unknown", False) for b in blocks):
+        return JobQueue(None)
+    if blocks:
+        block = blocks[0]
+        f = block.field("max_concurrent_runs")
+        if f.value is None:
+            return JobQueue("on", block, DEFAULT_MAX_CONCURRENT_RUNS, None)
+        runs = known_number(f.value)
+        return JobQueue("on", block, int(runs) if runs is not None and float(runs).is_integer() else None, f)
+    label = app.field("release_label").value
+    if data.supports(label, data.SERVERLESS_SCHEDULER_DEFAULT_ON):
+        return JobQueue("on", None, DEFAULT_MAX_CONCURRENT_RUNS, None, default_on=True)
+    supported = data.supports(label, data.SERVERLESS_SCHEDULER)
+    if supported is None:
+        return JobQueue(None)
+    return JobQueue("off" if supported else "unsupported")
+
+
+# ---------------------------------------------------------------------------
 # Step Functions
 # ---------------------------------------------------------------------------
 
