@@ -127,7 +127,7 @@ Resources:
 """
 
 from emrlint import data
-from emrlint.model import DEFAULT_MAX_CONCURRENT_RUNS, job_queue
+from emrlint.model import DEFAULT_MAX_CONCURRENT_RUNS, MAX_CONCURRENT_RUNS_RANGE, job_queue
 from emrlint.rulekit import Param, Problem
 
 ID = "EMR113"
@@ -138,7 +138,8 @@ PARAMS = {
     "max_concurrent_runs": Param(
         "integer", None,
         "Most job runs an EMR Serverless application may run at once (its scheduler's max_concurrent_runs, "
-        "AWS's default 15 included); not set: only applications without a queue fire."),
+        "AWS's default 15 included); not set: only applications without a queue fire.",
+        minimum=MAX_CONCURRENT_RUNS_RANGE[0], maximum=MAX_CONCURRENT_RUNS_RANGE[1]),
 }
 
 # (block, attribute) as each source format spells them
