@@ -3,16 +3,35 @@
 ruamel.yaml's round-trip loader keeps the position of every mapping key and
 sequence item (``.lc``) and never constructs arbitrary Python objects.  JSON is
 (for practical purposes) YAML 1.2, so one loader serves both.
+
+:func:`load_document` is the only way emrlint reads JSON or YAML (scanned
+documents, ``.tf.json``, ``yamldecode()``, its own config), and it is safe on any
+input: tags that ask for Python objects, alias expansion beyond a size budget and
+excessive nesting are refused, and whatever else the parser cannot read (escapes
+that are not Unicode code points, malformed tagged values) is a
+:class:`DocumentError` with a position, never another exception.  Lone UTF-16
+surrogates from ``\\uD800``-style escapes become U+FFFD (as Go's decoders do),
+integers too large for a float are infinite, and ``!!set``, ``!!omap`` and
+``!!pairs`` are read as the mapping or sequence they are written as.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Optional, Tuple
+import re
+from typing import Any, Dict, List, Optional, Tuple
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scanner import RoundTripScanner, ScannerError
+
+from emrlint.values import clamp_number, fix_surrogates, fix_surrogates_deep, number_from_text
+
+MAX_NODES = 500_000  # after alias expansion
+MAX_DEPTH = 200
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
 
 
 class DocumentError(Exception):
@@ -23,10 +42,113 @@ class DocumentError(Exception):
         self.column = max(1, column)
 
 
+class _Scanner(RoundTripScanner):
+    def scan_flow_scalar(self, style: Any) -> Any:
+        start = self.reader.get_mark()
+        try:
+            token = super().scan_flow_scalar(style)
+        except (ValueError, OverflowError):  # chr() of an escape beyond U+10FFFF
+            raise ScannerError("while scanning a double-quoted scalar", start,
+                               "escape sequence is not a Unicode code point", self.reader.get_mark()) from None
+        token.value = fix_surrogates(token.value)
+        return token
+
+
+class _Constructor(RoundTripConstructor):
+    def construct_non_recursive_object(self, node: Any, tag: Optional[str] = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except MarkedYAMLError:
+            raise
+        except (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, AttributeError) as exc:
+            raise ConstructorError(None, None, f"cannot read this value ({exc})", node.start_mark) from None
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            value = super().construct_yaml_int(node)
+            return value if -2**1024 < value < 2**1024 else clamp_number(int(value))
+        except ValueError:
+            text = str(node.value).replace("_", "")
+            if re.fullmatch(r"[-+]?[0-9]+", text):  # beyond Python's limit on digits
+                return number_from_text(text)
+            raise
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+# YAML 1.1 collection types are read as what they are written as
+_Constructor.add_constructor("tag:yaml.org,2002:set", RoundTripConstructor.construct_yaml_map)
+_Constructor.add_constructor("tag:yaml.org,2002:omap", RoundTripConstructor.construct_yaml_seq)
+_Constructor.add_constructor("tag:yaml.org,2002:pairs", RoundTripConstructor.construct_yaml_seq)
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt", pure=True)
     y.allow_duplicate_keys = True
+    y.Scanner = _Scanner
+    y.Constructor = _Constructor
     return y
+
+
+def _check(root: Any) -> None:
+    """Refuse Python object tags, alias bombs, recursive aliases and excessive nesting.
+
+    An iterative post-order walk computes every node's size with its aliases
+    expanded, memoised per object, so a billion-laughs document is measured in
+    linear time and refused without ever being expanded."""
+    sizes: Dict[int, int] = {}
+    active: set = set()
+    stack: List[Tuple[Any, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
+        if done:
+            active.discard(id(node))
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_NODES:
+                raise DocumentError("document too large after expanding YAML aliases (an alias bomb?)")
+            sizes[id(node)] = total
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise DocumentError("recursive YAML alias")
+        if depth > MAX_DEPTH:
+            raise DocumentError(f"document nested deeper than {MAX_DEPTH} levels")
+        tag = getattr(node, "tag", None)
+        tag_value = getattr(tag, "value", tag) if tag is not None else None
+        if isinstance(tag_value, str) and tag_value.startswith((_PYTHON_TAG, "!!python/")):
+            lc = getattr(node, "lc", None)
+            line = lc.line + 1 if lc is not None and getattr(lc, "line", None) is not None else 1
+            raise DocumentError(f"YAML tag {tag_value.replace(_PYTHON_TAG, '!!python/')} asks to construct a "
+                                "Python object; refused", line)
+        if not isinstance(node, (dict, list)):
+            continue
+        active.add(id(node))
+        stack.append((node, depth, True))
+        for child in children:
+            if isinstance(child, (dict, list, TaggedScalar)) and id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of flow collections, quoted strings skipped: a cheap guard
+    that refuses pathological nesting before the (recursive) YAML parser sees it."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        ch = m.group()
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _ignore(text: str) -> int:
+    return 0
 
 
 def load_document(text: str, kind: str = "JSON") -> Any:
@@ -34,25 +156,46 @@ def load_document(text: str, kind: str = "JSON") -> Any:
 
     JSON is first checked by the strict ``json`` parser (YAML would accept
     trailing commas and other things JSON does not)."""
+    kind = kind.upper()
     if text.startswith("\ufeff"):
         text = text[1:]
     if kind == "JSON":
-        try:
-            json.loads(text)
+        try:  # syntax only: numbers are not converted (any length is valid JSON)
+            json.loads(text, parse_int=_ignore, parse_float=_ignore, parse_constant=_ignore)
         except json.JSONDecodeError as exc:
             raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
         except RecursionError:
-            raise DocumentError("JSON syntax error: nesting too deep") from None
+            raise DocumentError("JSON syntax error: nested too deeply") from None
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise DocumentError(f"{kind} document nested deeper than {MAX_DEPTH} levels")
     try:
-        return _yaml().load(text)
+        root = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         column = mark.column + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "syntax error"
         raise DocumentError(f"{kind} syntax error: {problem}", line, column) from None
-    except (YAMLError, ValueError, RecursionError) as exc:
-        raise DocumentError(f"{kind} syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except RecursionError:
+        raise DocumentError(f"{kind} syntax error: nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - YAMLError, or the parser's own bugs on hostile input
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DocumentError(f"{kind} syntax error: {first}") from None
+    _check(root)
+    return root
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads_json(text: str, **kwargs: Any) -> Any:
+    """``json.loads`` into plain values, safe on any input: integers of any length
+    (see :func:`emrlint.values.number_from_text`), surrogate escapes mended."""
+    kwargs.setdefault("parse_int", number_from_text)
+    value = json.loads(text, **kwargs)
+    if _SURROGATE_ESCAPE.search(text):
+        value = fix_surrogates_deep(value)
+    return value
 
 
 def key_position(container: Any, key: Any) -> Optional[Tuple[int, int]]:

@@ -832,5 +832,7 @@ def known_number(value: Any) -> Optional[float]:
         return None
     try:
         return float(value)
+    except OverflowError:  # an integer beyond a float's range
+        return float("inf") if value > 0 else float("-inf")
     except (TypeError, ValueError):
         return None

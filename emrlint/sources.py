@@ -151,6 +151,8 @@ class Sources:
                 data = fh.read(self.max_bytes + 1)
         except OSError as exc:
             return SourceError(f"cannot read file: {exc.strerror or exc}")
+        except ValueError:  # a NUL character in the name
+            return SourceError("cannot read file: invalid file name")
         if len(data) > self.max_bytes:  # it grew while being read
             return too_large(len(data), self.max_bytes)
         return data
@@ -185,7 +187,7 @@ def answer(kind: str, path: str, arg: str = "") -> Any:
     if kind == "list":
         try:
             return sorted(os.listdir(path))
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL character in the name
             return []
     if kind == "glob":
         found = _glob.glob(os.path.join(_glob.escape(path), arg), recursive=True)

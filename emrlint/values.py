@@ -14,6 +14,7 @@ keeps its known pieces in ``parts``.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional, Tuple
 
 
@@ -125,35 +126,111 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+MAX_STRING = 1 << 23  # characters: a longer string built by evaluation is unknown
+
+
 def concat_parts(parts: Iterable[Any]) -> Any:
     """Join string pieces; the result is a ``str`` if every piece is known,
-    else an :class:`Unknown` that keeps the known pieces in ``parts``."""
+    else an :class:`Unknown` that keeps the known pieces in ``parts``.
+
+    Linear in the total length; a string longer than :data:`MAX_STRING` (doubling
+    through locals or parameters, ``format`` widths...) is unknown instead."""
     out: list = []
+    run: list = []  # consecutive known pieces, joined once
     refs: set = set()
+    length = 0
+
+    def flush() -> None:
+        if run:
+            out.append("".join(run))
+            run.clear()
+
     for p in parts:
+        pieces = p.parts if isinstance(p, Unknown) and p.parts else (p,)
         if isinstance(p, Unknown):
             refs.update(p.refs)
-            if p.parts:
-                for q in p.parts:
-                    _append_part(out, q)
-                    if isinstance(q, Unknown):
-                        refs.update(q.refs)
+        for q in pieces:
+            if isinstance(q, str):
+                if q:
+                    run.append(q)
+                    length += len(q)
+                    if length > MAX_STRING:
+                        return unknown_from(*out, Unknown(refs))
             else:
-                out.append(p)
-        else:
-            _append_part(out, p)
+                flush()
+                if isinstance(q, Unknown):
+                    refs.update(q.refs)
+                    if out and isinstance(out[-1], Unknown) and not q.parts and not out[-1].parts:
+                        out[-1] = Unknown(out[-1].refs | q.refs)  # adjacent unknown pieces are one
+                        continue
+                out.append(q)
+                length += 16  # a piece counts towards the budget too
+                if length > MAX_STRING:
+                    return unknown_from(*out, Unknown(refs))
+    flush()
     if all(isinstance(p, str) for p in out):
         return "".join(out)
     return Unknown(refs, tuple(out))
 
 
-def _append_part(out: list, piece: Any) -> None:
-    if isinstance(piece, str) and out and isinstance(out[-1], str):
-        out[-1] = out[-1] + piece
-    elif isinstance(piece, str) and piece == "":
-        return
-    else:
-        out.append(piece)
+# ---------------------------------------------------------------------------
+# numbers and strings from hostile input
+# ---------------------------------------------------------------------------
+
+_FLOAT_LIMIT = 2**1024  # the smallest integer a float cannot represent
+
+
+def clamp_number(n: Any) -> Any:
+    """An integer too large for a float is infinite: every comparison, conversion and
+    message keeps working (Python refuses to print integers over 4,300 digits and
+    to convert large ones to floats)."""
+    if type(n) is int and not -_FLOAT_LIMIT < n < _FLOAT_LIMIT:
+        return float("inf") if n > 0 else float("-inf")
+    return n
+
+
+def number_from_text(text: str) -> Any:
+    """An integer literal as a number, whatever its length (see :func:`clamp_number`)."""
+    try:
+        return clamp_number(int(text))
+    except ValueError:  # over Python's 4,300-digit limit: far beyond a float, unless zeros pad it
+        f = float(text)
+        return int(f) if f.is_integer() else f
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def fix_surrogates(text: str) -> str:
+    """Pair UTF-16 surrogates that escapes wrote separately, and replace lone ones by
+    U+FFFD (as Go's decoders do): such a string cannot be encoded, so printed, at all."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def fix_surrogates_deep(value: Any) -> Any:
+    """:func:`fix_surrogates` in every string (keys included) of a decoded JSON value,
+    in place (iteratively: the value may be nested deeply)."""
+    if isinstance(value, str):
+        return fix_surrogates(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = fix_surrogates(v)
+                elif isinstance(v, (list, dict)):
+                    stack.append(v)
+        elif isinstance(node, dict):
+            items = list(node.items())
+            node.clear()
+            for k, v in items:
+                node[fix_surrogates(k) if isinstance(k, str) else k] = fix_surrogates(v) if isinstance(v, str) else v
+                if isinstance(v, (list, dict)):
+                    stack.append(v)
+    return value
 
 
 class EvalError(Exception):

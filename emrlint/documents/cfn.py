@@ -27,7 +27,7 @@ from emrlint.model import (
     security_group,
     security_group_rule,
 )
-from emrlint.values import UNKNOWN, Unknown, concat_parts, unknown_from
+from emrlint.values import UNKNOWN, Unknown, concat_parts, number_from_text, unknown_from
 
 _SUB_VAR = re.compile(r"\$\{(!?)([^}]*)\}")
 
@@ -69,6 +69,9 @@ class CfnResolver(Resolver):
         self.resources = set(resources) if isinstance(resources, dict) else set()
         self._cond_cache: Dict[str, Any] = {}
         self._active: set = set()
+        self._param_cache: Dict[str, Any] = {}
+        self._active_params: set = set()
+        self._origin_params: set = set()
 
     # -- conditions -------------------------------------------------------------------
 
@@ -177,23 +180,34 @@ class CfnResolver(Resolver):
         if not isinstance(name, str):
             return UNKNOWN
         if name in self.parameters:
-            param = self.parameters[name]
-            if isinstance(param, dict) and "Default" in param:
-                value = self.value(param["Default"])
-                list_type = isinstance(param.get("Type"), str) and (
-                    param["Type"] == "CommaDelimitedList" or param["Type"].startswith("List<"))
-                if list_type and isinstance(value, str):
-                    return [v.strip() for v in value.split(",")]
-                if isinstance(value, str) and isinstance(param.get("Type"), str) and param["Type"] == "Number":
-                    try:
-                        return int(value) if value.strip().lstrip("-").isdigit() else float(value)
-                    except ValueError:
-                        return value
-                return value
-            return UNKNOWN  # a parameter without a default: whatever the stack is given
+            if name not in self._param_cache:
+                if name in self._active_params:
+                    return UNKNOWN  # a default that refers to itself (through !Sub or !Ref)
+                self._active_params.add(name)
+                try:
+                    self._param_cache[name] = self._parameter(self.parameters[name])
+                finally:
+                    self._active_params.discard(name)
+            return self._param_cache[name]
         if name.startswith("AWS::"):
             return UNKNOWN  # pseudo parameters: region, account, stack name...
         return Unknown({name})  # a resource's physical ID
+
+    def _parameter(self, param: Any) -> Any:
+        """A parameter's value: its Default (a list for list types, a number for Number)."""
+        if not isinstance(param, dict) or "Default" not in param:
+            return UNKNOWN  # a parameter without a default: whatever the stack is given
+        value = self.value(param["Default"])
+        list_type = isinstance(param.get("Type"), str) and (
+            param["Type"] == "CommaDelimitedList" or param["Type"].startswith("List<"))
+        if list_type and isinstance(value, str):
+            return [v.strip() for v in value.split(",")]
+        if isinstance(value, str) and isinstance(param.get("Type"), str) and param["Type"] == "Number":
+            try:
+                return number_from_text(value) if value.strip().lstrip("-").isdigit() else float(value)
+            except ValueError:
+                return value
+        return value
 
     def _sub(self, arg: Any) -> Any:
         template, variables = (arg[0], arg[1] if len(arg) > 1 else {}) if isinstance(arg, list) else (arg, {})
@@ -233,7 +247,13 @@ class CfnResolver(Resolver):
         if name == "Ref" and isinstance(arg, str) and arg in self.parameters:
             param = self.parameters[arg]
             if isinstance(param, dict) and "Default" in param:
-                return self.origin(param["Default"]) or self._position(param, "Default")
+                if arg in self._origin_params:
+                    return None  # a default that refers to itself
+                self._origin_params.add(arg)
+                try:
+                    return self.origin(param["Default"]) or self._position(param, "Default")
+                finally:
+                    self._origin_params.discard(arg)
         if name == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
             cond = self.condition(arg[0])
             if isinstance(cond, bool):

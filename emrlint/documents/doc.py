@@ -13,118 +13,20 @@ snake_case) names: ``release_label`` finds ``ReleaseLabel``, ``releaseLabel`` or
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from emrlint.findings import CallSite, Loc
-from emrlint.jsonpos import DocumentError
+from emrlint.jsonpos import DocumentError, load_document
 from emrlint.model import Field, Section
 from emrlint.values import UNKNOWN, Unknown
 
-MAX_NODES = 500_000  # after alias expansion
-MAX_DEPTH = 200
-_PYTHON_TAG = "tag:yaml.org,2002:python/"
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt", pure=True)
-    y.allow_duplicate_keys = True
-    return y
-
-
-def _check(root: Any) -> None:
-    """Refuse Python object tags, alias bombs, recursive aliases and excessive nesting.
-
-    An iterative post-order walk computes every node's size with its aliases
-    expanded, memoised per object, so a billion-laughs document is measured in
-    linear time and refused without ever being expanded."""
-    sizes: Dict[int, int] = {}
-    active: set = set()
-    stack: List[Tuple[Any, int, bool]] = [(root, 0, False)]
-    while stack:
-        node, depth, done = stack.pop()
-        children = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
-        if done:
-            active.discard(id(node))
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if total > MAX_NODES:
-                raise DocumentError("document too large after expanding YAML aliases (an alias bomb?)")
-            sizes[id(node)] = total
-            continue
-        if id(node) in sizes:
-            continue
-        if id(node) in active:
-            raise DocumentError("recursive YAML alias")
-        if depth > MAX_DEPTH:
-            raise DocumentError(f"document nested deeper than {MAX_DEPTH} levels")
-        tag = getattr(node, "tag", None)
-        tag_value = getattr(tag, "value", tag) if tag is not None else None
-        if isinstance(tag_value, str) and tag_value.startswith((_PYTHON_TAG, "!!python/")):
-            lc = getattr(node, "lc", None)
-            line = lc.line + 1 if lc is not None and getattr(lc, "line", None) is not None else 1
-            raise DocumentError(f"YAML tag {tag_value.replace(_PYTHON_TAG, '!!python/')} asks to construct a "
-                                "Python object; refused", line)
-        if not isinstance(node, (dict, list)):
-            continue
-        active.add(id(node))
-        stack.append((node, depth, True))
-        for child in children:
-            if isinstance(child, (dict, list, TaggedScalar)) and id(child) not in sizes:
-                stack.append((child, depth + 1, False))
-
-
-_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
-
-
-def _bracket_depth(text: str) -> int:
-    """The deepest nesting of flow collections, quoted strings skipped: a cheap guard
-    that refuses pathological nesting before the (recursive) YAML parser sees it."""
-    depth = deepest = 0
-    for m in _BRACKETS.finditer(text):
-        ch = m.group()
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    return deepest
-
 
 def parse(text: str, kind: str) -> Any:
-    """Parse JSON ("json") or YAML ("yaml") text; raise :class:`DocumentError`."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if kind == "json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
-        except RecursionError:
-            raise DocumentError("JSON syntax error: nested too deeply") from None
-    depth = _bracket_depth(text)
-    if depth > MAX_DEPTH:
-        raise DocumentError(f"{kind.upper()} document nested deeper than {MAX_DEPTH} levels")
-    try:
-        root = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
-        raise DocumentError(f"{kind.upper()} syntax error: {problem}", mark.line + 1 if mark else 1,
-                            mark.column + 1 if mark else 1) from None
-    except RecursionError:
-        raise DocumentError(f"{kind.upper()} syntax error: nested too deeply") from None
-    except (YAMLError, ValueError) as exc:
-        raise DocumentError(f"{kind.upper()} syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    try:
-        _check(root)
-    except RecursionError:  # pragma: no cover - the walk is iterative
-        raise DocumentError("document nested too deeply") from None
-    return root
+    """Parse JSON ("json") or YAML ("yaml") text safely; raise :class:`DocumentError`
+    (see :func:`emrlint.jsonpos.load_document`)."""
+    return load_document(text, kind)
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List
 
 from emrlint.documents.doc import DocSection, Document
 from emrlint.findings import Loc
-from emrlint.jsonpos import DocumentError
+from emrlint.jsonpos import DocumentError, loads_json
 from emrlint.model import Resource, attach_units
 from emrlint.terraform.build import RESOURCE_TYPES
 from emrlint.values import UNKNOWN, Unknown
@@ -32,7 +32,7 @@ def is_plan(root: Any) -> bool:
 
 def parse_plan(text: str) -> Any:
     try:
-        return json.loads(text)
+        return loads_json(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:

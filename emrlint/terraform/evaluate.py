@@ -11,16 +11,16 @@ the module input at a call site, the tfvars line...).
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from lark import Token, Tree
 
 from emrlint.findings import CallSite, Loc
+from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, tree_loc
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
-from emrlint.values import UNKNOWN, EvalError, Unknown, concat_parts, unknown_from
+from emrlint.values import UNKNOWN, EvalError, Unknown, clamp_number, concat_parts, number_from_text, unknown_from
 
 MAX_DEPTH = 200
 
@@ -179,19 +179,23 @@ def to_number(value: Any) -> Any:
         return value
     if isinstance(value, str):
         try:
-            return int(value)
+            return number_from_text(value)
         except ValueError:
             try:
-                return float(value)
+                return _normalise_number(float(value))
             except ValueError:
                 raise EvalError(f"cannot convert {value!r} to a number") from None
     raise EvalError("expected a number")
 
 
-def _normalise_number(value: float) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return int(value)
-    return value
+def _normalise_number(value: Any) -> Any:
+    if isinstance(value, float):
+        if value != value:
+            raise EvalError("the result is not a number")
+        if value.is_integer() and abs(value) < 1e16:
+            return int(value)
+        return value
+    return clamp_number(value)
 
 
 def values_equal(a: Any, b: Any) -> bool:
@@ -225,7 +229,7 @@ def _expr_term(node: Tree, scope: Scope, depth: int) -> Any:
 
 
 def _int_lit(node: Tree, scope: Scope, depth: int) -> Any:
-    return int(str(node.children[0]))
+    return number_from_text(str(node.children[0]))
 
 
 def _float_lit(node: Tree, scope: Scope, depth: int) -> Any:
@@ -251,7 +255,10 @@ def _string(node: Tree, scope: Scope, depth: int) -> Any:
 
 def _template_string(node: Tree, scope: Scope, depth: int) -> Any:
     text = str(node.children[0])
-    return json.loads(text.replace('\\"', '"'))  # an escaped string inside a directive
+    try:
+        return loads_json(text.replace('\\"', '"'))  # an escaped string inside a directive
+    except ValueError:
+        raise EvalError("invalid string in a template directive") from None
 
 
 def _heredoc(node: Tree, scope: Scope, depth: int) -> Any:
@@ -389,6 +396,13 @@ def _binary_op(node: Tree, scope: Scope, depth: int) -> Any:
     if op == "!=":
         return not values_equal(left, right)
     a, b = to_number(left), to_number(right)
+    try:
+        return _arithmetic(op, a, b)
+    except (OverflowError, ZeroDivisionError, ValueError):  # ValueError: inf % x
+        raise EvalError(f"cannot compute {format_number(a)} {op} {format_number(b)}") from None
+
+
+def _arithmetic(op: str, a: Any, b: Any) -> Any:
     if op == "+":
         return _normalise_number(a + b)
     if op == "-":

@@ -30,14 +30,15 @@ import urllib.parse
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
-from ruamel.yaml import YAML
-
+from emrlint.jsonpos import DocumentError, load_document, loads_json
 from emrlint.values import (
     UNKNOWN,
     EvalError,
     Unknown,
     concat_parts,
     contains_unknown,
+    clamp_number,
+    number_from_text,
     type_name,
     unknown_from,
 )
@@ -117,7 +118,11 @@ def _fmt_num(n: Any) -> str:
 
 
 def _norm(n: Any) -> Any:
-    return int(n) if isinstance(n, float) and n.is_integer() else n
+    if isinstance(n, float):
+        if n != n:
+            raise EvalError("the result is not a number")
+        return int(n) if n.is_integer() else n
+    return clamp_number(n)
 
 
 def _is_num(v: Any) -> bool:
@@ -143,7 +148,7 @@ def _n(v: Any) -> Any:
     if isinstance(v, str):
         if not _NUMBER.match(v):
             raise EvalError(f"cannot convert {v!r} to a number")
-        return int(v) if v.lstrip("+-").isdigit() else _norm(float(v))
+        return number_from_text(v) if v.lstrip("+-").isdigit() else _norm(float(v))
     raise EvalError(f"expected a number, got {type_name(v)}")
 
 
@@ -257,10 +262,21 @@ def fn_min(*nums: Any) -> Any:
     return min(_n(x) for x in nums)
 
 
+def _inf(negative: bool) -> float:
+    return float("-inf") if negative else float("inf")
+
+
 @_register()
 def fn_pow(a: Any, b: Any) -> Any:
     a, b = _n(a), _n(b)
-    return a**b if isinstance(a, int) and isinstance(b, int) and b >= 0 else _norm(math.pow(a, b))
+    if isinstance(a, int) and isinstance(b, int) and b >= 0:
+        if abs(a) > 1 and b * (abs(a).bit_length() - 1) > 1100:  # beyond a float: never computed
+            return _inf(a < 0 and b % 2 == 1)
+        return _norm(a**b)
+    try:
+        return _norm(math.pow(a, b))
+    except OverflowError:
+        return _inf(a < 0 and float(b).is_integer() and int(b) % 2 == 1)
 
 
 @_register()
@@ -281,6 +297,9 @@ def fn_parseint(s: Any, base: Any) -> int:
     digits = [_DIGITS.find(ch.lower() if base <= 36 else ch) for ch in body]
     if not digits or not all(0 <= d < base for d in digits):
         raise EvalError(f"cannot parse {s!r} as a base {base} integer")
+    digits = digits[next((i for i, d in enumerate(digits) if d), len(digits) - 1):]  # no leading zeros
+    if len(digits) * math.log2(base) > 1100:  # beyond a float: never computed
+        return _inf(s.startswith("-"))
     value = 0
     for d in digits:
         value = value * base + d
@@ -968,7 +987,7 @@ def _reject_constant(name: str) -> Any:
 
 
 def _json_loads(text: str) -> Any:
-    return json.loads(text, parse_float=lambda s: _norm(float(s)), parse_constant=_reject_constant)
+    return loads_json(text, parse_float=lambda s: _norm(float(s)), parse_constant=_reject_constant)
 
 
 _SENTINEL = re.compile("\x00[UV](\\d+)\x00")
@@ -1035,16 +1054,23 @@ def _from_yaml(v: Any) -> Any:
         return {_s(k): _from_yaml(x) for k, x in v.items()}
     if isinstance(v, list):
         return [_from_yaml(x) for x in v]
-    if v is None or isinstance(v, (bool, str)):
+    if v is None or isinstance(v, bool):
         return v
-    if _is_num(v):
-        return _norm(v)
-    return str(v)  # timestamps and other tagged scalars
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return _norm(float(v))
+    return str(getattr(v, "value", v))  # timestamps and other tagged scalars
 
 
 @_register()
 def fn_yamldecode(text: Any) -> Any:
-    return _from_yaml(YAML(typ="safe", pure=True).load(_s(text)))
+    try:  # the loader of scanned YAML files, with its alias and nesting budgets
+        return _from_yaml(load_document(_s(text), "YAML"))
+    except DocumentError as e:
+        raise EvalError(e.message) from None
 
 
 @_register()

@@ -92,11 +92,25 @@ def _describe_error(exc: UnexpectedInput, text: str) -> ParseError:
 def parse_tree(text: str) -> Tree:
     """Parse HCL text; raise :class:`ParseError` with a position on failure."""
     try:
-        return _parser().parse(text + "\n")
+        tree = _parser().parse(text + "\n")
     except UnexpectedInput as exc:
         raise _describe_error(exc, text) from None
     except RecursionError:
         raise ParseError("HCL syntax error: expression nested too deeply") from None
+    if "\\u" in text or "\\U" in text:
+        _check_escapes(tree)
+    return tree
+
+
+def _check_escapes(tree: Tree) -> None:
+    """Terraform refuses a ``\\u``/``\\U`` escape that is not a Unicode scalar value
+    (a surrogate, or beyond U+10FFFF): "Invalid escape sequence"."""
+    for tok in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "STRING_CHARS" and "\\" in v):
+        for m in _ESCAPE_RE.finditer(str(tok)):
+            code = m.group(1)
+            if code[0] in "uU" and len(code) > 1 and _invalid_code_point(int(code[1:], 16)):
+                raise ParseError(f"HCL syntax error: invalid escape sequence \\{code}: cannot encode character "
+                                 f"U+{int(code[1:], 16):04X} in UTF-8", tok.line or 1, (tok.column or 1) + m.start())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,11 +244,16 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 
 
+def _invalid_code_point(n: int) -> bool:
+    return n > 0x10FFFF or 0xD800 <= n <= 0xDFFF
+
+
 def unescape(text: str) -> str:
     def repl(m: re.Match) -> str:
         s = m.group(1)
         if s[0] in "uU" and len(s) > 1:
-            return chr(int(s[1:], 16))
+            n = int(s[1:], 16)
+            return "\ufffd" if _invalid_code_point(n) else chr(n)  # refused by parse_tree()
         return _ESCAPES.get(s, "\\" + s)
 
     return _ESCAPE_RE.sub(repl, text) if "\\" in text else text

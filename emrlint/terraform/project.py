@@ -82,6 +82,8 @@ class TerraformProject:
     # -- file access for functions ---------------------------------------------------
 
     def _allowed(self, path: str) -> bool:
+        if "\x00" in path:  # no file has such a name (and the OS refuses to look one up)
+            return False
         real = os.path.realpath(path)
         base = os.path.realpath(self.base_dir)
         return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
