@@ -315,3 +315,28 @@ def test_regressions_run_in_the_installed_entry_point(tmp_path):
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert any(f["rule"] == "EMR001" and f["path"].endswith("run.yaml") for f in report["findings"])
+
+
+# --- module cycles ----------------------------------------------------------------------------
+
+CLUSTER = 'resource "aws_emr_cluster" "x" {\n  name          = "x"\n  release_label = "emr-7.1.0"\n}\n'
+
+
+@pytest.mark.parametrize("files,cycle_at", [
+    ({"m/main.tf": 'module "again" {\n  source = "./"\n}\n' + CLUSTER}, ("m/main.tf", 1)),
+    ({"m/main.tf": 'module "again" {\n  count  = 3\n  source = "../m"\n}\n' + CLUSTER}, ("m/main.tf", 1)),
+    ({"root/main.tf": 'module "a" {\n  source = "../a"\n}\n', "a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + CLUSTER,
+      "b/main.tf": 'module "a" {\n  source = "../a"\n}\n' + CLUSTER}, ("b/main.tf", 1)),
+    ({"a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + CLUSTER,  # a cycle nothing else calls
+      "b/main.tf": 'module "a" {\n  source = "../a"\n}\n' + CLUSTER}, ("b/main.tf", 1)),
+], ids=["self", "self-count", "a-b-a", "a-b-a-no-root"])
+def test_module_cycle_is_one_emr001_not_a_copy_of_every_finding(tf, files, cycle_at):
+    got = tf({"ok/main.tf": OK, **files}, select=["ALL"], full=True)
+    rel = [(f.rule, os.path.relpath(f.loc.path), f.loc.line, f.resource) for f in got]
+    assert [(p, line) for rule, p, line, _ in rel if rule == "EMR001"] == [cycle_at]
+    per_place = {}
+    for rule, p, line, resource in rel:
+        if rule == "EMR301":
+            per_place.setdefault((p, line), []).append(resource)
+    assert all(len(v) == 1 for v in per_place.values()), per_place  # each cluster reported once
+    assert ("ok/main.tf", 2) in per_place

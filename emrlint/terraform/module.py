@@ -523,12 +523,24 @@ class ModuleInstance:
         children: List[ModuleInstance] = []
         key_path = f"{self.key_path}.{name}" if self.key_path else name
         target = self.project.call_target(self, block, key_path)
+        if target is not None and self._in_call_chain(target):
+            self.project.module_cycle(block, name)  # Terraform refuses it: one EMR001, not followed
+            target = None
         mdir = self.project.module_dir(target) if target is not None else None
         if mdir is not None:
             for addr, scope, maybe in self.instances(block, f"{self.prefix}module.{name}"):
                 children.append(ModuleInstance(self.project, mdir, addr, parent=self, call=block, call_scope=scope,
                                                key_path=key_path, maybe=maybe))
         return children
+
+    def _in_call_chain(self, directory: str) -> bool:
+        """Whether ``directory`` is this instance's module or one that (transitively) calls it."""
+        inst: Optional[ModuleInstance] = self
+        while inst is not None:
+            if os.path.normpath(inst.dir) == os.path.normpath(directory):
+                return True
+            inst = inst.parent
+        return False
 
     def module_value(self, name: str) -> Any:
         block = self.mdir.modules.get(name)

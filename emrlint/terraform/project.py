@@ -76,6 +76,7 @@ class TerraformProject:
         self._calls: Dict[str, List[str]] = {}
         self._relevant: Dict[str, bool] = {}
         self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
+        self._cycles: set = set()
         for path in files:
             self._dir_files.setdefault(os.path.dirname(path), []).append(path)
 
@@ -168,8 +169,36 @@ class TerraformProject:
         relevant scanned directory calls."""
         dirs = sorted(d for d in self._dir_files if self._tf_files(d))
         relevant = [d for d in dirs if self.is_relevant_dir(d)]
-        called = {c for d in relevant for c in self._callees(d) if c != d}
-        return [d for d in relevant if d not in called]
+        callers: Dict[str, List[str]] = {}
+        for d in relevant:
+            for c in self._callees(d):
+                if c != d:
+                    callers.setdefault(c, []).append(d)
+        roots = []
+        for d in relevant:
+            if d not in callers:
+                roots.append(d)
+                continue
+            reachable = self._reachable(d)
+            if not all(c in reachable for c in callers[d]):
+                continue  # called from outside a cycle: evaluated through its caller
+            # called only from inside its module cycle (A calls B calls A): when nothing outside
+            # calls the cycle, its first directory is the root, so it is evaluated (and reported) once
+            cycle = {d} | {c for c in reachable if d in self._reachable(c)}
+            if d == min(cycle) and all(c in cycle for m in cycle for c in callers.get(m, ())):
+                roots.append(d)
+        return roots
+
+    def _reachable(self, directory: str) -> set:
+        """Directories a directory calls, transitively."""
+        seen: set = set()
+        stack = list(self._callees(directory))
+        while stack:
+            d = stack.pop()
+            if d not in seen:
+                seen.add(d)
+                stack.extend(self._callees(d))
+        return seen
 
     # -- parsing -------------------------------------------------------------
 
@@ -252,6 +281,15 @@ class TerraformProject:
         else:
             target = (self._load_modules_json(caller.root.dir) or {}).get(key_path)
         return target if target is not None and self._allowed(target) else None
+
+    def module_cycle(self, block: Block, name: str) -> None:
+        """Record a module call that leads back to a module calling it (once per call)."""
+        key = (block.loc.path, block.loc.line, block.loc.column)
+        if key not in self._cycles:
+            self._cycles.add(key)
+            self.errors.append(FileError(block.loc.path, f'module "{name}" calls a module that (directly or '
+                                         "through other modules) calls this one again: a module cycle, which "
+                                         "Terraform refuses; the call was not followed", *key[1:]))
 
     # -- roots and variables ------------------------------------------------
 
