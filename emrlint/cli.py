@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Validate a user price file and print what it sets.")
     check.add_argument("file", metavar="FILE")
 
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors",
+                   description="Run emrlint's language server on stdin/stdout: diagnostics for Terraform, "
+                   "CloudFormation and job documents as you edit, and quick fixes that add suppressions. "
+                   "Needs pygls: pip install 'emrlint[server]'.")
     explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
     return parser
@@ -154,7 +158,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     progress = ProgressDisplay(enabled=None if args.format == "text" and not args.quiet else False)
     options = ScanOptions(
         paths=[stdin[0]] if stdin else args.paths,
-        stdin=stdin,
+        overlay=dict([stdin]) if stdin else {},
         rules=selected_rules(select, ignore),
         excludes=[(cfg.exclude, cfg.base_dir), (args.exclude, os.getcwd())],
         severity=cfg.severity,
@@ -384,6 +388,12 @@ def _cmd_prices(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_server(args: argparse.Namespace) -> int:
+    from emrlint.server import main as serve
+
+    return serve()
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from emrlint.docs import rule_markdown
     from emrlint.registry import by_id_or_name
@@ -411,7 +421,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"scan": _cmd_scan, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain}[args.command]
+        handler = {"scan": _cmd_scan, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain,
+                   "server": _cmd_server}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"emrlint: error: {exc}", file=sys.stderr)

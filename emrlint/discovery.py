@@ -60,9 +60,11 @@ class Excluder:
         return False
 
 
-def discover(paths: Iterable[str], excluder: Excluder, stdin_path: Optional[str] = None) -> Discovered:
-    """The files to scan below ``paths``; ``stdin_path`` is a file whose content comes from
-    stdin (it need not exist on disk) and is scanned as if it were named on the command line."""
+def discover(paths: Iterable[str], excluder: Excluder, virtual: Iterable[str] = ()) -> Discovered:
+    """The files to scan below ``paths``.  ``virtual`` are absolute paths of files whose content
+    is not (only) on disk (stdin, an editor's buffer): named in ``paths``, they are scanned like
+    a file named on the command line even when they do not exist on disk."""
+    virtual = set(virtual)
     result = Discovered()
     explicit: List[str] = []
     seen = set()
@@ -74,9 +76,9 @@ def discover(paths: Iterable[str], excluder: Excluder, stdin_path: Optional[str]
 
     for raw in paths:
         path = os.path.abspath(raw)
-        if stdin_path is not None and path == os.path.abspath(stdin_path):
+        if path in virtual:
             if not file_kind(os.path.basename(path)):
-                raise UsageError(f"--stdin-filename {raw}: not a kind of file emrlint reads")
+                raise UsageError(f"{raw}: not a kind of file emrlint reads")
             if not excluder.excluded(path):
                 add(path)
                 explicit.append(path)

@@ -31,7 +31,12 @@ class ScanOptions:
     jobs: int = 1  # processes that may parse Terraform in parallel
     parallel_min_bytes: int = 250_000  # below this much relevant Terraform, one process is faster
     max_file_size: int = MAX_FILE_BYTES  # larger files are EMR001, never silently skipped
-    stdin: Optional[Tuple[str, bytes]] = None  # (the path it stands for, content): `scan - --stdin-filename`
+    # unsaved content by absolute path (stdin with --stdin-filename, an editor's open buffers):
+    # read instead of the file on disk, which need not exist
+    overlay: Dict[str, bytes] = field(default_factory=dict)
+    # directories whose files the scan may read although they are not scanned themselves
+    # (an editor's workspace folders: the modules a scanned file calls live there)
+    roots: Sequence[str] = ()
 
 
 @dataclass
@@ -58,9 +63,9 @@ def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resou
 
 def scan(options: ScanOptions) -> ScanResult:
     excluder = Excluder(options.excludes)
-    found = discover(options.paths, excluder, stdin_path=options.stdin[0] if options.stdin else None)
+    found = discover(options.paths, excluder, virtual=set(options.overlay))
     cache = None
-    if options.cache and not options.stdin and not os.environ.get("EMRLINT_NO_CACHE"):
+    if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
         from emrlint.cache import ScanCache, finding_from_json, finding_to_json
 
         cache = ScanCache(_options_key(options, found), found.files)
@@ -164,7 +169,7 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import Options, TerraformProject
 
-    sources = Sources(options.max_file_size, dict([options.stdin]) if options.stdin else None)
+    sources = Sources(options.max_file_size, options.overlay)
     project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
     model = Model()
     internal: List[ScanError] = []
@@ -214,8 +219,8 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
 
     rules = all_rules()
     enabled = set(options.rules)
-    sources = Sources(options.max_file_size, dict([options.stdin]) if options.stdin else None)
-    base_dir = _read_base([os.path.abspath(p) for p in options.paths])
+    sources = Sources(options.max_file_size, options.overlay)
+    base_dir = _read_base([os.path.abspath(p) for p in list(options.paths) + list(options.roots)])
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
     project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)

@@ -1,0 +1,157 @@
+"""`emrlint server` end to end: a real LSP client (pytest-lsp) starts the server as a
+subprocess over stdio, opens, edits and saves documents, and reads the diagnostics and
+quick fixes it publishes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from lsprotocol import types  # noqa: E402
+from pygls.uris import from_fs_path  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+CLUSTER = textwrap.dedent("""\
+    resource "aws_emr_cluster" "etl" {
+      name          = "nightly-etl"
+      release_label = var.release_label
+      service_role  = "EMR_DefaultRole"
+
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+      }
+
+      core_instance_group {
+        instance_type  = "r6g.2xlarge"
+        instance_count = 2
+        bid_price      = "0.30"
+      }
+    }
+    """)
+VARIABLES = 'variable "release_label" {\n  type    = string\n  default = "emr-7.1.0"\n}\n'
+CONFIG = "select: [EMR001, EMR002, EMR201, EMR301]\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "emrlint", "server"],
+                                              server_env={**os.environ, "EMRLINT_NO_CACHE": "1"}))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(CLUSTER)
+    (tmp_path / "infra" / "variables.tf").write_text(VARIABLES)
+    (tmp_path / ".emrlint.yaml").write_text(CONFIG)
+    return tmp_path
+
+
+async def _open(client, path, text=None):
+    uri = from_fs_path(str(path))
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="terraform", version=1, text=text if text is not None else path.read_text())))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return uri
+
+
+async def _until(client, predicate, timeout=30.0):
+    """Wait for diagnostics notifications until ``predicate()`` holds."""
+    import asyncio
+
+    async def wait():
+        while not predicate():
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await asyncio.wait_for(wait(), timeout)
+
+
+def _codes(client, uri):
+    return sorted((d.code, d.range.start.line + 1) for d in client.diagnostics.get(uri, []))
+
+
+@pytest.mark.asyncio
+async def test_open_publishes_diagnostics_with_rule_severity_link_and_range(client: LanguageClient, tree):
+    uri = await _open(client, tree / "infra" / "main.tf")
+    [d] = client.diagnostics[uri]
+    assert (d.code, d.source, d.severity) == ("EMR301", "emrlint", types.DiagnosticSeverity.Warning)
+    assert d.code_description.href.endswith("/docs/rules/EMR301.md")
+    assert (d.range.start.line, d.range.start.character) == (0, 0)
+    assert d.range.end.line == 0  # the block's first line, not the whole block
+    assert "log_uri" in d.message and "aws_emr_cluster.etl" in d.message
+
+
+@pytest.mark.asyncio
+async def test_a_change_is_rechecked_after_a_pause(client: LanguageClient, tree):
+    uri = await _open(client, tree / "infra" / "main.tf")
+    assert _codes(client, uri) == [("EMR301", 1)]
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=3, character=0), end=types.Position(line=3, character=0)),
+            text='  log_uri       = "s3://acme-emr-logs/etl/"\n')]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert _codes(client, uri) == []
+    assert "log_uri" not in (tree / "infra" / "main.tf").read_text()  # the server never writes the file
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_buffer_of_another_file_in_the_module_counts(client: LanguageClient, tree):
+    main = await _open(client, tree / "infra" / "main.tf")
+    assert _codes(client, main) == [("EMR301", 1)]
+    variables = await _open(client, tree / "infra" / "variables.tf", VARIABLES.replace("emr-7.1.0", "emr-7.x"))
+    # both open files of the directory are published together; the floating label is at its default
+    await _until(client, lambda: _codes(client, variables) == [("EMR201", 3)])
+    assert _codes(client, main) == [("EMR301", 1)]
+
+
+@pytest.mark.asyncio
+async def test_a_buffer_that_does_not_parse_is_emr001(client: LanguageClient, tree):
+    uri = await _open(client, tree / "infra" / "main.tf", CLUSTER[:-3])
+    assert [d.code for d in client.diagnostics[uri]] == ["EMR001"]
+    assert client.diagnostics[uri][0].severity == types.DiagnosticSeverity.Error
+
+
+@pytest.mark.asyncio
+async def test_quick_fix_inserts_a_suppression_with_a_reason_that_silences_the_finding(client: LanguageClient, tree):
+    uri = await _open(client, tree / "infra" / "main.tf")
+    [d] = client.diagnostics[uri]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
+        context=types.CodeActionContext(diagnostics=[d])))
+    [action] = actions
+    assert action.kind == types.CodeActionKind.QuickFix
+    [edit] = action.edit.changes[uri]
+    assert edit.new_text.startswith("# emrlint:ignore EMR301 TODO: ")
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    fixed = edit.new_text + CLUSTER
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert _codes(client, uri) == []  # silenced, and the placeholder counts as a reason (no EMR002)
+
+
+@pytest.mark.asyncio
+async def test_module_findings_carry_the_call_site_as_related_information(client: LanguageClient, tmp_path):
+    (tmp_path / "modules" / "emr").mkdir(parents=True)
+    (tmp_path / "modules" / "emr" / "main.tf").write_text(
+        'variable "log_uri" {\n  type = string\n}\n\n' + CLUSTER.replace(
+            'service_role  = "EMR_DefaultRole"', 'service_role  = "EMR_DefaultRole"\n  log_uri       = var.log_uri')
+        .replace("var.release_label", '"emr-7.1.0"'))
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "main.tf").write_text('module "etl" {\n  source  = "../modules/emr"\n  log_uri = ""\n}\n')
+    (tmp_path / ".emrlint.yaml").write_text(CONFIG)
+    (tmp_path / ".git").mkdir()  # the repository holding the file: the module it calls is read from it
+    uri = await _open(client, tmp_path / "live" / "main.tf")
+    [d] = client.diagnostics[uri]
+    assert d.code == "EMR301" and d.range.start.line == 2  # the module input that must change
+    assert "module.etl.aws_emr_cluster.etl" in d.message
+    assert any(r.message == "called from module.etl" and r.location.uri == uri and r.location.range.start.line == 0
+               for r in d.related_information or [])
