@@ -211,14 +211,81 @@ class BootstrapAction:
 
 
 @dataclass
+class ScalingPolicy:
+    """A managed scaling policy: inline (CloudFormation and RunJobFlow ``ManagedScalingPolicy``) or
+    attached (an ``aws_emr_managed_scaling_policy`` whose ``cluster_id`` refers to the cluster).
+    Its section holds ``scaling_strategy``, ``utilization_performance_index`` and ``compute_limits``."""
+
+    section: Section
+    maybe: bool = False
+    address: str = ""  # the attached resource's address, "" when inline
+
+    @property
+    def loc(self) -> Loc:
+        return self.section.loc
+
+    @property
+    def limits(self) -> Optional[Section]:
+        """The ``compute_limits`` block, None when absent."""
+        return self.section.section("compute_limits")
+
+    def limit(self, name: str) -> Any:
+        """A compute limit (``minimum_capacity_units``, ``maximum_capacity_units``,
+        ``maximum_core_capacity_units``, ``maximum_ondemand_capacity_units``) as a number; None when
+        absent; an Unknown when it cannot be evaluated (or its block may not exist)."""
+        limits = self.limits
+        if limits is None:
+            return None
+        if limits.maybe or getattr(limits, "unknown", False):
+            return Unknown()
+        value = limits.field(name).value
+        if value is None or isinstance(value, Unknown):
+            return value
+        number = known_number(value.strip() if isinstance(value, str) else value)
+        return Unknown() if number is None else number
+
+    def scales(self) -> Any:
+        """True when the limits let the cluster grow (maximum above minimum), False when they
+        pin it (minimum = maximum), an Unknown when either limit is unknown or absent."""
+        low, high = self.limit("minimum_capacity_units"), self.limit("maximum_capacity_units")
+        if not isinstance(low, float) or not isinstance(high, float):
+            return Unknown()
+        return high > low
+
+    def uncapped(self, name: str) -> bool:
+        """True when the policy lets the cluster grow and the cap ``name``
+        (``maximum_core_capacity_units``, ``maximum_ondemand_capacity_units``) is absent or not
+        below ``maximum_capacity_units``, so it limits nothing; False when it limits, or when
+        that cannot be known."""
+        if self.scales() is not True:
+            return False
+        cap = self.limit(name)
+        return cap is None or (not isinstance(cap, Unknown) and cap >= self.limit("maximum_capacity_units"))
+
+
+def scaling_policies(res: Resource) -> List[ScalingPolicy]:
+    """The managed scaling policies a resource writes itself: a cluster's inline policies, or an
+    ``aws_emr_managed_scaling_policy`` (attached policies are checked at their own resource)."""
+    if res.kind == "managed_scaling_policy":
+        return [ScalingPolicy(res.body, maybe=res.maybe, address=res.address)]
+    return [p for p in getattr(res, "scaling_policies", ()) if not p.address]
+
+
+def limits_field(policy: ScalingPolicy, name: str) -> Field:
+    """A compute limit's field (for its location); the policy block's when compute_limits is absent."""
+    limits = policy.limits
+    return limits.field(name) if limits is not None else Field(None, False, policy.loc)
+
+
+@dataclass
 class Cluster(Resource):
     instance_groups: List[InstanceGroup] = field(default_factory=list)
     instance_fleets: List[InstanceFleet] = field(default_factory=list)
     bootstrap_actions: List[BootstrapAction] = field(default_factory=list)
     steps: List[Section] = field(default_factory=list)  # each step's hadoop_jar_step (inline and attached)
-    # compute_limits of managed scaling policies: inline (CloudFormation, RunJobFlow) and attached
+    # managed scaling policies: inline (CloudFormation, RunJobFlow) and attached
     # (aws_emr_managed_scaling_policy); `scaling_incomplete` when one may be attached unseen
-    managed_scaling: List[Section] = field(default_factory=list)
+    scaling_policies: List[ScalingPolicy] = field(default_factory=list)
     scaling_incomplete: bool = False
     # True when more groups/fleets may be attached than the scan can see
     # (e.g. an aws_emr_instance_group whose cluster_id could not be evaluated)
@@ -231,6 +298,23 @@ class Cluster(Resource):
         for f in self.instance_fleets:
             if f.role in roles:
                 yield f
+
+    @property
+    def managed_scaling(self) -> List[Section]:
+        """The ``compute_limits`` blocks of every managed scaling policy of the cluster."""
+        return [s for p in self.scaling_policies for s in p.section.sections("compute_limits")]
+
+    def spot_capacity(self) -> Any:
+        """Whether the cluster runs core or task capacity on Spot: True when a group or fleet that
+        certainly exists is on Spot; False when none is (and nothing unseen may be attached); an
+        Unknown when that depends on what cannot be evaluated."""
+        units = list(self.units(("core", "task")))
+        states = [u.on_spot() for u in units]
+        if any(s is True and not u.maybe for u, s in zip(units, states)):
+            return True
+        if self.capacity_incomplete or any(isinstance(s, Unknown) or s is True for s in states):
+            return Unknown()
+        return False
 
     # ``configurations_json`` decoded: a list of {"Classification", "Properties",
     # "Configurations"} objects (Unknown where not evaluable); None when absent
@@ -317,7 +401,7 @@ def attach_units(resources: List[Resource]) -> None:
             elif res.kind == "instance_fleet":
                 c.instance_fleets.append(InstanceFleet("task", res.body, maybe=maybe, address=res.address))
             elif res.kind == "managed_scaling_policy":
-                c.managed_scaling.extend(res.body.sections("compute_limits"))
+                c.scaling_policies.append(ScalingPolicy(res.body, maybe=maybe, address=res.address))
             else:
                 c.steps.extend(res.body.sections("hadoop_jar_step"))
         if not exact and not possible and isinstance(cid, Unknown) and not refs_of(cid):
@@ -656,7 +740,7 @@ def build_cluster(res: Resource) -> Cluster:
     for s in body.sections("step"):
         cluster.steps.extend(s.sections("hadoop_jar_step"))
     for s in body.sections("managed_scaling_policy"):
-        cluster.managed_scaling.extend(s.sections("compute_limits"))
+        cluster.scaling_policies.append(ScalingPolicy(s, maybe=s.maybe))
     return cluster
 
 

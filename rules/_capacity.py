@@ -95,7 +95,7 @@ def may_scale(cluster, model=None) -> bool:
     cluster's)."""
     if getattr(cluster, "scaling_incomplete", False) or getattr(cluster, "capacity_incomplete", False):
         return True
-    if getattr(cluster, "managed_scaling", None):
+    if getattr(cluster, "scaling_policies", None):
         return True
     if cluster.body.sections("managed_scaling_policy"):
         return True

@@ -88,7 +88,7 @@ resource "aws_emr_instance_group" "task" {
 """
 
 from emrlint.model import known_number
-from emrlint.rulekit import Param, Problem, is_unknown
+from emrlint.rulekit import Param, Problem
 
 ID = "EMR102"
 NAME = "no-spot-capacity"
@@ -123,14 +123,10 @@ def _where(cluster):
 
 def check(cluster, ctx):
     units = [u for u in cluster.units(("core", "task"))]
-    if not units or cluster.capacity_incomplete or all(u.maybe for u in units):
+    if not units or all(u.maybe for u in units):
         return  # no core/task capacity, or whether there is any is unknown
-    states = [u.on_spot() for u in units]
-    if any(is_unknown(s) for s in states):
-        return
-    if any(s is True and u.maybe for u, s in zip(units, states)):
-        return
-    if not any(s is True for s in states):
+    spot = cluster.spot_capacity()
+    if spot is False:
         yield Problem(
             _where(cluster),
             "Cluster runs all of its core and task capacity On-Demand (no bid_price, no target_spot_capacity); "
@@ -140,7 +136,7 @@ def check(cluster, ctx):
         )
         return
     share = ctx.params.get("min_spot_share") or 0
-    if share <= 0 or any(u.maybe for u in units):
+    if spot is not True or cluster.capacity_incomplete or share <= 0 or any(u.maybe for u in units):
         return
     counts = [_unit_counts(u) for u in units]
     if any(c is None for c in counts):

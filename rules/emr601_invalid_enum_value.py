@@ -20,6 +20,8 @@ module input or the CloudFormation parameter `Default` it came from):
 | instance group `Market` (CloudFormation, RunJobFlow) | `ON_DEMAND`, `SPOT` |
 | serverless application `type` / `Type` | `spark`, `hive` (any case: the API takes `Spark`, `SPARK`, `spark`) |
 | serverless application `architecture` / `Architecture` | `ARM64`, `X86_64` |
+| managed scaling `scaling_strategy` / `ManagedScalingPolicy.ScalingStrategy` | `DEFAULT`, `ADVANCED` |
+| managed scaling `utilization_performance_index` / `UtilizationPerformanceIndex` | `1`, `25`, `50`, `75`, `100` |
 
 Enumerations are case-sensitive (`spot` is not `SPOT`): the EMR and EMR Serverless APIs
 model them as enums and reject other spellings with a `ValidationException`, and the AWS
@@ -61,6 +63,10 @@ AWS provider source (`validEBSVolumeType`, `enum.Validate` for the others). Deci
 * **serverless `type`** is compared case-insensitively: the provider passes it through
   unvalidated (and stores it lower-cased), and the API accepts `Spark`/`SPARK`/`spark`
   and `Hive`/`HIVE`/`hive`.
+* **`utilization_performance_index`** takes the five values the EMR API reference
+  (`ManagedScalingPolicy`: "Possible values are 1, 25, 50, 75, and 100") and the AWS
+  provider accept, although the API model states only a range of 1-100; `scaling_strategy`
+  takes `DEFAULT` and `ADVANCED` (`ManagedScalingPolicy.ScalingStrategy`).
 * the On-Demand `allocation_strategy` (`lowest-price`, `prioritized`) is not checked: it
   is not in this rule's catalogue entry.
 
@@ -190,6 +196,7 @@ Resources:
 
 * [RunJobFlow (`ScaleDownBehavior`, `ManagedScalingPolicy`)](https://docs.aws.amazon.com/emr/latest/APIReference/API_RunJobFlow.html)
 * [ComputeLimits](https://docs.aws.amazon.com/emr/latest/APIReference/API_ComputeLimits.html)
+* [ManagedScalingPolicy (`ScalingStrategy`, `UtilizationPerformanceIndex`)](https://docs.aws.amazon.com/emr/latest/APIReference/API_ManagedScalingPolicy.html)
 * [VolumeSpecification](https://docs.aws.amazon.com/emr/latest/APIReference/API_VolumeSpecification.html)
 * [SpotProvisioningSpecification](https://docs.aws.amazon.com/emr/latest/APIReference/API_SpotProvisioningSpecification.html)
 * [InstanceGroupConfig (`Market`)](https://docs.aws.amazon.com/emr/latest/APIReference/API_InstanceGroupConfig.html)
@@ -227,6 +234,8 @@ TIMEOUT_ACTIONS = ("SWITCH_TO_ON_DEMAND", "TERMINATE_CLUSTER")
 MARKETS = ("ON_DEMAND", "SPOT")
 SERVERLESS_TYPES = ("spark", "hive")
 ARCHITECTURES = ("ARM64", "X86_64")
+SCALING_STRATEGIES = ("DEFAULT", "ADVANCED")
+PERFORMANCE_INDEXES = ("1", "25", "50", "75", "100")
 
 
 def _suggest(value: str, allowed) -> str:
@@ -264,16 +273,12 @@ def _checks(res):
         yield body.field("architecture"), "architecture", ARCHITECTURES, True, "architecture", "serverless application"
         return
     if kind == "managed_scaling_policy":
-        for cl in body.sections("compute_limits"):
-            yield (cl.field("unit_type"), "unit_type", UNIT_TYPES, True, "compute_limits.unit_type",
-                   "managed scaling policy")
+        yield from _scaling_policy(body, "")
         return
     if kind == "cluster":
         yield body.field("scale_down_behavior"), "scale_down_behavior", SCALE_DOWN, True, "scale_down_behavior", "cluster"
         for ms in body.sections("managed_scaling_policy"):
-            for cl in ms.sections("compute_limits"):
-                yield (cl.field("unit_type"), "unit_type", UNIT_TYPES, True,
-                       "managed_scaling_policy.compute_limits.unit_type", "managed scaling policy")
+            yield from _scaling_policy(ms, "managed_scaling_policy.")
     volume_case = is_terraform(res)
     for unit in units(res):
         if unit.kind == "group":
@@ -288,6 +293,16 @@ def _checks(res):
                        f"{prefix}.timeout_action", unit.label)
         for vol, key, where in ebs_volumes(unit):
             yield vol.field("type"), "EBS volume type", VOLUME_TYPES, volume_case, f"{key}.type", where
+
+
+def _scaling_policy(policy, prefix):
+    """The enums of a managed scaling policy (a separate resource, or a cluster's inline one)."""
+    where = "managed scaling policy"
+    yield policy.field("scaling_strategy"), "scaling_strategy", SCALING_STRATEGIES, True, f"{prefix}scaling_strategy", where
+    yield (policy.field("utilization_performance_index"), "utilization_performance_index", PERFORMANCE_INDEXES, True,
+           f"{prefix}utilization_performance_index", where)
+    for cl in policy.sections("compute_limits"):
+        yield cl.field("unit_type"), "unit_type", UNIT_TYPES, True, f"{prefix}compute_limits.unit_type", where
 
 
 def check(res, ctx):
