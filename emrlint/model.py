@@ -735,6 +735,12 @@ def build_cluster(res: Resource) -> Cluster:
             cluster.instance_groups.append(InstanceGroup(role, s, maybe=s.maybe))
         for s in body.sections(f"{role}_instance_fleet"):
             cluster.instance_fleets.append(InstanceFleet(role, s, maybe=s.maybe))
+    for s in body.sections("instance_group"):  # AWS provider 1.x: instance_group { instance_role = "CORE" }
+        role = s.field("instance_role").value
+        if isinstance(role, str) and role.strip().lower() in ("master", "core", "task"):
+            cluster.instance_groups.append(InstanceGroup(role.strip().lower(), s, maybe=s.maybe))
+        elif role is not None:
+            cluster.capacity_incomplete = True  # a group whose role is unknown: it may be Spot task capacity
     for s in body.sections("bootstrap_action"):
         cluster.bootstrap_actions.append(BootstrapAction(s, maybe=s.maybe))
     for s in body.sections("step"):

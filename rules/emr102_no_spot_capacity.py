@@ -7,7 +7,10 @@ instance fleet has no `target_spot_capacity`, pays full price for all of it.
 
 Instance groups and fleets attached to the cluster as separate resources
 (`aws_emr_instance_group` / `aws_emr_instance_fleet` with
-`cluster_id = aws_emr_cluster.x.id`, also through module outputs) count.
+`cluster_id = aws_emr_cluster.x.id`, also through module outputs) count, and so do
+the `instance_group` blocks (or `instance_group = [{ instance_role = "CORE", ... }]`
+lists) of configurations written for the AWS provider 1.x. A cluster whose own `count`
+cannot be evaluated is checked as if it exists, and the finding says so.
 
 ## What fires
 

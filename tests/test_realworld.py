@@ -63,3 +63,52 @@ def test_partly_known_strings_decide_what_their_known_parts_prove(tf):
     assert "(https://${...}/bootstrap.sh)" in by_line[11]
     assert "entry point https://${...}/main.py" in by_line[33]
     assert "fetches https://${...} (--jars)" in by_line[34]
+
+
+def test_legacy_provider_instance_groups_are_read(tf):
+    files = {"main.tf": '''
+    resource "aws_emr_cluster" "list" {
+      name          = "list"
+      release_label = "emr-5.36.0"
+      instance_group = [
+        {
+          instance_role  = "MASTER"
+          instance_type  = "m5.xlarge"
+          instance_count = "1"
+          bid_price      = "0.10"
+        },
+        {
+          instance_role  = "CORE"
+          instance_type  = "r5.xlarge"
+          instance_count = "2"
+        },
+      ]
+    }
+    resource "aws_emr_cluster" "blocks" {
+      name          = "blocks"
+      release_label = "emr-5.36.0"
+      instance_group {
+        instance_role = "MASTER"
+        instance_type = "m5.xlarge"
+      }
+      instance_group {
+        instance_role  = "TASK"
+        instance_type  = "r5.xlarge"
+        instance_count = 4
+        bid_price      = "0.20"
+      }
+    }
+    variable "role" {}
+    resource "aws_emr_cluster" "unknown_role" {
+      name          = "unknown"
+      release_label = "emr-5.36.0"
+      instance_group {
+        instance_role = var.role
+        instance_type = "r5.xlarge"
+      }
+    }
+    '''}
+    got = tf(files, select=["EMR102", "EMR501"])
+    # the list form: master on Spot (at its bid_price) and On-Demand core capacity; the blocks
+    # form has Spot task capacity; a group whose role is unknown may be Spot capacity
+    assert got == [("EMR102", "main.tf", 2), ("EMR501", "main.tf", 10)]

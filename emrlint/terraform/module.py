@@ -627,6 +627,11 @@ class TerraformSection(Section):
                 out.append(TerraformSection(block.body, self.scope, block.loc, self.maybe))
             elif block.type == "dynamic" and block.labels and block.labels[0] == name:
                 out.extend(self._expand_dynamic(block, name))
+        attr = self.body.attributes.get(name)
+        if not out and attr is not None and not isinstance(attr.expr, JsonExpr):
+            # a nested block written as an attribute (``instance_group = [{...}]``: Terraform 0.11
+            # and the provider's "attributes as blocks")
+            out = value_sections(self.field(name), lambda path: expr_origin(attr, self.scope, path)[0], self.maybe)
         return out
 
     def _expand_dynamic(self, block: Block, name: str) -> Iterator[Section]:
@@ -649,6 +654,43 @@ class TerraformSection(Section):
             names = {iterator: {"key": key, "value": value}}
             sources = {iterator: (fe.expr, fe.loc.path, self.scope, key)}
             yield TerraformSection(content.body, self.scope.with_names(sources=sources, **names), block.loc, self.maybe)
+
+
+class ValueSection(Section):
+    """A nested block written as a value (an object, or one element of a list of objects):
+    its keys are its fields; ``where(path)`` locates what is written at a path into the value."""
+
+    def __init__(self, value: Any, path: Tuple[Any, ...], where, loc: Loc, maybe: bool = False):
+        self.unknown = isinstance(value, Unknown)
+        self.value_ = value if isinstance(value, dict) else {}
+        self.path = path
+        self.where = where
+        self.loc = loc
+        self.maybe = maybe or self.unknown
+
+    def field(self, name: str) -> Field:
+        if self.unknown:
+            return Field(UNKNOWN, True, self.loc)
+        if name not in self.value_:
+            return Field(None, False, self.loc)
+        loc = self.where(self.path + (name,))
+        return Field(self.value_[name], True, loc)
+
+    def sections(self, name: str) -> List[Section]:
+        if self.unknown:
+            return [ValueSection(UNKNOWN, self.path + (name,), self.where, self.loc, True)]
+        return value_sections(self.field(name), self.where, self.maybe, self.path + (name,))
+
+
+def value_sections(f: Field, where, maybe: bool, path: Tuple[Any, ...] = ()) -> List[Section]:
+    """Sections of a field whose value is an object or a list of objects (unknown ones included)."""
+    value = f.value
+    if isinstance(value, Unknown):
+        return [ValueSection(value, path, where, f.attr_loc, True)]
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    indexed = isinstance(value, list)
+    return [ValueSection(item, path + ((i,) if indexed else ()), where, where(path + ((i,) if indexed else ())), maybe)
+            for i, item in enumerate(items) if isinstance(item, (dict, Unknown))]
 
 
 def _bare_name(expr: Any) -> Optional[str]:
