@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="skip paths matching this gitignore-style pattern (repeatable)")
     scan.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
                       help="exit 1 when a finding has at least this severity (default: warning)")
+    scan.add_argument("--github-annotations", action="store_true",
+                      help="with --output: also print the findings as GitHub workflow commands (annotations)")
     scan.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     scan.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not recorded in FILE")
     scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
@@ -141,6 +143,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from emrlint.engine import ScanOptions, failing, scan
     from emrlint.report.progress import ProgressDisplay
 
+    if args.github_annotations and not args.output:
+        raise UsageError("--github-annotations goes with --output FILE (or use --format github)")
     if args.statistics and args.format != "text":
         raise UsageError("--statistics is a text report; it cannot be combined with --format " + args.format)
     stdin = _read_stdin(args)
@@ -209,6 +213,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             write_atomic(args.output, _render(args.format, findings, result, baseline_info, mode))
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        if args.github_annotations:
+            sys.stdout.write(_render("github", findings, result, baseline_info, mode))
         if not args.quiet:
             _terminal(findings, result, "statistics" if args.statistics else "summary", notes, args)
     elif args.format == "text":
