@@ -15,6 +15,8 @@ import sys
 import pytest
 
 from conftest import REPO, write_tree
+from emrlint.config import selected_rules
+from emrlint.engine import ScanOptions, scan
 
 OK = '''
 resource "aws_emr_cluster" "ok" {
@@ -44,6 +46,22 @@ resource "aws_emr_cluster" "x" {{
   }}
 }}
 '''
+
+@pytest.fixture
+def tf(tmp_path, monkeypatch):
+    """Like conftest's ``tf``, and the scan must have met no internal error."""
+    monkeypatch.chdir(tmp_path)
+
+    def _scan(files, select=None, full=False):
+        write_tree(str(tmp_path), files)
+        result = scan(ScanOptions(paths=["."], rules=selected_rules(select, [])))
+        assert not result.errors, [e.message for e in result.errors]
+        if full:
+            return result.findings
+        return [(f.rule, os.path.relpath(f.loc.path, str(tmp_path)), f.loc.line) for f in result.findings]
+
+    return _scan
+
 
 BIG = "9" * 5000  # over Python's 4,300-digit limit on int <-> str conversions
 
@@ -165,10 +183,9 @@ def test_hcl_escapes_in_heredocs_and_comments_are_text(tf):
 def test_lone_surrogates_in_documents_are_replacement_characters(tmp_path, name, text):
     """Loaders never hand on a string that cannot be encoded: every output format works."""
     write_tree(str(tmp_path), {name: text, "ok/main.tf": OK})
-    from emrlint.config import selected_rules
-    from emrlint.engine import ScanOptions, scan
-
-    findings = scan(ScanOptions(paths=[str(tmp_path)], rules=selected_rules(["ALL"], []))).findings
+    result = scan(ScanOptions(paths=[str(tmp_path)], rules=selected_rules(["ALL"], [])))
+    assert not result.errors
+    findings = result.findings
     for f in findings:
         f.message.encode("utf-8")
         f.resource.encode("utf-8")
