@@ -135,3 +135,17 @@ def test_paths_are_relative_to_the_working_directory():
                cwd=os.path.join(REPO, "fixtures", "examples"))
     paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
     assert paths == {"design-card/main.tf"}
+
+
+def test_readme_says_what_the_set_up_example_finds():
+    import re
+
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    m = re.search(r"It reports (\d+) findings \(([^)]*)\), so the scan exits with status 1", readme)
+    assert m, "README's Set up must say what the example finds"
+    proc = run("scan", "--format", "json", "fixtures/examples/design-card")
+    assert proc.returncode == 1
+    found = json.loads(proc.stdout)["findings"]
+    assert len(found) == int(m.group(1))
+    assert sorted({f["rule"] for f in found}) == [r.strip() for r in m.group(2).split(",")]

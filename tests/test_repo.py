@@ -57,3 +57,27 @@ def test_every_package_is_listed_for_the_wheel():
         if "__init__.py" in files:
             found.add(os.path.relpath(dirpath, REPO).replace(os.sep, "."))
     assert listed == found
+
+
+def _markdown_files():
+    out = [os.path.join(REPO, n) for n in ("README.md", "CONTRIBUTING.md") if os.path.exists(os.path.join(REPO, n))]
+    for directory, dirs, files in os.walk(os.path.join(REPO, "docs")):
+        out += [os.path.join(directory, f) for f in files if f.endswith(".md")]
+    return out
+
+
+def test_the_projects_docs_stand_on_their_own():
+    """Every relative link in the project's Markdown resolves to a file in the repository,
+    and no document points outside it."""
+    import re
+
+    for path in _markdown_files():
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+                continue
+            resolved = os.path.normpath(os.path.join(os.path.dirname(path), target.split("#")[0]))
+            assert resolved.startswith(REPO + os.sep), f"{path}: {target} points outside the repository"
+            assert os.path.exists(resolved), f"{path}: {target} does not exist"
+        assert "../shared" not in text and "RULES.md" not in text, f"{path} refers to a file outside the repository"
