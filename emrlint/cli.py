@@ -127,6 +127,23 @@ def _read_stdin(args: argparse.Namespace) -> Optional[Tuple[str, bytes]]:
     return os.path.abspath(args.stdin_filename), data
 
 
+def _layers(args: argparse.Namespace, paths: Sequence[str], select, ignore):
+    """Which configuration applies where, and the one that decides the scan's own settings
+    (fail-on, max-file-size): ``--config FILE`` for everything, ``--no-config`` none, else
+    each file's nearest configuration, and for the scan the first scanned path's."""
+    from emrlint.config import load_config
+    from emrlint.layers import Layers
+
+    if args.no_config:
+        layers = Layers(select, ignore, discover=False)
+    elif args.config:
+        layers = Layers(select, ignore, config=load_config(args.config))
+    else:
+        layers = Layers(select, ignore)
+    first = os.path.abspath(paths[0]) if paths else os.getcwd()
+    return layers, layers.config_for(first if os.path.isdir(first) else os.path.dirname(first))
+
+
 def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
     out = []
     for item in items:
@@ -139,7 +156,7 @@ def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from emrlint import baseline
-    from emrlint.config import find_config, load_config, merge_cli, parse_codes, selected_rules
+    from emrlint.config import merge_cli, parse_codes, selected_rules
     from emrlint.engine import ScanOptions, failing, scan
     from emrlint.report.progress import ProgressDisplay
 
@@ -148,9 +165,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.statistics and args.format != "text":
         raise UsageError("--statistics is a text report; it cannot be combined with --format " + args.format)
     stdin = _read_stdin(args)
-    cfg = load_config(None if args.no_config else (args.config or find_config(os.getcwd())))
-    select, ignore = merge_cli(cfg, _codes(args.select, parse_codes), _codes(args.ignore, parse_codes))
-    var_files = list(cfg.var_files) + list(args.var_file)
+    cli_select, cli_ignore = _codes(args.select, parse_codes), _codes(args.ignore, parse_codes)
+    paths = [stdin[0]] if stdin else args.paths
+    layers, cfg = _layers(args, paths, cli_select, cli_ignore)
+    select, ignore = merge_cli(cfg, cli_select, cli_ignore)
+    var_files = (list(cfg.var_files) if layers.fixed is not None else []) + list(args.var_file)
     for v in var_files:
         if not os.path.isfile(v):
             raise UsageError(f"--var-file {v}: no such file")
@@ -161,12 +180,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         baseline_entries = [] if same and not os.path.exists(args.baseline) else baseline.load(args.baseline)
     progress = ProgressDisplay(enabled=None if args.format == "text" and not args.quiet else False)
     options = ScanOptions(
-        paths=[stdin[0]] if stdin else args.paths,
+        paths=paths,
         overlay=dict([stdin]) if stdin else {},
         rules=selected_rules(select, ignore),
-        excludes=[(cfg.exclude, cfg.base_dir), (args.exclude, os.getcwd())],
+        excludes=list(cfg.exclude_groups) + [(args.exclude, os.getcwd())],
         severity=cfg.severity,
         params=cfg.params,
+        layers=layers,
         var_files=var_files,
         vars=_parse_vars(args.var),
         progress=progress,

@@ -10,7 +10,12 @@ params:
   EMR102: {min_spot_share: 0.5}
 var-files: [env/prod.tfvars]
 max-file-size: 64MB           # larger files are EMR001 (bytes, or a number with KB/MB/GB)
+extend: ../../platform/emrlint.yaml   # that file's settings, under this file's
+per-path:                     # for files matching a gitignore-style pattern (relative to this file)
+  legacy/: {ignore: [EMR301], severity: {EMR201: warning}, params: {EMR103: {max_idle_timeout_seconds: 14400}}}
 ```
+
+Which file applies where (each file's nearest config) is decided in emrlint.layers.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
     "select": "list", "ignore": "list", "exclude": "list", "fail-on": "severity",
     "severity": "map", "params": "map", "var-files": "list", "max-file-size": "size",
+    "extend": "path", "per-path": "map",
 }
-ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size"}
+ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size",
+           "per_path": "per-path"}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|BYTES?|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.I)
 _UNITS = {"": 1, "B": 1, "BYTE": 1, "BYTES": 1, "KB": 1 << 10, "KIB": 1 << 10, "MB": 1 << 20, "MIB": 1 << 20, "GB": 1 << 30, "GIB": 1 << 30}
 
@@ -54,33 +61,66 @@ class ConfigError(UsageError):
 
 
 @dataclass
+class PerPath:
+    """``per-path``: ignores, severities and parameters for the files matching gitignore-style
+    patterns (relative to the config file that writes them)."""
+
+    patterns: List[str]
+    base_dir: str
+    origin: str  # config file:line
+    ignore: List[str] = field(default_factory=list)
+    severity: Dict[str, str] = field(default_factory=dict)
+    params: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+
+    def matches(self, path: str) -> bool:
+        spec = self.__dict__.get("_spec")
+        if spec is None:
+            import pathspec
+
+            spec = self.__dict__["_spec"] = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        rel = os.path.relpath(path, self.base_dir)
+        return not rel.startswith("..") and spec.match_file(rel.replace(os.sep, "/"))
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_spec"}
+
+
+@dataclass
 class Config:
     path: Optional[str] = None
     base_dir: str = "."
     select: Optional[List[str]] = None
     ignore: List[str] = field(default_factory=list)
-    exclude: List[str] = field(default_factory=list)
+    exclude_groups: List[Tuple[List[str], str]] = field(default_factory=list)  # (patterns, their directory)
     fail_on: Optional[str] = None
     severity: Dict[str, str] = field(default_factory=dict)  # rule ID -> severity
     params: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # rule ID -> params
     var_files: List[str] = field(default_factory=list)
     max_file_size: Optional[int] = None  # bytes
+    per_path: List[PerPath] = field(default_factory=list)
+    extends: List[str] = field(default_factory=list)  # config files this one extends, outermost first
+
+    @property
+    def exclude(self) -> List[str]:
+        """This file's own exclude patterns (relative to ``base_dir``)."""
+        return [p for patterns, base in self.exclude_groups if base == self.base_dir for p in patterns]
+
+    def files(self) -> List[str]:
+        """The config files whose contents decide this configuration."""
+        return self.extends + ([self.path] if self.path else [])
 
 
-def find_config(start: str) -> Optional[str]:
-    d = os.path.abspath(start)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(d, name)
-            if os.path.isfile(candidate):
-                return candidate
-        pyproject = os.path.join(d, "pyproject.toml")
-        if os.path.isfile(pyproject) and _has_tool_section(pyproject):
-            return pyproject
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
+def config_in(directory: str) -> Optional[str]:
+    """The config file of ``directory`` itself (``.emrlint.yaml``, ``.emrlint.yml``, or a
+    ``pyproject.toml`` with ``[tool.emrlint]``), or None; emrlint.layers looks upward."""
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    pyproject = os.path.join(directory, "pyproject.toml")
+    if os.path.isfile(pyproject) and _has_tool_section(pyproject):
+        return pyproject
+    return None
 
 
 def _has_tool_section(path: str) -> bool:
@@ -97,11 +137,15 @@ def load_config(path: Optional[str]) -> Config:
     path = os.path.abspath(path)
     if not os.path.isfile(path):
         raise ConfigError(path, None, "config file not found")
+    return _load(path, ())
+
+
+def _load(path: str, chain: Tuple[str, ...]) -> Config:
     if path.endswith(".toml"):
         data, line_of = _load_toml(path)
     else:
         data, line_of = _load_yaml(path)
-    return _validate(path, data, line_of)
+    return _validate(path, data, line_of, chain)
 
 
 def _load_yaml(path: str):
@@ -157,7 +201,7 @@ def _load_toml(path: str):
         for i, text in enumerate(lines, 1):
             header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$", text)
             if header:
-                section = [p.strip().strip("\"'") for p in header.group(1).split(".")]
+                section = [p.strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', header.group(1))]
                 if section[:2] == ["tool", "emrlint"] and section[2:] == want:
                     return i
                 continue
@@ -178,29 +222,35 @@ def _rule_id(code: str, path: str, line: Optional[int], what: str) -> str:
     return rule.id
 
 
-def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
+MAX_EXTEND_DEPTH = 16
+
+
+def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] = ()) -> Config:
     cfg = Config(path=path, base_dir=os.path.dirname(path))
+    items = []
     for raw_key, value in data.items():
         key = ALIASES.get(str(raw_key), str(raw_key))
-        kind = KEYS.get(key)
+        if key not in KEYS:
+            raise ConfigError(path, line_of(raw_key), f"unknown key {raw_key!r} (known keys: {', '.join(sorted(KEYS))})")
+        items.append((raw_key, key, value))
+    # the extended file first: this file's keys are applied over it
+    for raw_key, key, value in items:
+        if key == "extend":
+            _extend(cfg, raw_key, value, line_of(raw_key), chain + (path,))
+    for raw_key, key, value in items:
         line = line_of(raw_key)
-        if kind is None:
-            raise ConfigError(path, line, f"unknown key {raw_key!r} (known keys: {', '.join(sorted(KEYS))})")
-        if kind == "list":
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(path, line, f"{raw_key}: expected a list of strings")
-            value = [str(v) for v in value]
+        if KEYS[key] == "list":
+            value = _strings(value, path, line, raw_key)
         if key in ("select", "ignore"):
-            for code in value:
-                if not resolve(code):
-                    raise ConfigError(path, line, f"{raw_key}: unknown rule {code!r} (see `emrlint rules`)")
-            setattr(cfg, key, value)
+            _check_codes(value, path, line, raw_key)
+            if key == "select":
+                cfg.select = value
+            else:
+                cfg.ignore = cfg.ignore + [v for v in value if v not in cfg.ignore]
         elif key == "exclude":
-            cfg.exclude = value
+            cfg.exclude_groups.append((value, cfg.base_dir))
         elif key == "var-files":
-            cfg.var_files = [os.path.join(cfg.base_dir, v) for v in value]
+            cfg.var_files = cfg.var_files + [os.path.join(cfg.base_dir, v) for v in value]
         elif key == "max-file-size":
             size = parse_size(value)
             if size is None:
@@ -212,38 +262,125 @@ def _validate(path: str, data: Dict[str, Any], line_of) -> Config:
                 raise ConfigError(path, line, f"{raw_key}: expected one of {', '.join(SEVERITIES)}")
             cfg.fail_on = value
         elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(path, line, "severity: expected a mapping of rule to severity")
-            for code, sev in value.items():
-                rid = _rule_id(str(code), path, line_of(raw_key, code), "severity")
-                if sev not in SEVERITIES:
-                    raise ConfigError(path, line_of(raw_key, code), f"severity.{code}: expected one of {', '.join(SEVERITIES)}")
-                if rid == "EMR001" and sev != "error":
-                    raise ConfigError(path, line_of(raw_key, code), "severity.EMR001: a file that was not read is "
-                                      "always an error (EMR001 cannot be lowered or turned off)")
-                cfg.severity[rid] = sev
+            cfg.severity.update(_severities(value, path, line_of, (raw_key,)))
         elif key == "params":
-            if not isinstance(value, dict):
-                raise ConfigError(path, line, "params: expected a mapping of rule to parameters")
-            for code, params in value.items():
-                rid = _rule_id(str(code), path, line_of(raw_key, code), "params")
-                rule = all_rules()[rid]
-                if not isinstance(params, dict):
-                    raise ConfigError(path, line_of(raw_key, code), f"params.{code}: expected a mapping")
-                for pname, pvalue in params.items():
-                    pline = line_of(raw_key, code, pname)
-                    spec = rule.params.get(str(pname))
-                    if spec is None:
-                        known = ", ".join(sorted(rule.params)) or "none"
-                        raise ConfigError(path, pline, f"params.{code}: unknown parameter {pname!r} for {rid} (known: {known})")
-                    from emrlint.jsonpos import plain
-
-                    pvalue = plain(pvalue)
-                    problem = spec.validate(pvalue)
-                    if problem:
-                        raise ConfigError(path, pline, f"params.{code}.{pname}: {problem} (got {_clip(pvalue)})")
-                    cfg.params.setdefault(rid, {})[str(pname)] = pvalue
+            for rid, params in _params(value, path, line_of, (raw_key,)).items():
+                cfg.params.setdefault(rid, {}).update(params)
+        elif key == "per-path":
+            cfg.per_path = cfg.per_path + _per_path(value, cfg.base_dir, path, line_of, raw_key)
     return cfg
+
+
+def _strings(value: Any, path: str, line: Optional[int], what: str) -> List[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, line, f"{what}: expected a list of strings")
+    return [str(v) for v in value]
+
+
+def _check_codes(codes: List[str], path: str, line: Optional[int], what: str) -> None:
+    for code in codes:
+        if not resolve(code):
+            raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
+
+
+def _extend(cfg: Config, raw_key: Any, value: Any, line: Optional[int], chain: Tuple[str, ...]) -> None:
+    """``extend: ../../platform/emrlint.yaml``: that file's settings, under this file's."""
+    path = chain[-1]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(path, line, f"{raw_key}: expected the path of a config file")
+    target = os.path.normpath(os.path.join(cfg.base_dir, os.path.expanduser(value)))
+    if target in chain:
+        raise ConfigError(path, line, f"{raw_key}: {value} extends this file again (a cycle)")
+    if len(chain) > MAX_EXTEND_DEPTH:
+        raise ConfigError(path, line, f"{raw_key}: more than {MAX_EXTEND_DEPTH} configs extend one another")
+    if not os.path.isfile(target):
+        raise ConfigError(path, line, f"{raw_key}: {value}: no such config file")
+    base = _load(target, chain)
+    cfg.extends = base.extends + [target]
+    for name in ("select", "fail_on", "max_file_size"):
+        setattr(cfg, name, getattr(base, name))
+    cfg.ignore = list(base.ignore)
+    cfg.exclude_groups = list(base.exclude_groups)
+    cfg.severity = dict(base.severity)
+    cfg.params = {rid: dict(p) for rid, p in base.params.items()}
+    cfg.var_files = list(base.var_files)
+    cfg.per_path = list(base.per_path)
+
+
+def _severities(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, str]:
+    what = ".".join(str(k) for k in keys)
+    if not isinstance(value, dict):
+        raise ConfigError(path, line_of(*keys), f"{what}: expected a mapping of rule to severity")
+    out: Dict[str, str] = {}
+    for code, sev in value.items():
+        line = line_of(*keys, code)
+        rid = _rule_id(str(code), path, line, what)
+        if sev not in SEVERITIES:
+            raise ConfigError(path, line, f"{what}.{code}: expected one of {', '.join(SEVERITIES)}")
+        if rid == "EMR001" and sev != "error":
+            raise ConfigError(path, line, f"{what}.EMR001: a file that was not read is "
+                              "always an error (EMR001 cannot be lowered or turned off)")
+        out[rid] = sev
+    return out
+
+
+def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, Dict[str, Any]]:
+    from emrlint.jsonpos import plain
+
+    what = ".".join(str(k) for k in keys)
+    if not isinstance(value, dict):
+        raise ConfigError(path, line_of(*keys), f"{what}: expected a mapping of rule to parameters")
+    out: Dict[str, Dict[str, Any]] = {}
+    for code, params in value.items():
+        rid = _rule_id(str(code), path, line_of(*keys, code), what)
+        rule = all_rules()[rid]
+        if not isinstance(params, dict):
+            raise ConfigError(path, line_of(*keys, code), f"{what}.{code}: expected a mapping")
+        for pname, pvalue in params.items():
+            pline = line_of(*keys, code, pname)
+            spec = rule.params.get(str(pname))
+            if spec is None:
+                known = ", ".join(sorted(rule.params)) or "none"
+                raise ConfigError(path, pline, f"{what}.{code}: unknown parameter {pname!r} for {rid} (known: {known})")
+            pvalue = plain(pvalue)
+            problem = spec.validate(pvalue)
+            if problem:
+                raise ConfigError(path, pline, f"{what}.{code}.{pname}: {problem} (got {_clip(pvalue)})")
+            out.setdefault(rid, {})[str(pname)] = pvalue
+    return out
+
+
+PER_PATH_KEYS = ("ignore", "severity", "params")
+
+
+def _per_path(value: Any, base_dir: str, path: str, line_of, raw_key: Any) -> List["PerPath"]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, line_of(raw_key), f"{raw_key}: expected a mapping of path patterns to settings")
+    out = []
+    for pattern, settings in value.items():
+        line = line_of(raw_key, pattern)
+        where = f"{raw_key}.{pattern}"
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise ConfigError(path, line, f"{raw_key}: expected gitignore-style path patterns as keys")
+        if not isinstance(settings, dict):
+            raise ConfigError(path, line, f"{where}: expected a mapping with {', '.join(PER_PATH_KEYS)}")
+        pp = PerPath([pattern.strip()], base_dir, f"{path}:{line or 1}")
+        for key, item in settings.items():
+            keys = (raw_key, pattern, key)
+            if key == "ignore":
+                pp.ignore = _strings(item, path, line_of(*keys), f"{where}.ignore")
+                _check_codes(pp.ignore, path, line_of(*keys), f"{where}.ignore")
+            elif key == "severity":
+                pp.severity = _severities(item, path, line_of, keys)
+            elif key == "params":
+                pp.params = _params(item, path, line_of, keys)
+            else:
+                raise ConfigError(path, line_of(*keys), f"{where}: unknown key {key!r} (known keys: "
+                                  f"{', '.join(PER_PATH_KEYS)})")
+        out.append(pp)
+    return out
 
 
 def _clip(value: Any) -> str:

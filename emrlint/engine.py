@@ -37,6 +37,9 @@ class ScanOptions:
     # directories whose files the scan may read although they are not scanned themselves
     # (an editor's workspace folders: the modules a scanned file calls live there)
     roots: Sequence[str] = ()
+    # which configuration applies where (emrlint.layers.Layers); None: ``rules``, ``severity``
+    # and ``params`` apply to everything
+    layers: Any = None
 
 
 @dataclass
@@ -61,9 +64,43 @@ def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resou
                    tuple(call_sites), tuple(related), key, source_format, subject)
 
 
+def _settings(options: ScanOptions, directory: str, paths: Sequence[str]):
+    """The rules, severities and parameters that apply to what ``directory``'s configuration
+    governs, declared or called from ``paths`` (see emrlint.layers)."""
+    if options.layers is not None:
+        return options.layers.settings_for(directory, paths)
+    uniform = options.__dict__.get("_uniform")
+    if uniform is None:
+        from emrlint.layers import Settings
+
+        uniform = options.__dict__["_uniform"] = Settings(frozenset(options.rules), options.severity, options.params)
+    return uniform
+
+
+def _path_settings(options: ScanOptions, path: str):
+    return _settings(options, os.path.dirname(path), (path,))
+
+
+def _resource_settings(options: ScanOptions, res):
+    directory = res.root if res.root and res.root != res.file else os.path.dirname(res.file)
+    return _settings(options, directory, (res.file,) + tuple(cs.loc.path for cs in res.call_sites))
+
+
+def _tf_options(options: ScanOptions):
+    from emrlint.terraform.project import Options
+
+    scoped = options.layers.scoped_var_files() if options.layers is not None else ()
+    return Options(options.var_files, options.vars, scoped)
+
+
 def scan(options: ScanOptions) -> ScanResult:
     excluder = Excluder(options.excludes)
     found = discover(options.paths, excluder, virtual=set(options.overlay))
+    if options.layers is not None:
+        # every file's configuration, before anything is checked; their exclude patterns apply below them
+        options.layers.prepare(found.files)
+        excluder = Excluder(list(options.excludes) + options.layers.exclude_groups())
+        _exclude(found, excluder)
     cache = None
     if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
         from emrlint.cache import ScanCache, finding_from_json, finding_to_json
@@ -86,7 +123,22 @@ def _options_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
     return {"paths": [os.path.abspath(p) for p in options.paths], "rules": sorted(options.rules),
             "excludes": [[list(p), b] for p, b in options.excludes], "severity": options.severity,
             "params": options.params, "var_files": [os.path.abspath(v) for v in options.var_files],
-            "vars": [list(v) for v in options.vars], "explicit": found.explicit}
+            "vars": [list(v) for v in options.vars], "explicit": found.explicit,
+            "layers": options.layers.key() if options.layers is not None else None}
+
+
+def _exclude(found: Discovered, excluder: Excluder) -> None:
+    """Drop the discovered files that configurations found below the scanned paths exclude."""
+    if not excluder.groups:
+        return
+    kept = [f for f in found.files if not excluder.excluded(f)]
+    if len(kept) == len(found.files):
+        return
+    dropped = set(found.files) - set(kept)
+    found.files = kept
+    if found.explicit is not None:
+        found.skipped += [(os.path.relpath(f), "excluded") for f in found.explicit if f in dropped]
+        found.explicit = [f for f in found.explicit if f not in dropped]
 
 
 @dataclass
@@ -122,32 +174,40 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
 
     rules = all_rules()
     findings: List[Finding] = []
-    enabled = sorted(options.rules)
+    groups: Dict[int, Tuple[Any, List[Any]]] = {}  # resources by the settings that apply to them
+    for res in model.resources:
+        settings = _resource_settings(options, res)
+        groups.setdefault(id(settings), (settings, []))[1].append(res)
+    enabled = sorted(set().union(*(s.rules for s, _ in groups.values())))
     for n, rule_id in enumerate(enabled):
         progress("checking rules", n, len(enabled))
         rule = rules[rule_id]
         if not rule.kinds:
             continue
-        params = {name: p.default for name, p in rule.params.items()}
-        params.update(options.params.get(rule_id, {}))
-        ctx = RuleContext(params, model, sources)
-        for res in model.resources:
-            if res.kind not in rule.kinds:
+        for settings, resources in groups.values():
+            if rule_id not in settings.rules:
                 continue
-            doubt = f" This applies if {res.address} is created: {res.maybe_reason}." if res.maybe_reason else ""
-            found: List[Finding] = []
-            try:
-                for problem in rule.check(res, ctx):
-                    call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
-                    via = model.cli_origins.get((problem.loc.path, problem.loc.line))
-                    note = f" (The value comes from the command line: {via}.)" if via else ""
-                    found.append(_finding(rule, options.severity, problem.loc, problem.message + doubt + note, res.address,
-                                          call_sites, problem.related, problem.key, res.source_format, res.loc))
-            except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
-                errors.append(internal_error(exc, f"rule {rule_id} failed on {res.address}", res.file, res.address,
-                                             rule_id))
-                continue
-            findings += found
+            params = {name: p.default for name, p in rule.params.items()}
+            params.update(settings.params.get(rule_id, {}))
+            ctx = RuleContext(params, model, sources)
+            for res in resources:
+                if res.kind not in rule.kinds:
+                    continue
+                doubt = f" This applies if {res.address} is created: {res.maybe_reason}." if res.maybe_reason else ""
+                found: List[Finding] = []
+                try:
+                    for problem in rule.check(res, ctx):
+                        call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
+                        via = model.cli_origins.get((problem.loc.path, problem.loc.line))
+                        note = f" (The value comes from the command line: {via}.)" if via else ""
+                        found.append(_finding(rule, settings.severity, problem.loc, problem.message + doubt + note,
+                                              res.address, call_sites, problem.related, problem.key,
+                                              res.source_format, res.loc))
+                except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
+                    errors.append(internal_error(exc, f"rule {rule_id} failed on {res.address}", res.file,
+                                                 res.address, rule_id))
+                    continue
+                findings += found
     return findings
 
 
@@ -170,7 +230,7 @@ def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, ro
     from emrlint.terraform.project import Options, TerraformProject
 
     sources = Sources(options.max_file_size, options.overlay)
-    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
+    project = TerraformProject(tf_files, sources, _tf_options(options), base_dir)
     model = Model()
     internal: List[ScanError] = []
     build_model(project, model, roots=roots, errors=internal)
@@ -218,12 +278,11 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
     from emrlint.terraform.project import Options, TerraformProject
 
     rules = all_rules()
-    enabled = set(options.rules)
     sources = Sources(options.max_file_size, options.overlay)
     base_dir = _read_base([os.path.abspath(p) for p in list(options.paths) + list(options.roots)])
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
-    project = TerraformProject(tf_files, sources, Options(options.var_files, options.vars), base_dir)
+    project = TerraformProject(tf_files, sources, _tf_options(options), base_dir)
     progress = options.progress or (lambda stage, done, total: None)
 
     model = Model()
@@ -265,10 +324,11 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         duplicates += part.duplicates
         internal += part.internal
         project.declared_vars |= part.declared_vars
-    if "EMR004" in enabled:
-        rule = rules["EMR004"]
-        for dup in duplicates:
-            findings.append(_finding(rule, options.severity, dup.loc,
+    rule = rules["EMR004"]
+    for dup in duplicates:
+        settings = _path_settings(options, dup.loc.path)
+        if "EMR004" in settings.rules:
+            findings.append(_finding(rule, settings.severity, dup.loc,
                                      rule.module.message(dup.what, dup.name, dup.first.path, dup.first.line, dup.loc.path),
                                      dup.name, related=((f"the first declaration of {dup.name}", dup.first),),
                                      key=dup.name))
@@ -278,34 +338,36 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         if err.path in reported:
             continue
         reported.add(err.path)
-        findings.append(_finding(rules["EMR001"], options.severity, Loc(err.path, err.line, err.column),
+        findings.append(_finding(rules["EMR001"], _path_settings(options, err.path).severity,
+                                 Loc(err.path, err.line, err.column),
                                  f"{err.message}; the file was not checked.", key="parse"))
 
     index = SuppressionIndex(suppressions)
     kept = [f for f in findings if not index.suppressed(f)]
     suppressed = len(findings) - len(kept)
-    if "EMR002" in enabled:
-        for s in index.all():
+    for s in index.all():
+        settings = _path_settings(options, s.loc.path)
+        enabled, severity = settings.rules, settings.severity
+        if "EMR002" in enabled:
             if s.near_miss:
-                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                kept.append(_finding(rules["EMR002"], severity, s.loc,
                                      f"`{_clip(s.text)}` is not an emrlint suppression and silences nothing; write "
                                      "`emrlint:ignore` (no space or other character after the colon), the rule IDs, "
                                      "then the reason: # emrlint:ignore EMR102 reason text.", key=s.text))
                 continue
             for code in s.unknown:
-                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                kept.append(_finding(rules["EMR002"], severity, s.loc,
                                      f"Suppression names unknown rule {code}; it silences nothing. "
                                      "Use a rule ID from `emrlint rules`.", key=f"{s.text}|{code}"))
             if not s.reason and (s.codes or not s.unknown):
                 how = ("in its reason: entry (- id: EMR102, reason: why)" if s.form == "metadata" else
                        "after the rule IDs (# emrlint:ignore EMR102 reason text)")
-                kept.append(_finding(rules["EMR002"], options.severity, s.loc,
+                kept.append(_finding(rules["EMR002"], severity, s.loc,
                                      f"Suppression gives no reason; say why the finding is acceptable {how}.", key=s.text))
-    if "EMR003" in enabled:
-        for s in index.all():
+        if "EMR003" in enabled:
             for code in s.codes:
                 if code in enabled and code not in ("EMR001", "EMR003") and index.unused(s, code):
-                    kept.append(_finding(rules["EMR003"], options.severity, s.loc,
+                    kept.append(_finding(rules["EMR003"], severity, s.loc,
                                          f"Suppression of {code} silences no finding: the problem was fixed or the "
                                          "comment is not on the line above the block or attribute the finding points "
                                          f"at (or at the end of that line). Remove {code} from it, or move it.",

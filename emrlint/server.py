@@ -86,21 +86,23 @@ class Workbench:
 
     def scan(self, paths: Sequence[str]):
         """(findings by path, internal errors, a configuration error message or "")."""
-        from emrlint.config import find_config, load_config, merge_cli, selected_rules
+        from emrlint.config import merge_cli, selected_rules
         from emrlint.discovery import UsageError
         from emrlint.engine import ScanOptions, scan
+        from emrlint.layers import Layers
 
         by_path: Dict[str, List[Finding]] = {p: [] for p in paths}
         if not paths:
             return by_path, [], ""
         directory = os.path.dirname(paths[0])
         try:
-            cfg = load_config(find_config(directory))
+            layers = Layers()  # each file's nearest configuration, as `emrlint scan` finds it
+            cfg = layers.config_for(directory)
             select, ignore = merge_cli(cfg, None, None)
             options = ScanOptions(paths=list(paths), rules=selected_rules(select, ignore),
-                                  excludes=[(cfg.exclude, cfg.base_dir)], severity=cfg.severity, params=cfg.params,
-                                  var_files=[v for v in cfg.var_files if os.path.isfile(v)], overlay=self.overlay(),
-                                  roots=self.roots(paths[0]), cache=True, jobs=1)
+                                  excludes=list(cfg.exclude_groups), severity=cfg.severity, params=cfg.params,
+                                  layers=layers, overlay=self.overlay(), roots=self.roots(paths[0]), cache=True,
+                                  jobs=1)
             if cfg.max_file_size:
                 options.max_file_size = cfg.max_file_size
             with self._lock:

@@ -9,7 +9,8 @@ from typing import Optional, TextIO
 
 
 class ProgressDisplay:
-    def __init__(self, stream: TextIO = sys.stderr, delay: float = 1.0, enabled: Optional[bool] = None):
+    def __init__(self, stream: Optional[TextIO] = None, delay: float = 1.0, enabled: Optional[bool] = None):
+        stream = sys.stderr if stream is None else stream  # the current stderr, not the one at import time
         self.stream = stream
         self.delay = delay
         self.enabled = stream.isatty() if enabled is None else enabled

@@ -53,6 +53,8 @@ class FileError:
 class Options:
     var_files: Sequence[str] = ()
     vars: Sequence[Tuple[str, str]] = ()  # (name, raw value) from --var
+    # (root module directory, var files) named by the configuration that governs that directory
+    scoped_var_files: Sequence[Tuple[str, Sequence[str]]] = ()
 
 
 def is_local_source(source: str) -> bool:
@@ -301,7 +303,8 @@ class TerraformProject:
                 auto.append(os.path.join(root_dir, name))
         names = self.sources.listdir(root_dir)
         auto += [os.path.join(root_dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
-        for path in auto + [os.path.abspath(p) for p in self.options.var_files]:
+        scoped = [f for d, files in self.options.scoped_var_files if d == root_dir for f in files]
+        for path in auto + scoped + [os.path.abspath(p) for p in self.options.var_files]:
             parsed = self.parse_file(path)
             if parsed is None:
                 continue
