@@ -16,7 +16,7 @@ from emrlint import __version__
 from emrlint.discovery import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ["text", "json", "sarif", "junit", "github"]
+FORMATS = ["text", "json", "sarif", "junit", "github", "gitlab", "checkstyle"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -311,6 +311,10 @@ def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
         from emrlint.report import github
 
         return github.render(findings, result.errors)
+    if fmt in ("gitlab", "checkstyle"):
+        import importlib
+
+        return importlib.import_module(f"emrlint.report.{fmt}").render(findings, result.errors)
     import io
 
     from emrlint.report import terminal

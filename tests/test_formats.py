@@ -173,3 +173,45 @@ def test_bad_baseline_file_is_a_usage_error(tree):
     (tree / "b.json").write_text("[]")
     proc = scan(tree, "--baseline", "b.json")
     assert proc.returncode == 2 and "not an emrlint baseline file" in proc.stderr
+
+
+# GitLab's documented Code Quality issue (https://docs.gitlab.com/ci/testing/code_quality/):
+# the fields GitLab reads, as a schema.
+GITLAB_ISSUE = {
+    "type": "object",
+    "required": ["description", "check_name", "fingerprint", "severity", "location"],
+    "properties": {
+        "description": {"type": "string", "minLength": 1},
+        "check_name": {"type": "string", "minLength": 1},
+        "fingerprint": {"type": "string", "minLength": 1},
+        "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+        "location": {"type": "object", "required": ["path", "lines"],
+                     "properties": {"path": {"type": "string"},
+                                    "lines": {"type": "object", "required": ["begin"],
+                                              "properties": {"begin": {"type": "integer", "minimum": 1}}}}},
+    },
+}
+
+
+def test_gitlab_code_quality_report(tree):
+    proc = scan(tree, "--format", "gitlab")
+    assert proc.returncode == 1, proc.stderr
+    issues = json.loads(proc.stdout)
+    jsonschema.validate(issues, {"type": "array", "items": GITLAB_ISSUE})
+    assert {i["severity"] for i in issues} == {"major", "minor", "info"}
+    assert len({i["fingerprint"] for i in issues}) == len(issues)  # GitLab shows one issue per fingerprint
+    assert f"{ODD_DIR}/main.tf" in {i["location"]["path"] for i in issues}
+    sarif = json.loads(scan(tree, "--format", "sarif").stdout)["runs"][0]["results"]
+    assert len(issues) == len(sarif)
+
+
+def test_checkstyle_report(tree):
+    proc = scan(tree, "--format", "checkstyle")
+    assert proc.returncode == 1, proc.stderr
+    root = ET.fromstring(proc.stdout)
+    assert root.tag == "checkstyle"
+    errors = [(f.get("name"), e.get("source"), e.get("severity"), int(e.get("line")))
+              for f in root.iter("file") for e in f.iter("error")]
+    assert {s for _, _, s, _ in errors} == {"error", "warning", "info"}
+    assert all(src.startswith("emrlint.EMR") and line >= 1 for _, src, _, line in errors)
+    assert f"{ODD_DIR}/main.tf" in {name for name, _, _, _ in errors}

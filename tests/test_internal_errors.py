@@ -221,3 +221,13 @@ def test_no_baseline_is_written_from_an_incomplete_scan(tree):
     proc = _cli(tree, "scan", ".", "--select", "EMR301", "--write-baseline", "baseline.json")
     assert proc.returncode == 2
     assert not (tree / "baseline.json").exists()
+
+
+def test_gitlab_and_checkstyle_formats_carry_the_error(tree):
+    proc = _cli(tree, "scan", ".", "--select", "EMR301", "--format", "gitlab")
+    assert proc.returncode == 2
+    issues = json.loads(proc.stdout)
+    assert [i["severity"] for i in issues if i["check_name"] == "emrlint internal error"] == ["blocker"]
+    proc = _cli(tree, "scan", ".", "--select", "EMR301", "--format", "checkstyle")
+    assert proc.returncode == 2
+    assert [e.get("source") for e in ET.fromstring(proc.stdout).iter("error")].count("emrlint.internal-error") == 1
