@@ -132,13 +132,18 @@ def test_string_errors():
     raises("regex", "\\d", "abc", match="did not match")
     raises("regex", "(a)(?P<n>b)", "ab", match="mix")
     raises("regex", "(?=a)", "a", match="lookaround")
+    raises("regex", "(a+)+$", "a" * 100_000 + "b", match="did not match")
     raises("join", ",", ["a", None])
     raises("upper", "a", "b", match="expected 1 arguments, got 2")
 
 
-def test_regex_unsupported_in_python_is_unknown():
-    assert call("regex", "\\pL+", "abc") is UNKNOWN
-    assert call("replace", "abc", "/\\pL/", "x") is UNKNOWN
+def test_regex_is_re2():
+    assert call("regex", "\\pL+", "1été2") == "été"  # Unicode classes, as in Go
+    assert call("replace", "abc", "/\\pL/", "x") == "xxx"
+    assert call("regex", "[[:foo:]]", "abc") is UNKNOWN  # syntax RE2 cannot read: unknown, never a crash
+    assert call("regexall", "(a+)+$", "a" * 100_000 + "b") == []  # no catastrophic backtracking
+    assert call("regexall", "(x+x+)+y", "x" * 50_000) == []
+    assert call("replace", "a" * 50_000 + "!", "/(a|aa)+$/", "z") == "a" * 50_000 + "!"
 
 
 # --- format --------------------------------------------------------------------------------

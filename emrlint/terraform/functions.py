@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Protocol
 from emrlint.jsonpos import DocumentError, load_document, loads_json
 from emrlint.values import (
     UNKNOWN,
+    MAX_STRING,
     EvalError,
     Unknown,
     concat_parts,
@@ -506,30 +507,35 @@ def fn_trim(s: Any, cutset: Any) -> str:
 
 
 _GO_TEMPLATE = re.compile(r"\$(?:(\$)|\{(\w+)\}|(\w+))")
-_POSIX_CLASSES = {
-    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z",
-    "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z", "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
-}
+MAX_PATTERN = 1000  # characters of a regular expression
+MAX_REGEX_WORK = 200_000_000  # text length x pattern length: RE2's worst case is their product
+MAX_MATCHES = 100_000  # matches regexall() and replace() work through
 
 
 @functools.lru_cache(maxsize=256)
-def _regexp(pattern: str) -> Optional["re.Pattern[str]"]:
-    """Compile an RE2 pattern with Python's ``re``; None when Python cannot express it."""
+def _compile(pattern: str) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # never write to the user's terminal
+    try:
+        return re2.compile(pattern, options)
+    except re2.error:
+        return None
+
+
+def _regexp(pattern: str, text: str) -> Any:
+    """Compile a Terraform (RE2 syntax) pattern with RE2 itself: matching takes time linear
+    in the text, never catastrophic backtracking.  None when the pattern is too large for
+    the text, or RE2 cannot read it (the value is then unknown)."""
     if re.search(r"\(\?<?[=!]|\\[1-9]", pattern.replace("\\\\", "")):
         raise EvalError("invalid regexp pattern: lookarounds and backreferences are not supported")
-    py = re.sub(r"\[:(\w+):\]", lambda m: _POSIX_CLASSES.get(m.group(1), m.group()), pattern)
-    if re.search(r"\[:\^?\w+:\]", py):
+    if len(pattern) > MAX_PATTERN or len(pattern) * max(len(text), 1) > MAX_REGEX_WORK:
         return None
-    py = re.sub(r"((?:^|[^\\])(?:\\\\)*)\\z", r"\1\\Z", py)
-    try:
-        return re.compile(py, re.ASCII)
-    except re.error:
-        return None
+    return _compile(pattern)
 
 
-def _captures(m: "re.Match[str]") -> Any:
+def _captures(m: Any) -> Any:
     names = m.re.groupindex
     if not m.re.groups:
         return m.group()
@@ -540,12 +546,23 @@ def _captures(m: "re.Match[str]") -> Any:
     return {name: m.group(name) for name in names}
 
 
+def _matches(rx: Any, text: str) -> Optional[list]:
+    """Every match of ``rx`` in ``text``, or None when there are more than MAX_MATCHES."""
+    found = []
+    for m in rx.finditer(text):
+        if len(found) >= MAX_MATCHES:
+            return None
+        found.append(m)
+    return found
+
+
 @_register()
 def fn_regex(pattern: Any, s: Any) -> Any:
-    rx = _regexp(_s(pattern))
+    s = _s(s)
+    rx = _regexp(_s(pattern), s)
     if rx is None:
         return UNKNOWN
-    m = rx.search(_s(s))
+    m = rx.search(s)
     if m is None:
         raise EvalError("pattern did not match any part of the given string")
     return _captures(m)
@@ -553,11 +570,13 @@ def fn_regex(pattern: Any, s: Any) -> Any:
 
 @_register()
 def fn_regexall(pattern: Any, s: Any) -> Any:
-    rx = _regexp(_s(pattern))
-    return UNKNOWN if rx is None else [_captures(m) for m in rx.finditer(_s(s))]
+    s = _s(s)
+    rx = _regexp(_s(pattern), s)
+    found = _matches(rx, s) if rx is not None else None
+    return UNKNOWN if found is None else [_captures(m) for m in found]
 
 
-def _expand(m: "re.Match[str]", template: str) -> str:
+def _expand(m: Any, template: str) -> str:
     """Go's ``Regexp.Expand``: ``$1``, ``${1}``, ``$name``, ``${name}``, ``$$``."""
 
     def sub(t: "re.Match[str]") -> str:
@@ -566,7 +585,7 @@ def _expand(m: "re.Match[str]", template: str) -> str:
         name = t.group(2) or t.group(3)
         try:
             return m.group(int(name) if name.isdigit() else name) or ""
-        except (IndexError, ValueError):
+        except (IndexError, ValueError, KeyError):
             return ""
 
     return _GO_TEMPLATE.sub(sub, template)
@@ -576,8 +595,19 @@ def _expand(m: "re.Match[str]", template: str) -> str:
 def fn_replace(s: Any, search: Any, replacement: Any) -> Any:
     s, search, replacement = _s(s), _s(search), _s(replacement)
     if len(search) > 1 and search[0] == search[-1] == "/":
-        rx = _regexp(search[1:-1])
-        return UNKNOWN if rx is None else rx.sub(lambda m: _expand(m, replacement), s)
+        rx = _regexp(search[1:-1], s)
+        found = _matches(rx, s) if rx is not None else None
+        if found is None:
+            return UNKNOWN
+        pieces, pos = [], 0
+        for m in found:
+            pieces += [s[pos:m.start()], _expand(m, replacement)]
+            pos = m.end()
+        pieces.append(s[pos:])
+        return concat_parts(pieces)
+    n = s.count(search) if search else len(s) + 1
+    if len(s) + n * (len(replacement) - len(search)) > MAX_STRING:
+        return UNKNOWN
     return s.replace(search, replacement)
 
 
