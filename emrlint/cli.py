@@ -437,7 +437,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
         from emrlint.report.terminal import make_console
 
-        make_console(sys.stdout).print(Markdown(text))
+        make_console(sys.stdout, soft_wrap=False).print(Markdown(text))
     else:
         sys.stdout.write(text)
     return EXIT_OK

@@ -149,3 +149,39 @@ def test_readme_says_what_the_set_up_example_finds():
     found = json.loads(proc.stdout)["findings"]
     assert len(found) == int(m.group(1))
     assert sorted({f["rule"] for f in found}) == [r.strip() for r in m.group(2).split(",")]
+
+
+def test_explain_on_a_narrow_terminal_wraps_and_loses_no_word():
+    import pty
+    import re
+
+    master, slave = pty.openpty()
+    try:
+        env = dict(os.environ, COLUMNS="60", LINES="40", TERM="xterm-256color")
+        env.pop("NO_COLOR", None)
+        proc = subprocess.run([EMRLINT, "explain", "EMR202"], stdout=slave, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=env, timeout=120)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    shown = data.decode("utf-8", "replace")
+    shown = re.sub(r"\x1b\]8;[^\x1b]*\x1b\\", "", shown)  # hyperlinks (OSC 8)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # colours
+    assert max(len(line) for line in shown.splitlines()) <= 60
+    from emrlint.docs import rule_markdown
+    from emrlint.registry import by_id_or_name
+
+    markdown = re.sub(r"\(https?://[^)]*\)", "", rule_markdown(by_id_or_name("EMR202")))  # link targets are not shown
+    words = {w for w in re.findall(r"[A-Za-z]{7,}", markdown)}
+    missing = sorted(w for w in words if w not in shown)
+    assert not missing, missing

@@ -34,12 +34,13 @@ def use_color(stream: TextIO, color: Optional[bool] = None) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def make_console(stream: TextIO, color: Optional[bool] = None):
-    """A rich console for output that is richer than lines (explain's Markdown)."""
+def make_console(stream: TextIO, color: Optional[bool] = None, soft_wrap: bool = True):
+    """A rich console.  ``soft_wrap=False`` lets rich wrap to the terminal's width (explain's
+    Markdown: with soft wrapping rich crops list items at the edge, and words are lost)."""
     from rich.console import Console
 
     return Console(file=stream, no_color=not use_color(stream, color), highlight=False, emoji=False,
-                   force_terminal=True if color else None, soft_wrap=True)
+                   force_terminal=True if color else None, soft_wrap=soft_wrap)
 
 
 class Writer:
