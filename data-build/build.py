@@ -35,9 +35,11 @@ sys.path.insert(0, os.path.dirname(HERE))
 from emrlint.data import _format, build_instances, build_prices, build_releases  # noqa: E402
 
 SOURCES = os.path.join(HERE, "sources")
-MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates (any region), EBS GB-month rates "
-                  "(any region), EC2 rates outside us-east-1, EMR Serverless ARM64 rates. They are unknown: "
-                  "supply them with a price file (emrlint prices build from AWS offer files, or your own rates).")
+MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates (any region); EC2 rates in "
+                  "sa-east-1 and ap-south-1, and outside us-east-1 for the families the regional source does not "
+                  "list (d3, m4, c4, r3, m3, c3, i2, d2 and others); EMR Serverless ARM64 rates; any rate of a "
+                  "region not in the table. They are unknown: supply them with a price file (emrlint prices build "
+                  "from AWS offer files, or your own rates).")
 
 
 def _read(path: str) -> str:
@@ -134,21 +136,40 @@ def _csv_rows(path: str):
 
 def cmd_prices(args: argparse.Namespace) -> None:
     ec2 = {(args.ec2_region, name.strip().lower()): float(rate) for name, rate in _csv_rows(args.ec2_rates)}
+    regional = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.ec2_regional_rates)}
+    overlap = sorted(set(ec2) & set(regional))
+    if overlap:
+        raise SystemExit(f"{args.ec2_regional_rates}: {overlap[0][1]} in {overlap[0][0]} is also in {args.ec2_rates}")
+    ec2.update(regional)
+    ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in _csv_rows(args.ebs_rates)
+           if unit == "GB-month"}
     serverless = [(region, arch, {"vcpu_hour": float(v), "gb_hour": float(g), "storage_gb_hour": float(s)})
                   for region, arch, v, g, s in _csv_rows(args.serverless_rates)]
+    regional_regions = sorted({region for region, _ in regional})
     sources = [
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {args.ec2_region} (AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-07-20",
-         "note": f"{len(ec2)} instance types; figures generated from the AWS Pricing API by aws/karpenter-provider-aws "
-                 "(pkg/providers/pricing/zz_generated.pricing_aws.go, 2026-07-20), transcribed in "
-                 "data-build/sources/prices-ec2-us-east-1.csv"},
+         "note": f"{len(ec2) - len(regional)} instance types; figures generated from the AWS Pricing API by "
+                 "aws/karpenter-provider-aws (pkg/providers/pricing/zz_generated.pricing_aws.go, 2026-07-20), "
+                 "transcribed in data-build/sources/prices-ec2-us-east-1.csv"},
+        {"title": f"Amazon EC2 On-Demand pricing, Linux, {len(regional_regions)} more regions (AWS Price List)",
+         "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2024-10-10",
+         "note": f"{len(regional)} rates of {', '.join(regional_regions)}; AWS Pricing API (GetProducts) figures "
+                 "as recorded in jimgarrett123/rosa-calculator price/out/ec2.sql (commit 9baa251, run of "
+                 "2024-10-10), transcribed in data-build/sources/prices-ec2-regions.csv"},
+        {"title": "Amazon EBS pricing, volume storage per GB-month (AWS Price List)",
+         "url": "https://aws.amazon.com/ebs/pricing/", "retrieved": "2025-10-28",
+         "note": f"{len(ebs)} rates in {len({r for r, _ in ebs})} regions; the AWS pricing calculator's EBS price "
+                 "map (ebs-calculator.json, published 2025-10-28) as recorded in jimgarrett123/rosa-calculator "
+                 "price/data/ebs.json (commit 78e72bb), transcribed with rate codes in "
+                 "data-build/sources/prices-ebs.csv"},
         {"title": "Amazon EMR Serverless pricing (x86)", "url": "https://aws.amazon.com/emr/pricing/",
          "retrieved": "2023-02-03",
          "note": f"{len(serverless)} regions; as generated into GoogleCloudPlatform/PerfKitBenchmarker "
                  "(aws_dpb_emr_serverless_prices.py, 2023-02-03), transcribed in "
                  "data-build/sources/prices-emr-serverless.csv"},
     ]
-    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr={}, ebs={}, serverless=serverless)
+    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr={}, ebs=ebs, serverless=serverless)
     table["missing"] = args.missing
     _format.write(args.output, table)
     print(f"{args.output}: {len(table['regions'])} regions", file=sys.stderr)
@@ -190,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
                                        "(from AWS offer files: emrlint prices build)")
     pr.add_argument("--ec2-rates", default=os.path.join(SOURCES, "prices-ec2-us-east-1.csv"))
     pr.add_argument("--ec2-region", default="us-east-1")
+    pr.add_argument("--ec2-regional-rates", default=os.path.join(SOURCES, "prices-ec2-regions.csv"),
+                    help="region,instance_type,USD/hour rows of other regions")
+    pr.add_argument("--ebs-rates", default=os.path.join(SOURCES, "prices-ebs.csv"))
     pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))
     pr.add_argument("--missing", default=MISSING_PRICES)
     pr.add_argument("-o", "--output", required=True)

@@ -239,7 +239,19 @@ def test_shipped_prices():
     us = data.prices("us-east-1")
     assert us.instance("m5.xlarge") == data.InstancePrice(0.192, None)  # EMR rate: no source read
     assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
-    assert us.serverless_rates("ARM64") is None and us.ebs("gp3") is None
+    assert us.serverless_rates("ARM64") is None
+    assert (us.ebs("gp3"), us.ebs(" GP2 "), us.ebs("io1"), us.ebs("st1"), us.ebs("sc1"), us.ebs("standard")) == (
+        0.08, 0.1, 0.125, 0.045, 0.015, 0.05)
+    assert us.ebs("io2") is None and us.ebs(None) is None
+    ireland = data.prices("eu-west-1")
+    assert ireland.instance("m5.xlarge") == data.InstancePrice(0.214, None)
+    assert ireland.instance("r7g.2xlarge") == data.InstancePrice(0.4794, None)
+    assert ireland.ebs("gp3") == 0.088
+    assert data.prices("ap-southeast-1").instance("m6g.xlarge") == data.InstancePrice(0.192, None)
+    # a family the regional source does not list: unknown, never a us-east-1 figure
+    assert data.prices("us-west-2").instance("m4.xlarge") is None and us.instance("m4.xlarge").ec2_hourly == 0.2
+    # EBS without EC2 rates
+    assert data.prices("sa-east-1").ebs("gp3") == 0.152 and data.prices("sa-east-1").instance("m5.xlarge") is None
     assert data.prices("eu-central-1").serverless_rates() == data.ServerlessRates(0.060528, 0.006643, 0.000132)
     assert data.prices("ap-south-2") is None and data.prices(None) is None
     for region in ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
@@ -249,6 +261,14 @@ def test_shipped_prices():
     # every EMR-offered type has a us-east-1 EC2 rate
     offered = [n for n in data.instance_type_names() if data.instance_type(n).emr_supported]
     assert all(us.instance(n) and us.instance(n).ec2_hourly for n in offered)
+    # and the families people run EMR on have one in the other regions the issue names
+    families = ("m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7g", "c5", "c6i", "c6g", "c7g", "i3", "i4i", "r4")
+    for region in ("us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
+        rows = data.prices(region)
+        missing = [n for n in offered if n.split(".")[0] in families and not (rows.instance(n) and
+                                                                              rows.instance(n).ec2_hourly)]
+        assert missing == [], (region, missing)
+        assert all(rows.ebs(v) for v in ("gp3", "gp2", "io1", "st1", "sc1", "standard")), region
     assert "EMR hourly rates" in _shipped("prices.json")["missing"]
 
 
