@@ -79,11 +79,22 @@ def _references(config: Any, prefix: str = "") -> Dict[str, Dict[str, Any]]:
     return out
 
 
+_ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
 def _address_lines(text: str) -> Dict[str, int]:
+    """Each address's first line in the plan text (lines counted incrementally, from one
+    match to the next: linear in the size of the plan)."""
     lines: Dict[str, int] = {}
-    for m in re.finditer(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', text):
-        address = json.loads(f'"{m.group(1)}"')
-        lines.setdefault(address, text.count("\n", 0, m.start()) + 1)
+    line, counted = 1, 0
+    for m in _ADDRESS.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        try:
+            address = json.loads(f'"{m.group(1)}"')
+        except ValueError:
+            continue
+        lines.setdefault(address, line)
     return lines
 
 
