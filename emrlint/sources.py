@@ -10,6 +10,7 @@ import stat
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the default size limit (config ``max-file-size``)
+_MISSING = object()
 
 
 def size_text(n: int) -> str:
@@ -59,14 +60,28 @@ class Sources:
     reporters, and a record of what was read and asked (listings, existence, globs) so
     that a cached result can be proven still valid (see :mod:`emrlint.cache`)."""
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES, overlay: Optional[Dict[str, bytes]] = None) -> None:
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES, overlay: Optional[Dict[str, bytes]] = None,
+                 shared: Optional["Sources"] = None) -> None:
+        self.max_bytes = shared.max_bytes if shared else max_bytes
         # content that replaces (or adds) a file: an editor's unsaved buffer read from stdin
-        self.overlay: Dict[str, bytes] = dict(overlay or {})
-        self._bytes: Dict[str, Union[bytes, SourceError]] = {}
-        self._text: Dict[str, Union[str, SourceError]] = {}
+        self.overlay: Dict[str, bytes] = shared.overlay if shared else dict(overlay or {})
+        # contents and answers; a view (``shared``) uses those of the Sources it was made from
+        self._bytes: Dict[str, Union[bytes, SourceError]] = shared._bytes if shared else {}
+        self._text: Dict[str, Union[str, SourceError]] = shared._text if shared else {}
+        self._answers: Dict[Tuple[str, str, str], Any] = shared._answers if shared else {}
+        # what was read and asked through this object
+        self._reads: Dict[str, None] = {}
         self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
         self.external: Dict[str, Optional[str]] = {}  # path -> sha256 of files read by worker processes
+
+    def view(self) -> "Sources":
+        """A Sources that shares this one's contents (each file is read once per scan) but
+        records only what is read and asked through it: what one root module depends on."""
+        return Sources(shared=self)
+
+    def ask(self, kind: str, path: str, arg: str = "") -> Any:
+        """The answer to a question about the file system: "kind", "list" or "glob"."""
+        return self._ask(kind, path, arg)
 
     def _ask(self, kind: str, path: str, arg: str = "") -> Any:
         if self.overlay:
@@ -80,9 +95,13 @@ class Sources:
 
     def _ask_disk(self, kind: str, path: str, arg: str = "") -> Any:
         key = (kind, path, arg)
-        if key not in self.queries:
-            self.queries[key] = answer(kind, path, arg)
-        return self.queries[key]
+        got = self.queries.get(key, _MISSING)
+        if got is _MISSING:
+            got = self._answers.get(key, _MISSING)
+            if got is _MISSING:
+                got = self._answers[key] = answer(kind, path, arg)
+            self.queries[key] = got  # recorded for this object (a root module's view)
+        return got
 
     def kind(self, path: str) -> Optional[str]:
         """"file", "dir" or None."""
@@ -103,7 +122,7 @@ class Sources:
         return self._ask("glob", directory, pattern)
 
     def read_paths(self) -> List[str]:
-        return list(self._bytes) + [p for p in self.external if p not in self._bytes]
+        return list(self._reads) + [p for p in self.external if p not in self._reads]
 
     def record(self, inputs: Dict[str, Optional[str]], queries: Dict[Tuple[str, str, str], Any]) -> None:
         """Take in what another process read for this scan (its content digests and questions)."""
@@ -127,6 +146,7 @@ class Sources:
         return got if isinstance(got, bytes) else None
 
     def read_bytes(self, path: str) -> bytes:
+        self._reads[path] = None
         got = self._bytes.get(path)
         if got is None:
             got = self._read(path)
@@ -148,7 +168,7 @@ class Sources:
             if st.st_size > self.max_bytes:
                 return too_large(st.st_size, self.max_bytes)
             with open(path, "rb") as fh:
-                data = fh.read(self.max_bytes + 1)
+                data = _read_limited(fh, st.st_size, self.max_bytes)
         except OSError as exc:
             return SourceError(f"cannot read file: {exc.strerror or exc}")
         except ValueError:  # a NUL character in the name
@@ -158,6 +178,7 @@ class Sources:
         return data
 
     def read_text(self, path: str) -> str:
+        self._reads[path] = None
         got = self._text.get(path)
         if got is None:
             try:
@@ -178,6 +199,24 @@ class Sources:
     def lines(self, path: str) -> List[str]:
         text = self.try_text(path)
         return text.splitlines() if text is not None else []
+
+
+def _read_limited(fh, size: int, limit: int) -> bytes:
+    """The content of an open file of ``size`` bytes (by its stat), read into a buffer of
+    that size rather than of the limit (a read of ``limit + 1`` bytes allocates that much
+    for every small file); if the file grew since, at most ``limit + 1`` bytes, in
+    bounded chunks."""
+    data = fh.read(size + 1)
+    if len(data) <= size:
+        return data
+    parts, total = [data], len(data)
+    while total <= limit:
+        chunk = fh.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def answer(kind: str, path: str, arg: str = "") -> Any:
