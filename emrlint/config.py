@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from emrlint.discovery import UsageError
 from emrlint.findings import SEVERITIES
-from emrlint.registry import all_rules, by_id_or_name, resolve
+from emrlint.registry import id_of, load_rule, resolve_ids, rule_index
 
 CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
@@ -216,10 +216,10 @@ def _load_toml(path: str):
 
 
 def _rule_id(code: str, path: str, line: Optional[int], what: str) -> str:
-    rule = by_id_or_name(code)
-    if rule is None:
+    rule_id = id_of(code)
+    if rule_id is None:
         raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
-    return rule.id
+    return rule_id
 
 
 MAX_EXTEND_DEPTH = 16
@@ -281,7 +281,7 @@ def _strings(value: Any, path: str, line: Optional[int], what: str) -> List[str]
 
 def _check_codes(codes: List[str], path: str, line: Optional[int], what: str) -> None:
     for code in codes:
-        if not resolve(code):
+        if not resolve_ids(code):
             raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
 
 
@@ -335,7 +335,7 @@ def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, 
     out: Dict[str, Dict[str, Any]] = {}
     for code, params in value.items():
         rid = _rule_id(str(code), path, line_of(*keys, code), what)
-        rule = all_rules()[rid]
+        rule = load_rule(rid)
         if not isinstance(params, dict):
             raise ConfigError(path, line_of(*keys, code), f"{what}.{code}: expected a mapping")
         for pname, pvalue in params.items():
@@ -393,17 +393,16 @@ def parse_codes(text: Optional[str]) -> Optional[List[str]]:
         return None
     codes = [c for c in re.split(r"[\s,]+", text) if c]
     for code in codes:
-        if not resolve(code):
+        if not resolve_ids(code):
             raise UsageError(f"unknown rule {code!r} (see `emrlint rules`)")
     return codes
 
 
 def selected_rules(select: Optional[List[str]], ignore: List[str]) -> List[str]:
     """Rule IDs enabled by select/ignore lists (select defaults to all)."""
-    rules = all_rules()
-    chosen = set(rules) if not select else {r.id for code in select for r in resolve(code)}
+    chosen = set(rule_index()) if not select else {i for code in select for i in resolve_ids(code)}
     for code in ignore:
-        chosen -= {r.id for r in resolve(code)}
+        chosen -= set(resolve_ids(code))
     return sorted(chosen)
 
 

@@ -17,15 +17,10 @@ integers too large for a float are infinite, and ``!!set``, ``!!omap`` and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from emrlint.values import clamp_number, fix_surrogates, fix_surrogates_deep, number_from_text
 
@@ -42,50 +37,61 @@ class DocumentError(Exception):
         self.column = max(1, column)
 
 
-class _Scanner(RoundTripScanner):
-    def scan_flow_scalar(self, style: Any) -> Any:
-        start = self.reader.get_mark()
-        try:
-            token = super().scan_flow_scalar(style)
-        except (ValueError, OverflowError):  # chr() of an escape beyond U+10FFFF
-            raise ScannerError("while scanning a double-quoted scalar", start,
-                               "escape sequence is not a Unicode code point", self.reader.get_mark()) from None
-        token.value = fix_surrogates(token.value)
-        return token
+@functools.lru_cache(maxsize=1)
+def _loader_classes() -> Tuple[Any, Any]:
+    """emrlint's scanner and constructor for ruamel.yaml (ruamel.yaml is imported when a
+    document is first loaded, not with this module: a scan of Terraform files alone never
+    needs it)."""
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.scanner import RoundTripScanner, ScannerError
+
+    class _Scanner(RoundTripScanner):
+        def scan_flow_scalar(self, style: Any) -> Any:
+            start = self.reader.get_mark()
+            try:
+                token = super().scan_flow_scalar(style)
+            except (ValueError, OverflowError):  # chr() of an escape beyond U+10FFFF
+                raise ScannerError("while scanning a double-quoted scalar", start,
+                                   "escape sequence is not a Unicode code point", self.reader.get_mark()) from None
+            token.value = fix_surrogates(token.value)
+            return token
+
+    class _Constructor(RoundTripConstructor):
+        def construct_non_recursive_object(self, node: Any, tag: Optional[str] = None) -> Any:
+            try:
+                return super().construct_non_recursive_object(node, tag)
+            except MarkedYAMLError:
+                raise
+            except (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, AttributeError) as exc:
+                raise ConstructorError(None, None, f"cannot read this value ({exc})", node.start_mark) from None
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                value = super().construct_yaml_int(node)
+                return value if -2**1024 < value < 2**1024 else clamp_number(int(value))
+            except ValueError:
+                text = str(node.value).replace("_", "")
+                if re.fullmatch(r"[-+]?[0-9]+", text):  # beyond Python's limit on digits
+                    return number_from_text(text)
+                raise
+
+    _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+    # YAML 1.1 collection types are read as what they are written as
+    _Constructor.add_constructor("tag:yaml.org,2002:set", RoundTripConstructor.construct_yaml_map)
+    _Constructor.add_constructor("tag:yaml.org,2002:omap", RoundTripConstructor.construct_yaml_seq)
+    _Constructor.add_constructor("tag:yaml.org,2002:pairs", RoundTripConstructor.construct_yaml_seq)
+    return _Scanner, _Constructor
 
 
-class _Constructor(RoundTripConstructor):
-    def construct_non_recursive_object(self, node: Any, tag: Optional[str] = None) -> Any:
-        try:
-            return super().construct_non_recursive_object(node, tag)
-        except MarkedYAMLError:
-            raise
-        except (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, AttributeError) as exc:
-            raise ConstructorError(None, None, f"cannot read this value ({exc})", node.start_mark) from None
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
 
-    def construct_yaml_int(self, node: Any) -> Any:
-        try:
-            value = super().construct_yaml_int(node)
-            return value if -2**1024 < value < 2**1024 else clamp_number(int(value))
-        except ValueError:
-            text = str(node.value).replace("_", "")
-            if re.fullmatch(r"[-+]?[0-9]+", text):  # beyond Python's limit on digits
-                return number_from_text(text)
-            raise
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-# YAML 1.1 collection types are read as what they are written as
-_Constructor.add_constructor("tag:yaml.org,2002:set", RoundTripConstructor.construct_yaml_map)
-_Constructor.add_constructor("tag:yaml.org,2002:omap", RoundTripConstructor.construct_yaml_seq)
-_Constructor.add_constructor("tag:yaml.org,2002:pairs", RoundTripConstructor.construct_yaml_seq)
-
-
-def _yaml() -> YAML:
+    scanner, constructor = _loader_classes()
     y = YAML(typ="rt", pure=True)
     y.allow_duplicate_keys = True
-    y.Scanner = _Scanner
-    y.Constructor = _Constructor
+    y.Scanner = scanner
+    y.Constructor = constructor
     return y
 
 
@@ -95,6 +101,8 @@ def _check(root: Any) -> None:
     An iterative post-order walk computes every node's size with its aliases
     expanded, memoised per object, so a billion-laughs document is measured in
     linear time and refused without ever being expanded."""
+    from ruamel.yaml.comments import TaggedScalar
+
     sizes: Dict[int, int] = {}
     active: set = set()
     stack: List[Tuple[Any, int, bool]] = [(root, 0, False)]
@@ -168,6 +176,8 @@ def load_document(text: str, kind: str = "JSON") -> Any:
             raise DocumentError("JSON syntax error: nested too deeply") from None
     if _bracket_depth(text) > MAX_DEPTH:
         raise DocumentError(f"{kind} document nested deeper than {MAX_DEPTH} levels")
+    from ruamel.yaml.error import MarkedYAMLError
+
     try:
         root = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -200,13 +210,11 @@ def loads_json(text: str, **kwargs: Any) -> Any:
 
 def key_position(container: Any, key: Any) -> Optional[Tuple[int, int]]:
     """1-based (line, column) of a mapping key or sequence item, if known."""
+    lc = getattr(container, "lc", None)  # ruamel's CommentedMap and CommentedSeq
+    if lc is None or not isinstance(container, (dict, list)):
+        return None
     try:
-        if isinstance(container, CommentedMap):
-            line, col = container.lc.key(key)
-        elif isinstance(container, CommentedSeq):
-            line, col = container.lc.item(key)
-        else:
-            return None
+        line, col = lc.key(key) if isinstance(container, dict) else lc.item(key)
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
     return line + 1, col + 1
