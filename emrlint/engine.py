@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
@@ -10,11 +11,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
-from emrlint.registry import Rule, all_rules, by_id_or_name
 from emrlint.sources import MAX_FILE_BYTES, SourceError, Sources
 
-# The loaders (python-hcl2, lark, ruamel.yaml) are imported only when a scan has to
-# read files, not when its result comes from the cache.
+# The rules and the loaders (python-hcl2, lark, ruamel.yaml) are imported only when a
+# scan has to read files, not when its result comes from the cache.
 
 
 @dataclass
@@ -54,11 +54,12 @@ class ScanResult:
 
 
 def _resolve_code(code: str) -> Optional[str]:
-    rule = by_id_or_name(code)
-    return rule.id if rule else None
+    from emrlint.registry import id_of
+
+    return id_of(code)
 
 
-def _finding(rule: Rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
+def _finding(rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
              call_sites=(), related=(), key: str = "", source_format: str = "", subject: Optional[Loc] = None) -> Finding:
     return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), message, loc, resource,
                    tuple(call_sites), tuple(related), key, source_format, subject)
@@ -103,28 +104,54 @@ def scan(options: ScanOptions) -> ScanResult:
         _exclude(found, excluder)
     cache = None
     if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
-        from emrlint.cache import ScanCache, finding_from_json, finding_to_json
+        from emrlint.cache import ScanCache
 
-        cache = ScanCache(_options_key(options, found), found.files)
+        cache = ScanCache(_scan_key(options, found), _part_key(options), _boundary(options), options.max_file_size)
         hit = cache.load()
         if hit is not None:
-            return ScanResult([finding_from_json(f) for f in hit["findings"]], hit["files"], hit["suppressed"],
-                              Sources(), skipped=found.skipped, unused_vars=list(hit.get("unused_vars", [])))
-    result = _scan(options, found, excluder)
+            return ScanResult(hit["findings"], hit["files"], hit["suppressed"], Sources(options.max_file_size),
+                              skipped=found.skipped, unused_vars=hit["unused_vars"])
+    # A scan keeps what it parses until it ends and makes little cyclic garbage: the cyclic
+    # collector would only re-walk the retained trees, at a cost that grows faster than
+    # the input (about half of a large scan's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = _scan(options, found, excluder, cache)
+    finally:
+        if collecting:
+            gc.enable()
     result.skipped = found.skipped
     if cache is not None and not result.errors:  # a scan that met a bug is not worth repeating
-        cache.store(result.sources, {"findings": [finding_to_json(f) for f in result.findings],
-                                     "files": result.files, "suppressed": result.suppressed,
-                                     "unused_vars": result.unused_vars})
+        cache.store_result(result.sources, result.findings, result.files, result.suppressed, result.unused_vars)
     return result
 
 
-def _options_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
-    return {"paths": [os.path.abspath(p) for p in options.paths], "rules": sorted(options.rules),
-            "excludes": [[list(p), b] for p, b in options.excludes], "severity": options.severity,
-            "params": options.params, "var_files": [os.path.abspath(v) for v in options.var_files],
-            "vars": [list(v) for v in options.vars], "explicit": found.explicit,
+def _part_key(options: ScanOptions) -> Dict[str, Any]:
+    """What a root module's findings depend on besides the files it reads."""
+    return {"rules": sorted(options.rules), "severity": options.severity, "params": options.params,
+            "var_files": [os.path.abspath(v) for v in options.var_files], "vars": [list(v) for v in options.vars],
+            "base_dir": _base_dir(options), "max_file_size": options.max_file_size,
             "layers": options.layers.key() if options.layers is not None else None}
+
+
+def _scan_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
+    return dict(_part_key(options), paths=[os.path.abspath(p) for p in options.paths],
+                excludes=[[list(p), b] for p, b in options.excludes], explicit=found.explicit, files=found.files)
+
+
+def _boundary(options: ScanOptions):
+    """What a scan may read: below the directory file() may read (which holds the scanned
+    paths), and the variable files it was given."""
+    from emrlint.cache import Boundary
+
+    paths = [os.path.abspath(p) for p in list(options.paths) + list(options.roots)]
+    scoped = [f for _, files in options.layers.scoped_var_files() for f in files] if options.layers is not None else []
+    return Boundary([_base_dir(options)] + paths, [os.path.abspath(v) for v in list(options.var_files) + scoped])
+
+
+def _base_dir(options: ScanOptions) -> str:
+    return _read_base([os.path.abspath(p) for p in list(options.paths) + list(options.roots)])
 
 
 def _exclude(found: Discovered, excluder: Excluder) -> None:
@@ -170,10 +197,13 @@ def internal_error(exc: BaseException, what: str, path: str = "", resource: str 
 def _check(model, options: ScanOptions, sources: Sources, progress, errors: List[ScanError]) -> List[Finding]:
     """Run every enabled rule over the model; a rule that fails on a resource is an
     internal error for that resource, and every other check still runs."""
+    findings: List[Finding] = []
+    if not model.resources:
+        return findings  # nothing to check: no rule is loaded
+    from emrlint.registry import all_rules
     from emrlint.rulekit import RuleContext
 
     rules = all_rules()
-    findings: List[Finding] = []
     groups: Dict[int, Tuple[Any, List[Any]]] = {}  # resources by the settings that apply to them
     for res in model.resources:
         settings = _resource_settings(options, res)
@@ -221,31 +251,49 @@ def _terraform_suppressions(project, sources: Sources) -> list:
     return out
 
 
-def _terraform_part(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str]) -> _Part:
-    """Evaluate some root modules and check them, in a worker process: everything it
-    returns is plain data, and what it read is returned for the cache."""
+def _root_parts(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str],
+                shared: Optional[Sources] = None, progress=None) -> Dict[str, _Part]:
+    """Evaluate and check root modules one by one: each root module's findings, file
+    errors, suppressions and duplicate declarations, internal errors, and what it read
+    and asked (its inputs, for the cache).
+
+    Run in a worker process (``shared`` None) or in this one (``shared``: the scan's
+    sources, whose file contents the root modules share)."""
     from emrlint.cache import digest
     from emrlint.model import Model
     from emrlint.terraform.build import build_model
-    from emrlint.terraform.project import Options, TerraformProject
+    from emrlint.terraform.project import TerraformProject
 
-    sources = Sources(options.max_file_size, options.overlay)
-    project = TerraformProject(tf_files, sources, _tf_options(options), base_dir)
-    model = Model()
-    internal: List[ScanError] = []
-    build_model(project, model, roots=roots, errors=internal)
-    findings = _check(model, options, sources, lambda *a: None, internal)
-    return _Part(findings=findings, errors=project.errors, suppressions=_terraform_suppressions(project, sources),
-                 inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
-                 queries=dict(sources.queries), duplicates=project.duplicates, internal=internal,
-                 declared_vars=project.declared_vars)
+    if shared is None:
+        shared = Sources(options.max_file_size, options.overlay)
+    parse_cache: Dict[str, Any] = {}
+    out: Dict[str, _Part] = {}
+    for n, root in enumerate(roots):
+        if progress is not None:
+            progress("evaluating Terraform modules", n, len(roots))
+        sources = shared.view()
+        project = TerraformProject(tf_files, sources, _tf_options(options), base_dir, parse_cache)
+        model = Model()
+        internal: List[ScanError] = []
+        build_model(project, model, roots=[root], errors=internal)
+        findings = _check(model, options, sources, lambda *a: None, internal)
+        out[root] = _Part(findings=findings, errors=project.errors,
+                          suppressions=_terraform_suppressions(project, sources),
+                          inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
+                          queries=dict(sources.queries), duplicates=project.duplicates, internal=internal,
+                          declared_vars=project.declared_vars)
+    return out
 
 
-def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base_dir: str) -> Optional[List[_Part]]:
-    """Check the root modules in ``options.jobs`` processes when there is enough to do:
-    each process evaluates whole root modules (parsing, evaluation and rules), so only
+def _worker(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str]) -> Dict[str, _Part]:
+    return _root_parts(options, tf_files, base_dir, roots)
+
+
+def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir: str,
+                    roots: List[str]) -> Optional[Dict[str, _Part]]:
+    """Check root modules in ``options.jobs`` processes when there is enough to do: each
+    process evaluates whole root modules (parsing, evaluation and rules), so only
     findings cross process boundaries.  None: do it in this process."""
-    roots = project.relevant_roots()
     if options.jobs < 2 or len(roots) < 2 * options.jobs:
         return None
     sizes = {r: project.relevant_bytes(r) for r in roots}
@@ -262,24 +310,88 @@ def _parallel_terraform(options: ScanOptions, project, tf_files: List[str], base
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods:  # load the grammar once, before forking: every process inherits it
+        from emrlint.terraform.hcl import load_grammar
+
+        load_grammar()
     worker_options = replace(options, progress=None)
     try:
         with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
-            futures = [pool.submit(_terraform_part, worker_options, tf_files, base_dir, b) for b in buckets if b]
-            return [f.result() for f in futures]
+            futures = [pool.submit(_worker, worker_options, tf_files, base_dir, b) for b in buckets if b]
+            out: Dict[str, _Part] = {}
+            for f in futures:
+                out.update(f.result())
+            return out
     except (OSError, RuntimeError):
         return None  # no processes here (a sandbox): do it in this one
 
 
-def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanResult:
-    from emrlint.model import Model
-    from emrlint.suppress import SuppressionIndex, collect, document_suppressions, yaml_comments, yaml_spans
-    from emrlint.terraform.build import build_model
-    from emrlint.terraform.project import Options, TerraformProject
+def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], base_dir: str,
+                     cache, progress) -> List[_Part]:
+    """The root modules' parts: from the cache where nothing a root module read has
+    changed, else evaluated (in parallel processes when there is enough to do)."""
+    roots = project.relevant_roots()
+    parts: Dict[str, _Part] = {}
+    todo = []
+    for root in roots:
+        hit = _load_part(cache, {"root": root}, sources) if cache is not None else None
+        if hit is not None:
+            parts[root] = hit
+        else:
+            todo.append(root)
+    if todo:
+        computed = _parallel_roots(options, project, tf_files, base_dir, todo)
+        if computed is None:
+            computed = _root_parts(options, tf_files, base_dir, todo, sources, progress)
+        for root, part in computed.items():
+            sources.record(part.inputs, part.queries)
+            if cache is not None and not part.internal:  # a part that met a bug is not worth repeating
+                _store_part(cache, {"root": root}, part)
+        parts.update(computed)
+    return [parts[r] for r in roots]
 
-    rules = all_rules()
+
+def _load_part(cache, what: Dict[str, Any], sources: Sources) -> Optional[_Part]:
+    from emrlint.cache import _strings, finding_from_json, record_from_json
+    from emrlint.suppress import Suppression
+    from emrlint.terraform.module import Duplicate
+    from emrlint.terraform.project import FileError
+
+    entry = cache.load_part(what, sources)
+    if entry is None:
+        return None
+    try:
+        return _Part(findings=[finding_from_json(f) for f in entry["findings"]],
+                     errors=[record_from_json(FileError, e) for e in entry["errors"]],
+                     suppressions=[record_from_json(Suppression, s) for s in entry["suppressions"]],
+                     duplicates=[record_from_json(Duplicate, d) for d in entry["duplicates"]],
+                     declared_vars=set(_strings(entry["declared_vars"])))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _store_part(cache, what: Dict[str, Any], part: _Part) -> None:
+    from emrlint.cache import finding_to_json, record_to_json
+
+    try:
+        payload = {"findings": [finding_to_json(f) for f in part.findings],
+                   "errors": [record_to_json(e) for e in part.errors],
+                   "suppressions": [record_to_json(s) for s in part.suppressions],
+                   "duplicates": [record_to_json(d) for d in part.duplicates],
+                   "declared_vars": sorted(part.declared_vars)}
+    except TypeError:
+        return  # something this cache cannot store: the part is checked again next time
+    cache.store_part(what, part.inputs, part.queries, payload)
+
+
+def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=None) -> ScanResult:
+    from emrlint.model import Model
+    from emrlint.registry import load_rule
+    from emrlint.suppress import SuppressionIndex, collect, document_suppressions, yaml_comments, yaml_spans
+    from emrlint.terraform.project import TerraformProject
+
     sources = Sources(options.max_file_size, options.overlay)
-    base_dir = _read_base([os.path.abspath(p) for p in list(options.paths) + list(options.roots)])
+    base_dir = _base_dir(options)
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
     project = TerraformProject(tf_files, sources, _tf_options(options), base_dir)
@@ -288,14 +400,16 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
     model = Model()
     internal: List[ScanError] = []
     parts: List[_Part] = []
+    # A plan's findings move to the Terraform source of the same resource, so a scan with
+    # plans checks everything in one model.  Without plans, root modules are checked one
+    # by one, in parallel processes or from the cache, when either is in use.
     plans = any(b"planned_values" in sources.read_bytes_or_empty(f) for f in doc_files)
-    workers = None if plans else _parallel_terraform(options, project, tf_files, base_dir)
-    if workers is None:
+    if plans or (cache is None and options.jobs < 2):
+        from emrlint.terraform.build import build_model
+
         build_model(project, model, progress, errors=internal)
     else:
-        parts += workers
-        for part in workers:
-            sources.record(part.inputs, part.queries)
+        parts += _terraform_parts(options, project, sources, tf_files, base_dir, cache, progress)
     progress("reading documents", 0, 1)
     if doc_files:
         from emrlint.documents.load import load_documents
@@ -324,7 +438,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         duplicates += part.duplicates
         internal += part.internal
         project.declared_vars |= part.declared_vars
-    rule = rules["EMR004"]
+    rule = load_rule("EMR004")
     for dup in duplicates:
         settings = _path_settings(options, dup.loc.path)
         if "EMR004" in settings.rules:
@@ -338,7 +452,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         if err.path in reported:
             continue
         reported.add(err.path)
-        findings.append(_finding(rules["EMR001"], _path_settings(options, err.path).severity,
+        findings.append(_finding(load_rule("EMR001"), _path_settings(options, err.path).severity,
                                  Loc(err.path, err.line, err.column),
                                  f"{err.message}; the file was not checked.", key="parse"))
 
@@ -350,24 +464,24 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder) -> ScanRe
         enabled, severity = settings.rules, settings.severity
         if "EMR002" in enabled:
             if s.near_miss:
-                kept.append(_finding(rules["EMR002"], severity, s.loc,
+                kept.append(_finding(load_rule("EMR002"), severity, s.loc,
                                      f"`{_clip(s.text)}` is not an emrlint suppression and silences nothing; write "
                                      "`emrlint:ignore` (no space or other character after the colon), the rule IDs, "
                                      "then the reason: # emrlint:ignore EMR102 reason text.", key=s.text))
                 continue
             for code in s.unknown:
-                kept.append(_finding(rules["EMR002"], severity, s.loc,
+                kept.append(_finding(load_rule("EMR002"), severity, s.loc,
                                      f"Suppression names unknown rule {code}; it silences nothing. "
                                      "Use a rule ID from `emrlint rules`.", key=f"{s.text}|{code}"))
             if not s.reason and (s.codes or not s.unknown):
                 how = ("in its reason: entry (- id: EMR102, reason: why)" if s.form == "metadata" else
                        "after the rule IDs (# emrlint:ignore EMR102 reason text)")
-                kept.append(_finding(rules["EMR002"], severity, s.loc,
+                kept.append(_finding(load_rule("EMR002"), severity, s.loc,
                                      f"Suppression gives no reason; say why the finding is acceptable {how}.", key=s.text))
         if "EMR003" in enabled:
             for code in s.codes:
                 if code in enabled and code not in ("EMR001", "EMR003") and index.unused(s, code):
-                    kept.append(_finding(rules["EMR003"], severity, s.loc,
+                    kept.append(_finding(load_rule("EMR003"), severity, s.loc,
                                          f"Suppression of {code} silences no finding: the problem was fixed or the "
                                          "comment is not on the line above the block or attribute the finding points "
                                          f"at (or at the end of that line). Remove {code} from it, or move it.",

@@ -47,6 +47,11 @@ def _parser():
                      postlex=postlexer.PostLexer())
 
 
+def load_grammar() -> None:
+    """Load the grammar now (before forking worker processes, which then inherit it)."""
+    _parser()
+
+
 _TERMINAL_TEXT = {
     "RBRACE": "`}`", "LBRACE": "`{`", "RSQB": "`]`", "LSQB": "`[`", "RPAR": "`)`", "LPAR": "`(`",
     "DBLQUOTE": '`"`', "EQ": "`=`", "COLON": "`:`", "COMMA": "`,`", "NAME": "a name",

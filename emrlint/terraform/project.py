@@ -62,8 +62,11 @@ def is_local_source(source: str) -> bool:
 
 
 class TerraformProject:
-    def __init__(self, files: Sequence[str], sources: Sources, options: Options, base_dir: str):
+    def __init__(self, files: Sequence[str], sources: Sources, options: Options, base_dir: str,
+                 parse_cache: Optional[Dict[str, Tuple[Optional["ParsedFile"], Optional["FileError"]]]] = None):
         self.sources = sources
+        # path -> parse result, shared by the projects of one scan's root modules
+        self._parse_cache = parse_cache if parse_cache is not None else {}
         self.options = options
         self.base_dir = base_dir  # files outside it are never read by file()/templatefile()
         self.errors: List[FileError] = []
@@ -223,7 +226,11 @@ class TerraformProject:
         if path in self.parsed:
             return self.parsed[path]
         try:
-            parsed, error = parse_source(path, self.sources.read_text(path))
+            text = self.sources.read_text(path)
+            done = self._parse_cache.get(path)
+            if done is None:
+                done = self._parse_cache[path] = parse_source(path, text)
+            parsed, error = done
         except SourceError as exc:
             parsed, error = None, FileError(path, exc.message, exc.line, exc.column)
         if error is not None:
