@@ -355,25 +355,67 @@ def classification_properties(configurations: Any, classification: str) -> Any:
     return found
 
 
-def referenced(value: Any, candidates: List[Resource]) -> Tuple[List[Resource], List[Resource]]:
-    """(exact, possible) resources among ``candidates`` that ``value`` refers to.
+class Candidates:
+    """Resources that references may point at, indexed by address (and by name when a
+    known string is looked up), so that resolving every reference of a large plan or
+    tree is not quadratic."""
+
+    def __init__(self, resources: List[Resource]):
+        self.resources = resources
+        self._sorted = sorted((r.address, i) for i, r in enumerate(resources))
+        self._keys = [a for a, _ in self._sorted]
+        self._names: Optional[Dict[Any, List[int]]] = None
+
+    def prefixed(self, prefix: str) -> Iterator[Tuple[str, int]]:
+        """(address, position) of the resources whose address starts with ``prefix``."""
+        import bisect
+
+        i = bisect.bisect_left(self._keys, prefix)
+        while i < len(self._keys) and self._keys[i].startswith(prefix):
+            yield self._sorted[i]
+            i += 1
+
+    def named(self, name: str) -> List[int]:
+        if self._names is None:
+            self._names = {}
+            for i, r in enumerate(self.resources):
+                value = r.field("name").value
+                if isinstance(value, str):
+                    self._names.setdefault(value, []).append(i)
+        return self._names.get(name, [])
+
+
+def referenced(value: Any, candidates: Any) -> Tuple[List[Resource], List[Resource]]:
+    """(exact, possible) resources among ``candidates`` (a list or :class:`Candidates`)
+    that ``value`` refers to.
 
     References are the addresses (or CloudFormation logical IDs) an Unknown carries;
     a reference to a whole module whose instances are unknown may mean any resource
     inside it (possible).  A known string matches a resource whose ``name`` it is
     (security configurations are referred to by name)."""
+    index = candidates if isinstance(candidates, Candidates) else Candidates(candidates)
+    resources = index.resources
     values = value if isinstance(value, list) else [value]
     exact: List[Resource] = []
     possible: List[Resource] = []
     for v in values:
-        refs = refs_of(v)
-        for c in candidates:
-            if any(c.address == r or c.address.startswith(r + "[") for r in refs) or (
-                    isinstance(v, str) and v and c.field("name").value == v):
-                if c not in exact:
-                    exact.append(c)
-            elif any(c.address.startswith(r + ".") for r in refs) and c not in possible:
-                possible.append(c)
+        matched_exact: set = set()
+        matched_possible: set = set()
+        for r in refs_of(v):
+            for address, i in index.prefixed(r):
+                rest = address[len(r):]
+                if not rest or rest[0] == "[":
+                    matched_exact.add(i)
+                elif rest[0] == ".":
+                    matched_possible.add(i)
+        if isinstance(v, str) and v:
+            matched_exact.update(index.named(v))
+        for i in sorted(matched_exact):
+            if resources[i] not in exact:
+                exact.append(resources[i])
+        for i in sorted(matched_possible - matched_exact):
+            if resources[i] not in possible:
+                possible.append(resources[i])
     return exact, [c for c in possible if c not in exact]
 
 
@@ -381,8 +423,8 @@ def attach_units(resources: List[Resource]) -> None:
     """Attach separately declared parts of clusters (``aws_emr_instance_group``/``_fleet``,
     ``AWS::EMR::InstanceGroupConfig``, ``aws_emr_managed_scaling_policy``, ``AWS::EMR::Step``)
     through their ``cluster_id``, and separate ingress rules to their security groups."""
-    clusters = [r for r in resources if isinstance(r, Cluster)]
-    groups = [r for r in resources if isinstance(r, SecurityGroup)]
+    clusters = Candidates([r for r in resources if isinstance(r, Cluster)])
+    groups = Candidates([r for r in resources if isinstance(r, SecurityGroup)])
     for res in resources:
         if res.kind == "security_group_rule":
             exact, possible = referenced(res.field("security_group_id").value, groups)
@@ -406,7 +448,7 @@ def attach_units(resources: List[Resource]) -> None:
                 c.steps.extend(res.body.sections("hadoop_jar_step"))
         if not exact and not possible and isinstance(cid, Unknown) and not refs_of(cid):
             # cluster_id unknown and from nowhere in particular: it may belong to any cluster here
-            for c in clusters:
+            for c in clusters.resources:
                 if res.kind == "managed_scaling_policy":
                     c.scaling_incomplete = True
                 elif res.kind in ("instance_group", "instance_fleet"):
@@ -860,18 +902,30 @@ class Model:
         self._s3_objects: List[Tuple[str, Any, Any, Script]] = []  # (root, bucket, key, script)
         # (path, line) -> "--var name=value": a root variable whose value came from the command line
         self.cli_origins: Dict[Tuple[str, int], str] = {}
+        self._memo: Dict[Any, Any] = {}  # lookups computed once per model (cleared by add)
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
+        self._memo.clear()
 
-    def of_kind(self, kind: str) -> List[Resource]:
-        return [r for r in self.resources if r.kind == kind]
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per model and key: a lookup over every resource that each
+        resource asks (without it, checking a large plan is quadratic)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def of_kind(self, kind: str, root: Optional[str] = None) -> List[Resource]:
+        """Resources of a kind (in one configuration ``root``, if given)."""
+        if root is None:
+            return self.memo(("kind", kind), lambda: [r for r in self.resources if r.kind == kind])
+        return self.memo(("kind", kind, root), lambda: [r for r in self.of_kind(kind) if r.root == root])
 
     def find(self, value: Any, kind: str, root: str) -> Tuple[List[Resource], List[Resource]]:
         """(exact, possible) resources of ``kind`` in configuration ``root`` that ``value`` refers to
         (see :func:`referenced`): a cluster's security configuration, groups and subnet, a job
         run's application."""
-        return referenced(value, [r for r in self.resources if r.kind == kind and r.root == root])
+        return referenced(value, self.memo(("candidates", kind, root), lambda: Candidates(self.of_kind(kind, root))))
 
     def add_uploaded_script(self, root: str, bucket: Any, key: Any, script: Script) -> None:
         self._s3_objects.append((root, bucket, key, script))

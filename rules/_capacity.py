@@ -108,14 +108,19 @@ def may_scale(cluster, model=None) -> bool:
         if getattr(group.section, "unknown", False):
             return True
     if model is not None:
-        for res in model.of_kind("instance_group"):
-            if res.root != cluster.root:
-                continue
-            cid = res.field("cluster_id").value
-            if not isinstance(cid, Unknown) or refs_of(cid):
-                continue
-            if _present(res.field("autoscaling_policy").value) is not False:
-                return True
+        return model.memo(("unattached autoscaling groups", cluster.root),
+                          lambda: _unattached_autoscaling_groups(model, cluster.root))
+    return False
+
+
+def _unattached_autoscaling_groups(model, root: str) -> bool:
+    """Whether a separate instance group of ``root`` whose cluster cannot be told may scale."""
+    for res in model.of_kind("instance_group", root):
+        cid = res.field("cluster_id").value
+        if not isinstance(cid, Unknown) or refs_of(cid):
+            continue
+        if _present(res.field("autoscaling_policy").value) is not False:
+            return True
     return False
 
 

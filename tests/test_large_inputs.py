@@ -80,3 +80,48 @@ def test_reading_is_bounded_by_the_limit_whatever_the_reported_size(tmp_path):
         assert "larger than" in str(exc)
     else:
         raise AssertionError("a file over the limit was read")
+
+
+def _brute_referenced(value, candidates):
+    """The definition: every candidate against every reference."""
+    from emrlint.values import refs_of
+
+    values = value if isinstance(value, list) else [value]
+    exact, possible = [], []
+    for v in values:
+        refs = refs_of(v)
+        for c in candidates:
+            if any(c.address == r or c.address.startswith(r + "[") for r in refs) or (
+                    isinstance(v, str) and v and c.field("name").value == v):
+                if c not in exact:
+                    exact.append(c)
+            elif any(c.address.startswith(r + ".") for r in refs) and c not in possible:
+                possible.append(c)
+    return exact, [c for c in possible if c not in exact]
+
+
+def test_indexed_reference_lookup_matches_its_definition():
+    import random
+
+    from emrlint.model import Candidates, referenced
+    from emrlint.values import Unknown
+
+    class Res:
+        def __init__(self, address, name):
+            self.address, self.name = address, name
+
+        def field(self, key):
+            class F:
+                value = self.name
+            return F
+
+    rng = random.Random(3)
+    parts = ["module.a", "module.a[0]", 'module.b["x"]', "aws_emr_cluster.c", "aws_emr_cluster.c[1]", "module.ab"]
+    candidates = [Res(".".join(rng.sample(parts, rng.randint(1, 3))) + f".aws_emr_cluster.k{i % 4}",
+                      rng.choice(["etl", "ml", None])) for i in range(60)]
+    index = Candidates(candidates)
+    for _ in range(300):
+        refs = {rng.choice(parts + [c.address for c in candidates]) for _ in range(rng.randint(0, 3))}
+        value = rng.choice([Unknown(refs), "etl", "", [Unknown(refs), "ml"], None])
+        assert referenced(value, index) == _brute_referenced(value, candidates)
+        assert referenced(value, candidates) == _brute_referenced(value, candidates)

@@ -162,6 +162,7 @@ class DocSection(Section):
         self.schema = schema or {}
         self.maybe = maybe
         self.unknown = unknown  # the whole block is an unknown value (an unresolvable intrinsic)
+        self._keys: Optional[Dict[str, Any]] = None  # normalised name -> first key of the node spelling it
 
     # -- navigation -----------------------------------------------------------------
 
@@ -173,13 +174,22 @@ class DocSection(Section):
             container = self.doc.resolver.select(container) if i else container
             if isinstance(container, Unknown):
                 return UNKNOWN, None, True
-            key = find_key(container, part)
+            key = find_key(container, part) if i else self._own_key(part)
             if key is None:
                 return container, None, False
             if i == len(parts) - 1:
                 return container, key, True
             container = container[key]
         return container, None, False  # pragma: no cover
+
+    def _own_key(self, name: str) -> Optional[Any]:
+        """find_key(self.node, name), with the node's keys normalised once (rules ask a
+        resource for dozens of fields)."""
+        if self._keys is None:
+            self._keys = {}
+            for key in self.node.keys():
+                self._keys.setdefault(_norm(key), key)
+        return self._keys.get(_norm(name))
 
     def _locate(self, name: str) -> Tuple[Any, Any, bool]:
         spec = self.schema.get(name)

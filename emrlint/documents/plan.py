@@ -90,10 +90,12 @@ def _address_lines(text: str) -> Dict[str, int]:
     for m in _ADDRESS.finditer(text):
         line += text.count("\n", counted, m.start())
         counted = m.start()
-        try:
-            address = json.loads(f'"{m.group(1)}"')
-        except ValueError:
-            continue
+        address = m.group(1)
+        if "\\" in address:
+            try:
+                address = json.loads(f'"{address}"')
+            except ValueError:
+                continue
         lines.setdefault(address, line)
     return lines
 
