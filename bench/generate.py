@@ -1,22 +1,31 @@
-"""Generate a deterministic Terraform monorepo for benchmarks.
+"""Generate a deterministic Terraform monorepo (or a Terraform plan) for benchmarks.
 
     python bench/generate.py OUT_DIR [--modules 400] [--emr-share 0.05] [--seed 7]
+    python bench/generate.py --plan OUT.json [--plan-mb 20]
 
 The tree has ``--modules`` module directories under ``modules/`` (three files
 each, about 180 lines) and one ``stacks/<name>/`` root per ten modules calling
 them with ``source = "../../modules/..."``.  A share ``--emr-share`` of the
 modules hold EMR resources (clusters with dynamic blocks and bootstrap
 scripts, serverless applications); the rest hold the usual VPC, S3, IAM,
-Lambda, RDS and ECS resources.  The same arguments always give the same tree.
+Lambda, RDS and ECS resources.  The same arguments always give the same tree;
+``--emr-share 1`` makes every module EMR-relevant.
+
+``--plan`` writes the JSON of ``terraform show -json`` (one line, as Terraform writes
+it) for a large root module: module calls each holding an EMR cluster with an
+instance group and the S3 buckets, IAM roles and security groups around it, with
+``planned_values``, ``resource_changes`` (some values known only after apply) and
+``configuration``, until the file reaches ``--plan-mb`` megabytes (10^6 bytes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
-from typing import List
+from typing import Any, Dict, List
 
 NON_EMR_KINDS = ("s3", "vpc", "iam", "lambda", "rds", "ecs", "sqs", "dynamodb")
 
@@ -260,14 +269,116 @@ def generate(out: str, modules: int = 400, emr_share: float = 0.05, seed: int = 
                      % os.path.basename(d) + "\n".join(calls))
 
 
+PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def _plan_resources(m: int, rng: random.Random) -> List[Dict[str, Any]]:
+    """(type, name, values) of the resources of one planned module."""
+    name = f"etl-{m:04d}"
+    group = {"autoscaling_policy": None, "bid_price": "", "ebs_config": [
+        {"iops": None, "size": 64, "throughput": None, "type": "gp3", "volumes_per_instance": 1}],
+        "instance_count": rng.randint(2, 8), "instance_type": rng.choice(["r6g.2xlarge", "m6g.2xlarge", "r5.4xlarge"]),
+        "name": None}
+    cluster = {
+        "additional_info": None, "applications": ["Hadoop", "Spark"], "auto_termination_policy": [
+            {"idle_timeout": 3600}], "autoscaling_role": None,
+        "bootstrap_action": [{"args": [f"pandas==2.{rng.randint(0, 2)}.2"], "name": "libs",
+                              "path": f"s3://acme-artifacts/bootstrap/install-{m}.sh"}],
+        "configurations": None, "configurations_json": json.dumps(
+            [{"Classification": "spark-defaults", "Properties": {"spark.dynamicAllocation.enabled": "true"}}]),
+        "core_instance_fleet": [], "core_instance_group": [group], "custom_ami_id": None, "ebs_root_volume_size": 32,
+        "ec2_attributes": [{"additional_master_security_groups": None, "additional_slave_security_groups": None,
+                            "instance_profile": "EMR_EC2_DefaultRole", "key_name": None,
+                            "service_access_security_group": None, "subnet_id": f"subnet-{m:017x}", "subnet_ids": None}],
+        "keep_job_flow_alive_when_no_steps": True, "kerberos_attributes": [], "list_steps_states": None,
+        "log_encryption_kms_key_id": None, "log_uri": f"s3://acme-emr-logs/{name}/", "master_instance_fleet": [],
+        "master_instance_group": [dict(group, instance_count=1, instance_type="m6g.xlarge")], "name": name,
+        "placement_group_config": None, "release_label": "emr-7.1.0", "security_configuration": None,
+        "service_role": "EMR_DefaultRole", "step": [], "tags": {"team": "data", "module": name},
+        "tags_all": {"team": "data", "module": name}, "termination_protection": False,
+        "unhealthy_node_replacement": None, "visible_to_all_users": True,
+    }
+    out = [("aws_emr_cluster", "this", cluster),
+           ("aws_emr_instance_group", "task", {"autoscaling_policy": None, "bid_price": "0.30", "cluster_id": None,
+                                              "configurations_json": None, "ebs_config": [], "ebs_optimized": True,
+                                              "instance_count": 4, "instance_type": "r6g.2xlarge", "name": "task"})]
+    for j in range(6):
+        out.append(("aws_s3_bucket", f"data{j}", {"bucket": f"acme-{name}-{j}", "force_destroy": False,
+                                                  "tags": {"module": name}, "tags_all": {"module": name}}))
+        out.append(("aws_iam_role", f"role{j}", {"name": f"{name}-role-{j}", "assume_role_policy": json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "elasticmapreduce.amazonaws.com"}}]}),
+            "max_session_duration": 3600, "path": "/", "tags": {"module": name}}))
+        out.append(("aws_security_group", f"sg{j}", {"name": f"{name}-sg-{j}", "description": "EMR nodes",
+                                                     "vpc_id": f"vpc-{m:017x}", "ingress": [{
+                                                         "cidr_blocks": ["10.0.0.0/8"], "from_port": 443,
+                                                         "to_port": 443, "protocol": "tcp", "description": "",
+                                                         "ipv6_cidr_blocks": [], "prefix_list_ids": [],
+                                                         "security_groups": [], "self": False}],
+                                                     "egress": [], "tags": {"module": name}}))
+    return out
+
+
+def generate_plan(out: str, megabytes: float = 20, seed: int = 7) -> int:
+    """Write a plan of about ``megabytes`` MB to ``out``; return the number of module calls."""
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    modules: List[Dict[str, Any]] = []
+    changes: List[Dict[str, Any]] = []
+    calls: Dict[str, Any] = {}
+    size = 2_000
+    m = 0
+    while size < target:
+        call = f"etl_{m:04d}"
+        prefix = f"module.{call}"
+        resources = []
+        config_resources = []
+        for type_, name, values in _plan_resources(m, rng):
+            address = f"{prefix}.{type_}.{name}"
+            resources.append({"address": address, "mode": "managed", "type": type_, "name": name,
+                              "provider_name": PROVIDER, "schema_version": 0, "values": values,
+                              "sensitive_values": {}})
+            unknown = {"id": True, "arn": True}
+            if type_ == "aws_emr_instance_group":
+                unknown["cluster_id"] = True
+            changes.append({"address": address, "module_address": prefix, "mode": "managed", "type": type_,
+                            "name": name, "provider_name": PROVIDER, "change": {
+                                "actions": ["create"], "before": None, "after": values, "after_unknown": unknown,
+                                "before_sensitive": False, "after_sensitive": {}}})
+            expressions = {"cluster_id": {"references": ["aws_emr_cluster.this.id", "aws_emr_cluster.this"]}}                 if type_ == "aws_emr_instance_group" else {"name": {"constant_value": values.get("name")}}
+            config_resources.append({"address": f"{type_}.{name}", "mode": "managed", "type": type_, "name": name,
+                                     "provider_config_key": "aws", "expressions": expressions, "schema_version": 0})
+        module = {"resources": resources, "address": prefix}
+        modules.append(module)
+        calls[call] = {"source": "./modules/etl", "module": {"resources": config_resources}}
+        size += sum(len(json.dumps(part, separators=(",", ":"))) + 1
+                    for part in [module, *changes[-len(resources):], calls[call]]) + len(call) + 3
+        m += 1
+    plan = {"format_version": "1.2", "terraform_version": "1.9.2", "variables": {"region": {"value": "us-east-1"}},
+            "planned_values": {"root_module": {"child_modules": modules}}, "resource_changes": changes,
+            "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": PROVIDER}},
+                              "root_module": {"module_calls": calls}},
+            "timestamp": "2026-01-05T10:00:00Z", "errored": False}
+    with open(out, "w") as fh:
+        json.dump(plan, fh, separators=(",", ":"))
+    return m
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out")
+    parser.add_argument("out", nargs="?")
     parser.add_argument("--modules", type=int, default=400)
     parser.add_argument("--emr-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--plan", metavar="OUT.json", help="write a Terraform plan instead of a tree")
+    parser.add_argument("--plan-mb", type=float, default=20)
     args = parser.parse_args()
-    generate(args.out, args.modules, args.emr_share, args.seed)
+    if args.plan:
+        generate_plan(args.plan, args.plan_mb, args.seed)
+    elif args.out:
+        generate(args.out, args.modules, args.emr_share, args.seed)
+    else:
+        parser.error("give OUT_DIR or --plan OUT.json")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ def rule_index() -> Dict[str, str]:
     return dict(sorted(found.items()))
 
 
+@functools.lru_cache(maxsize=None)
 def load_rule(rule_id: str) -> Rule:
     """One rule, importing only its module."""
     return _rule_from_module(importlib.import_module(f"emrlint.rules.{_module_name(rule_id, rule_index()[rule_id])}"))
