@@ -66,10 +66,7 @@ def _patch_in_process(monkeypatch):
         return original(res, ctx)
 
     rules["EMR301"] = replace(rules["EMR301"], check=check)
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
-    import emrlint.engine as engine
-
-    monkeypatch.setattr(engine, "all_rules", lambda: rules)
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)  # the engine loads rules from the registry
 
 
 def test_a_rule_that_raises_on_one_resource_leaves_every_other_finding(tmp_path, monkeypatch):
@@ -134,7 +131,7 @@ def test_a_scan_with_an_internal_error_is_not_cached(tmp_path, monkeypatch):
     options = ScanOptions(paths=["infra"], rules=selected_rules(["EMR301"], []), cache=True)
     assert scan(options).errors
     assert scan(options).errors  # computed again, not replayed without its error
-    entries = lambda: [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix == ".json"]  # noqa: E731
+    entries = lambda: [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix == ".entry"]  # noqa: E731
     assert not entries()
     monkeypatch.undo()  # the same scan without the bug is cached
     monkeypatch.chdir(tmp_path)

@@ -8,7 +8,7 @@ import json
 import os
 
 from emrlint.documents.plan import _address_lines
-from emrlint.sources import MAX_FILE_BYTES, Sources, _read_limited
+from emrlint.sources import Sources, _read_limited
 
 from conftest import FIXTURES
 
@@ -65,14 +65,14 @@ class _Growing(io.BytesIO):
 
 def test_reading_is_bounded_by_the_limit_whatever_the_reported_size(tmp_path):
     with _Growing(b"a" * 5000, 10) as fh:
-        assert _read_limited(fh, 10_000) == b"a" * 5000
+        assert _read_limited(fh, 10, 10_000) == b"a" * 5000
     with _Growing(b"a" * 5000, 0) as fh:
-        assert _read_limited(fh, 4096) is None
+        assert len(_read_limited(fh, 0, 4096)) == 4097  # the caller sees it is over the limit
     big = tmp_path / "big.tf"
-    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    big.write_bytes(b"#" * 1001)
     small = tmp_path / "small.tf"
     small.write_bytes(b"# one line\n")
-    sources = Sources()
+    sources = Sources(max_bytes=1000)
     assert sources.read_bytes(str(small)) == b"# one line\n"
     try:
         sources.read_bytes(str(big))
