@@ -438,10 +438,10 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
         duplicates += part.duplicates
         internal += part.internal
         project.declared_vars |= part.declared_vars
-    rule = load_rule("EMR004")
     for dup in duplicates:
         settings = _path_settings(options, dup.loc.path)
         if "EMR004" in settings.rules:
+            rule = load_rule("EMR004")
             findings.append(_finding(rule, settings.severity, dup.loc,
                                      rule.module.message(dup.what, dup.name, dup.first.path, dup.first.line, dup.loc.path),
                                      dup.name, related=((f"the first declaration of {dup.name}", dup.first),),
