@@ -20,6 +20,7 @@ from emrlint.findings import CallSite, Loc
 from emrlint.values import EvalError, Unknown, is_unknown, leading_text, refs_of
 
 OriginFn = Callable[[], Tuple[Loc, Tuple[CallSite, ...]]]
+LocateFn = Callable[[Tuple[Any, ...]], Optional[Tuple[Loc, Tuple[CallSite, ...]]]]
 
 
 class Field:
@@ -30,15 +31,27 @@ class Field:
     line when it is absent); ``origin`` is where its value was written, which
     may be a variable default, a module input or a tfvars line."""
 
-    __slots__ = ("value", "present", "attr_loc", "_origin_fn", "_origin")
+    __slots__ = ("value", "present", "attr_loc", "_origin_fn", "_origin", "locate")
 
     def __init__(self, value: Any, present: bool, attr_loc: Loc, origin_fn: Optional[OriginFn] = None,
-                 call_sites: Tuple[CallSite, ...] = ()):
+                 call_sites: Tuple[CallSite, ...] = (), locate: Optional[LocateFn] = None):
         self.value = value
         self.present = present
         self.attr_loc = attr_loc
         self._origin_fn = origin_fn
         self._origin = None if origin_fn else (attr_loc, call_sites)
+        # where an element of a structured value (a list of classifications, an object) was
+        # written, by its path of keys and indexes; None when the loader cannot tell
+        self.locate = locate
+
+    def element(self, path: Tuple[Any, ...], value: Any) -> "Field":
+        """A field for the element at ``path`` of this value (``(0, "Properties", "dfs.replication")``),
+        pointing where that element was written when the loader can tell, else where this value was."""
+        def origin():
+            found = self.locate(path) if self.locate is not None else None
+            return found if found is not None else (self.origin, self.origin_call_sites)
+
+        return Field(value, True, self.attr_loc, origin)
 
     @property
     def missing(self) -> bool:
@@ -278,6 +291,39 @@ def limits_field(policy: ScalingPolicy, name: str) -> Field:
 
 
 @dataclass
+class CoreBound:
+    """The fewest core nodes a cluster can run with, and the written value that allows it."""
+
+    count: int
+    reason: str  # "instance_count", "target capacity", "managed scaling", "automatic scaling"
+    field: Field  # the value that sets it (instance_count, minimum_capacity_units, MinCapacity...)
+
+
+def _autoscaling_min(group: "InstanceGroup") -> Any:
+    """The ``Constraints.MinCapacity`` of a group's automatic scaling policy: a number, None when the
+    group has no policy, an Unknown when it has one that cannot be read."""
+    f = group.section.field("autoscaling_policy")
+    value = f.value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        decoded = decoded_json(f)
+        value = decoded.value if decoded is not None else Unknown()
+    if not isinstance(value, dict):
+        return Unknown()
+    constraints = get_ci(value, "constraints")
+    low = get_ci(constraints, "min_capacity") if isinstance(constraints, dict) else None
+    number = known_number(low)
+    return Unknown() if number is None else number
+
+
+def _ceil(x: float) -> int:
+    return int(-(-x // 1))
+
+
+@dataclass
 class Cluster(Resource):
     instance_groups: List[InstanceGroup] = field(default_factory=list)
     instance_fleets: List[InstanceFleet] = field(default_factory=list)
@@ -303,6 +349,60 @@ class Cluster(Resource):
     def managed_scaling(self) -> List[Section]:
         """The ``compute_limits`` blocks of every managed scaling policy of the cluster."""
         return [s for p in self.scaling_policies for s in p.section.sections("compute_limits")]
+
+    def core_lower_bound(self) -> Optional[CoreBound]:
+        """The fewest core nodes the cluster can run with, when the configuration proves it: its
+        core instance group's ``instance_count`` (or a core fleet's target units over its largest
+        weighted capacity), lowered by what scaling may shrink it to (managed scaling removes task
+        nodes first, then core nodes, down to ``minimum_capacity_units`` and at most
+        ``maximum_core_capacity_units``; an automatic scaling policy down to its ``MinCapacity``).
+        None when any of that cannot be evaluated."""
+        cores = list(self.units(("core",)))
+        if len(cores) != 1 or cores[0].maybe or self.scaling_incomplete:
+            return None
+        core = cores[0]
+        if isinstance(core, InstanceGroup):
+            f = core.section.field("instance_count")
+            count = known_number(core.units())
+            bound = None if count is None else CoreBound(int(count), "instance_count", f)
+            low = _autoscaling_min(core)
+            if isinstance(low, Unknown):
+                return None
+            if bound is not None and low is not None and low < bound.count:
+                bound = CoreBound(int(low), "automatic scaling", core.section.field("autoscaling_policy"))
+        else:
+            weights = []
+            for tc in core.section.sections("instance_type_configs"):
+                w = tc.field("weighted_capacity").value
+                weights.append(1.0 if w is None else known_number(w))
+                if tc.maybe:
+                    return None
+            od, spot = known_number(core.on_demand_units()), known_number(core.spot_units())
+            if not weights or any(w is None or w <= 0 for w in weights) or od is None or spot is None:
+                return None
+            weight = max(weights)
+            f = core.section.field("target_on_demand_capacity" if od else "target_spot_capacity")
+            bound = CoreBound(_ceil((od + spot) / weight), "target capacity", f)
+        if bound is None:
+            return None
+        for policy in self.scaling_policies:
+            if policy.maybe:
+                return None
+            kind = policy.limits.field("unit_type").value if policy.limits is not None else None
+            low, cap = policy.limit("minimum_capacity_units"), policy.limit("maximum_core_capacity_units")
+            if not isinstance(low, float) or isinstance(cap, Unknown):
+                return None
+            floor = min([low] + ([cap] if cap is not None else []))
+            if kind == "Instances":
+                nodes = int(floor)
+            elif kind == "InstanceFleetUnits" and isinstance(core, InstanceFleet):
+                nodes = _ceil(floor / weight)
+            else:
+                return None  # vCPU limits (or units that do not fit the core) need the instance sizes
+            if nodes < bound.count:
+                name = "maximum_core_capacity_units" if cap is not None and cap < low else "minimum_capacity_units"
+                bound = CoreBound(max(nodes, 0), "managed scaling", limits_field(policy, name))
+        return bound
 
     def spot_capacity(self) -> Any:
         """Whether the cluster runs core or task capacity on Spot: True when a group or fleet that
@@ -842,8 +942,9 @@ def build_job_run(res: Resource, platform: str, driver: Optional[Any] = None) ->
     return job
 
 
-def decoded_json(f: Field) -> Optional[Field]:
-    """A JSON-text field (``configurations_json``, ``configuration``...) with its value decoded."""
+def decoded_json(f: Field, locate: Optional[LocateFn] = None) -> Optional[Field]:
+    """A JSON-text field (``configurations_json``, ``configuration``...) with its value decoded;
+    ``locate`` tells where its elements were written (a ``jsonencode`` object in Terraform)."""
     if not f.present:
         return None
     value = f.value
@@ -854,7 +955,52 @@ def decoded_json(f: Field) -> Optional[Field]:
             value = call_function("jsondecode", None, [value])
         except EvalError:
             value = Unknown(refs_of(value))
-    return Field(value, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
+    return Field(value, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites), locate=locate)
+
+
+def classification_property(configurations: Optional[Field], classification: str, key: str) -> Optional[Field]:
+    """The property ``key`` of classification ``classification`` in a decoded classification list
+    (nested ``Configurations`` included; a later entry wins, as EMR merges them), as a field that
+    points where the property was written; None when no entry sets it, or when the list (or an
+    entry that could be the classification) cannot be evaluated, in which case it is unknown."""
+    if configurations is None:
+        return None
+    found: Optional[Tuple[Tuple[Any, ...], Any]] = None
+    unknown = False
+    stack: List[Tuple[Tuple[Any, ...], Any]] = [((), configurations.value)]
+    while stack:
+        path, entries = stack.pop(0)
+        if isinstance(entries, Unknown):
+            unknown = True
+            continue
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if isinstance(entry, Unknown):
+                unknown = True
+                continue
+            if not isinstance(entry, dict):
+                continue
+            name = get_ci(entry, "classification")
+            props = get_ci(entry, "properties")
+            if isinstance(name, Unknown):
+                unknown = True
+            elif name == classification:
+                if isinstance(props, Unknown):
+                    unknown = True
+                elif isinstance(props, dict) and key in props:
+                    found = (path + (i, _key_of(entry, "properties"), key), props[key])
+            nested_key = _key_of(entry, "configurations")
+            if nested_key is not None:
+                stack.append((path + (i, nested_key), entry[nested_key]))
+    if found is None:
+        return Field(Unknown(), True, configurations.attr_loc) if unknown else None
+    return configurations.element(*found)
+
+
+def _key_of(mapping: Dict[str, Any], name: str) -> Optional[str]:
+    want = name.replace("_", "").lower()
+    return next((k for k in mapping if str(k).replace("_", "").lower() == want), None)
 
 
 def get_ci(mapping: Dict[str, Any], name: str) -> Any:

@@ -50,16 +50,36 @@ def parse_amount(value: Any, dimension: str) -> Optional[float]:
     return float(m.group(1)) if m else None
 
 
+# What the EMR Serverless API accepts (WorkerResourceConfig and MaximumAllowedResources patterns):
+# a whole number, at most one space, and the unit, which is optional for cpu and memory and
+# required for disk ("20 GB"; a bare "20" is rejected).
+_API_PATTERN = {
+    "cpu": re.compile(r"^[1-9][0-9]*\s?(vCPU|vcpu|VCPU)?$"),
+    "memory": re.compile(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)?$"),
+    "disk": re.compile(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)$"),
+}
+
+
 def is_malformed(value: Any, dimension: str) -> bool:
-    """True when ``value`` is fully known and cannot be an EMR Serverless amount of this
-    dimension (``"4 cores"``, ``"16 GiB"``, ``"lots"``, a list...): EMR Serverless rejects it."""
+    """True when ``value`` is fully known and is not an amount EMR Serverless accepts for this
+    dimension (``"4 cores"``, ``"16 GiB"``, ``"1.5 vCPU"``, a disk without its unit, a list...):
+    the API rejects it."""
     if value is None or isinstance(value, (bool, Unknown)):
         return isinstance(value, bool)
     if isinstance(value, (int, float)):
-        return False
+        value = str(int(value)) if float(value).is_integer() else str(value)
     if isinstance(value, str):
-        return parse_amount(value, dimension) is None
+        pattern = _API_PATTERN.get(dimension)
+        return pattern is not None and pattern.match(value) is None
     return isinstance(value, (list, dict))
+
+
+def lacks_unit(value: Any, dimension: str) -> bool:
+    """A disk written as a bare number (``"20"``, ``20``): the one unit-less amount the API rejects."""
+    if dimension != "disk" or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    text = str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value)
+    return _API_PATTERN["memory"].match(text) is not None and _API_PATTERN["disk"].match(text) is None
 
 
 def fmt(amount: float, dimension: str) -> str:

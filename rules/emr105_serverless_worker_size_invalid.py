@@ -16,20 +16,30 @@ configurations", checked against the current AWS documentation on 2026-11-25):
 | 8 | 16-60 GB, 4 GB increments | 20-200 GB |
 | 16 | 32-120 GB, 8 GB increments | 20-200 GB |
 
-Shuffle-optimized disks (`disk_type = "SHUFFLE_OPTIMIZED"`, EMR 7.1.0 and later) take
-20 GB to 2 TB per worker. Values are strings with an optional unit: `"4 vCPU"`, `"4vCPU"`
-or `"4"`; `"16 GB"`, `"16GB"` or `"16"`.
+Shuffle-optimized disks (CloudFormation and API `DiskType: SHUFFLE_OPTIMIZED`, Spark
+`spark.emr-serverless.{driver,executor}.disk.type=shuffle_optimized`; EMR 7.1.0 and later)
+take 20 GB to 2 TB per worker. Values are strings in the API's patterns (EMR Serverless
+API, `WorkerResourceConfig`): `cpu` `"4 vCPU"`, `"4vCPU"` or `"4"`; `memory` `"16 GB"`,
+`"16GB"` or `"16"`; `disk` `"20 GB"` or `"20GB"`: disk needs its unit, and a bare `"20"`
+is rejected.
 
 ## What fires
 
 * a worker `cpu` that is not 1, 2, 4, 8 or 16 vCPU;
 * a worker `memory` outside the range of its vCPU, or not on the range's increments
   (`8 vCPU` with `18 GB`; `16 vCPU` with `100 GB`);
-* a worker `disk` below 20 GB or above 200 GB (2000 GB for shuffle-optimized disks);
-* a value EMR Serverless cannot read at all (`"4 cores"`, `"16 GiB"`, `"1.5 vCPU"`).
+* a worker `disk` below 20 GB or above 200 GB (2000 GB for shuffle-optimized disks), or
+  written without its unit (`disk = "100"`);
+* a value EMR Serverless cannot read at all (`"4 cores"`, `"16 GiB"`, `"1.5 vCPU"`,
+  `"4 vcpus"`);
+* an EMR Serverless job run's Spark worker disk (`spark.emr-serverless.driver.disk` or
+  `spark.emr-serverless.executor.disk` in `sparkSubmitParameters` or `spark-defaults`,
+  written like `"500G"`) outside 20-200 GB, or 20-2000 GB with the matching
+  `.disk.type=shuffle_optimized`.
 
 Each finding points where the value is written (the attribute, a variable default, a
-module input, a tfvars line, a CloudFormation parameter `Default`).
+module input, a tfvars line, a CloudFormation parameter `Default`, the job's
+`sparkSubmitParameters`).
 
 ## What does not fire
 
@@ -37,7 +47,14 @@ module input, a tfvars line, a CloudFormation parameter `Default`).
   `Default`), and worker configurations that may not exist (a `dynamic` block with an
   unknown `for_each`);
 * a `memory` whose `cpu` is itself invalid or unknown (the `cpu` finding comes first);
-* a `disk` whose `disk_type` is unknown, unless it is outside 20 GB - 2 TB.
+* a `disk` whose `disk_type` is unknown, unless it is outside 20 GB - 2 TB;
+* a shuffle-optimized disk on a release below `emr-7.1.0` (the release, or the job run's
+  application's release when it is in the scan): EMR604 reports the unsupported disk type,
+  and its size is not checked against a range the release does not have;
+* Spark disk sizes written in another form than whole gigabytes (`"512m"`, `"1t"`): Spark's
+  size parser reads them, and emrlint does not guess how EMR Serverless rounds them.
+
+Terraform's `worker_configuration` has no disk type attribute: its disks are standard.
 
 ## How to fix
 
@@ -144,17 +161,52 @@ Resources:
         Memory: 512 GB
 ```
 
+## Failing example (job run)
+
+```json
+{
+  "applicationId": "00fgh7ak9d2rnb0l",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/emr-serverless-sessions",
+  "executionTimeoutMinutes": 120,
+  "jobDriver": {
+    "sparkSubmit": {
+      "entryPoint": "s3://acme-jobs/sessionize.py",
+      "sparkSubmitParameters": "--conf spark.executor.cores=8 --conf spark.executor.memory=48g --conf spark.emr-serverless.executor.disk=500G"
+    }
+  }
+}
+```
+
+## Passing example (job run)
+
+```json
+{
+  "applicationId": "00fgh7ak9d2rnb0l",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/emr-serverless-sessions",
+  "executionTimeoutMinutes": 120,
+  "jobDriver": {
+    "sparkSubmit": {
+      "entryPoint": "s3://acme-jobs/sessionize.py",
+      "sparkSubmitParameters": "--conf spark.executor.cores=8 --conf spark.executor.memory=48g --conf spark.emr-serverless.executor.disk=500G --conf spark.emr-serverless.executor.disk.type=shuffle_optimized"
+    }
+  }
+}
+```
+
 ## References
 
 * [Supported worker configurations](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavior.html#worker-configs)
 * [Using shuffle-optimized disks](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-shuffle-optimized-disks.html)
 * [`WorkerResourceConfig` (API reference)](https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_WorkerResourceConfig.html)
+* [Spark job properties (EMR Serverless user guide)](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-spark.html)
 """
 
 import json
 import re
 
-from emrlint.rulekit import Problem
+from emrlint import data
+from emrlint.rulekit import Problem, Unknown
+from emrlint.rules._jobruns import application_of
 from emrlint.rules._serverless import (
     WORKER_DISK,
     WORKER_MEMORY,
@@ -162,6 +214,7 @@ from emrlint.rules._serverless import (
     fmt,
     initial_capacity,
     is_malformed,
+    lacks_unit,
     memory_ok,
     memory_range,
     nearest_memory,
@@ -171,7 +224,7 @@ from emrlint.rules._serverless import (
 ID = "EMR105"
 NAME = "serverless-worker-size-invalid"
 SEVERITY = "error"
-KIND = "serverless_application"
+KIND = ("serverless_application", "job_run")
 
 _SPELLING = {
     "cloudformation": {"cpu": "Cpu", "memory": "Memory", "disk": "Disk"},
@@ -239,9 +292,23 @@ def _memory_problems(app, where, key, memory_f, cpu):
     )
 
 
+def _shuffle_before_support(disk_type, label) -> bool:
+    """A shuffle-optimized disk on a release known to predate them: EMR604's finding, not this rule's."""
+    return (isinstance(disk_type, str) and disk_limits(disk_type) == WORKER_DISK["SHUFFLE_OPTIMIZED"]
+            and data.supports(label, data.SHUFFLE_OPTIMIZED_DISKS) is False)
+
+
 def _disk_problems(app, where, key, disk_f, disk_type):
     name = _name(app, "disk")
-    if disk_f.value is None:
+    if disk_f.value is None or _shuffle_before_support(disk_type, app.field("release_label").value):
+        return
+    if lacks_unit(disk_f.value, "disk"):
+        yield Problem(
+            disk_f.origin,
+            f"{where}: {name} = {_show(disk_f.value)} has no unit, and EMR Serverless requires one for disk "
+            f"(memory and cpu may omit theirs), {_FAILS}. Write {_suggest(str(disk_f.value), 'GB', 20)}.",
+            key=f"{key}.disk",
+        )
         return
     if is_malformed(disk_f.value, "disk"):
         yield Problem(
@@ -273,7 +340,48 @@ def _disk_problems(app, where, key, disk_f, disk_type):
     )
 
 
+# Spark worker disks of a job run (EMR Serverless user guide, "Spark job properties" and "Using
+# shuffle-optimized disks"): spark.emr-serverless.driver.disk / .executor.disk, sizes such as "100G"
+_SPARK_SIZE = re.compile(r"^\s*([0-9]+)\s*[gG][bB]?\s*$")
+
+
+def _job_disk_problems(job, ctx):
+    exact, possible = application_of(job, ctx)
+    label = exact[0].field("release_label").value if len(exact) == 1 and not possible else None
+    for role in ("driver", "executor"):
+        disk_f = job.spark.conf.get(f"spark.emr-serverless.{role}.disk")
+        if disk_f is None or not isinstance(disk_f.value, str):
+            continue
+        type_f = job.spark.conf.get(f"spark.emr-serverless.{role}.disk.type")
+        disk_type = None if type_f is None else type_f.value
+        if isinstance(disk_type, Unknown) or _shuffle_before_support(disk_type, label):
+            continue
+        m = _SPARK_SIZE.match(disk_f.value)
+        limits = disk_limits(disk_type)
+        if m is None:
+            continue  # a size written some other way: Spark's parser decides, not emrlint
+        disk = int(m.group(1))
+        low, high = limits if limits is not None else WORKER_DISK["SHUFFLE_OPTIMIZED"]
+        if low <= disk <= high:
+            continue
+        kind = ("a worker disk of any type" if limits is None else
+                "a shuffle-optimized disk" if high > WORKER_DISK["STANDARD"][1] else "a standard worker disk")
+        fix = (f"Use at most {high}G, or shuffle-optimized disks (spark.emr-serverless.{role}.disk.type="
+               f"shuffle_optimized, up to {WORKER_DISK['SHUFFLE_OPTIMIZED'][1]}G)."
+               if disk > high and limits == WORKER_DISK["STANDARD"] else f"Use {low}G-{high}G.")
+        yield Problem(
+            disk_f.origin,
+            f"Job run {role} disk spark.emr-serverless.{role}.disk is {disk} GB, but {kind} takes {low} to {high} GB, "
+            f"so EMR Serverless rejects the job run. {fix}",
+            key=f"spark.emr-serverless.{role}.disk",
+        )
+
+
 def check(app, ctx):
+    if app.kind == "job_run":
+        if getattr(app, "platform", "") == "serverless":
+            yield from _job_disk_problems(app, ctx)
+        return
     for workers in initial_capacity(app):
         if workers.maybe or workers.worker is None or getattr(workers.worker, "unknown", False):
             continue

@@ -101,3 +101,66 @@ resource "aws_emrserverless_application" "a" {{
     model = _model(tmp_path, monkeypatch, {"main.tf": app})
     queue = job_queue(model.of_kind("serverless_application")[0])
     assert (queue.state, queue.max_runs) == (state, runs)
+
+
+CORE_GROUP = '''
+resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = "emr-7.2.0"
+  service_role  = "EMR_DefaultRole"
+  core_instance_group {
+    instance_type  = "r7g.xlarge"
+    instance_count = 5
+    %s
+  }
+}
+'''
+CORE_FLEET = '''
+resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = "emr-7.2.0"
+  service_role  = "EMR_DefaultRole"
+  core_instance_fleet {
+    target_on_demand_capacity = 8
+    target_spot_capacity      = 4
+    instance_type_configs {
+      instance_type     = "r7g.xlarge"
+      weighted_capacity = 2
+    }
+    instance_type_configs {
+      instance_type     = "r7g.2xlarge"
+      weighted_capacity = 4
+    }
+  }
+}
+'''
+POLICY = '''
+resource "aws_emr_managed_scaling_policy" "p" {
+  cluster_id = aws_emr_cluster.c.id
+  compute_limits {
+    unit_type              = "%s"
+    minimum_capacity_units = %s
+    maximum_capacity_units = 40
+    %s
+  }
+}
+'''
+
+
+@pytest.mark.parametrize("files,expected", [
+    (CORE_GROUP % "", (5, "instance_count")),
+    (CORE_GROUP % 'autoscaling_policy = jsonencode({Constraints = {MinCapacity = 2, MaxCapacity = 9}, Rules = []})',
+     (2, "automatic scaling")),
+    (CORE_GROUP % "" + POLICY % ("Instances", 3, ""), (3, "managed scaling")),
+    (CORE_GROUP % "" + POLICY % ("Instances", 3, "maximum_core_capacity_units = 2"), (2, "managed scaling")),
+    (CORE_GROUP % "" + POLICY % ("Instances", 8, ""), (5, "instance_count")),
+    (CORE_GROUP % "" + POLICY % ("VCPU", 8, ""), None),  # vCPU limits need the instance sizes
+    (CORE_GROUP % "" + POLICY % ("Instances", "var.min", "") + 'variable "min" {\n  type = number\n}\n', None),
+    (CORE_FLEET, (3, "target capacity")),  # 12 units, at most 4 per instance
+    (CORE_FLEET + POLICY % ("InstanceFleetUnits", 6, ""), (2, "managed scaling")),
+])
+def test_core_lower_bound(tmp_path, monkeypatch, files, expected):
+    model = _model(tmp_path, monkeypatch, {"main.tf": files})
+    (cluster,) = [r for r in model.resources if isinstance(r, Cluster)]
+    bound = cluster.core_lower_bound()
+    assert (None if bound is None else (bound.count, bound.reason)) == expected

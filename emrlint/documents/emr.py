@@ -125,8 +125,44 @@ def normalise_configurations(value: Any) -> Any:
 
 
 def configurations_field(section: DocSection) -> Any:
-    """The cluster's classifications (``Configurations``) with CloudFormation's spelling normalised."""
+    """The cluster's classifications (``Configurations``) with CloudFormation's spelling normalised;
+    its elements point where they are written in the document."""
     f = section.field("configurations_json")
     if not f.present:
         return None
-    return Field(normalise_configurations(f.value), True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
+    raw = None
+    if isinstance(section, DocSection):
+        container, key, found = section._locate("configurations_json")
+        raw = container[key] if found and key is not None and isinstance(container, dict) else None
+    return Field(normalise_configurations(f.value), True, f.attr_loc, lambda: (f.origin, f.origin_call_sites),
+                 locate=(lambda path: _locate(section.doc, raw, path)) if raw is not None else None)
+
+
+_ALIASES = {"Properties": ("Properties", "ConfigurationProperties")}
+
+
+def _locate(doc: Document, raw: Any, path: Any) -> Any:
+    """(origin, call sites) of the element at ``path`` of a normalised classification list, found in
+    the document's own nodes (intrinsics resolved, items that are ``AWS::NoValue`` skipped)."""
+    from emrlint.documents.doc import NoValue
+
+    node, container, where = raw, None, None
+    for part in path:
+        node = doc.resolver.select(node)
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                return None
+            kept = [i for i, item in enumerate(node) if not isinstance(doc.resolver.select(item), NoValue)]
+            if part >= len(kept):
+                return None
+            container, where = node, kept[part]
+        else:
+            where = next((k for k in (find_key(node, a) for a in _ALIASES.get(part, (part,))) if k is not None), None)
+            if where is None:
+                return None
+            container = node
+        node = container[where]
+    if container is None:
+        return None
+    origin = doc.resolver.origin(node) or doc.loc_of(container, where)
+    return origin, doc.call_sites

@@ -34,8 +34,19 @@ class _Context:
 
 def _cluster(res: Resource, ctx: _Context) -> Resource:
     cluster = build_cluster(res)
-    cluster.configurations = decoded_json(res.body.field("configurations_json"))
+    cluster.configurations = decoded_json(res.body.field("configurations_json"), _json_locator(res, ctx,
+                                                                                              "configurations_json"))
     return cluster
+
+
+def _json_locator(res: Resource, ctx: Optional[_Context], name: str):
+    """Where an element of a JSON-text attribute was written: inside its ``jsonencode(...)``
+    object (through variables and locals); None for a plan, or an attribute not written."""
+    attr = ctx.block.body.attributes.get(name) if ctx is not None else None
+    if attr is None:
+        return None
+    scope = res.body.scope
+    return lambda path: expr_origin(attr, scope, ("json",) + tuple(path))
 
 
 def _s3_object(res: Resource, ctx: Optional[_Context]) -> Resource:
