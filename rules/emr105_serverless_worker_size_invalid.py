@@ -292,6 +292,12 @@ def _memory_problems(app, where, key, memory_f, cpu):
     )
 
 
+def _disk_kind(limits) -> str:
+    if limits is None:
+        return "a worker disk of any type"
+    return "a shuffle-optimized disk" if limits == WORKER_DISK["SHUFFLE_OPTIMIZED"] else "a standard worker disk"
+
+
 def _shuffle_before_support(disk_type, label) -> bool:
     """A shuffle-optimized disk on a release known to predate them: EMR604's finding, not this rule's."""
     return (isinstance(disk_type, str) and disk_limits(disk_type) == WORKER_DISK["SHUFFLE_OPTIMIZED"]
@@ -323,12 +329,7 @@ def _disk_problems(app, where, key, disk_f, disk_type):
     low, high = limits if limits is not None else WORKER_DISK["SHUFFLE_OPTIMIZED"]
     if disk is None or (low <= disk <= high and float(disk).is_integer()):
         return
-    if limits is None:
-        kind = "a worker disk of any type"
-    elif high > WORKER_DISK["STANDARD"][1]:
-        kind = "a shuffle-optimized disk"
-    else:
-        kind = "a standard worker disk"
+    kind = _disk_kind(limits)
     if disk > high and limits == WORKER_DISK["STANDARD"]:
         fix = f"Use at most {high} GB, or shuffle-optimized disks (up to {WORKER_DISK['SHUFFLE_OPTIMIZED'][1]} GB)."
     else:
@@ -364,8 +365,7 @@ def _job_disk_problems(job, ctx):
         low, high = limits if limits is not None else WORKER_DISK["SHUFFLE_OPTIMIZED"]
         if low <= disk <= high:
             continue
-        kind = ("a worker disk of any type" if limits is None else
-                "a shuffle-optimized disk" if high > WORKER_DISK["STANDARD"][1] else "a standard worker disk")
+        kind = _disk_kind(limits)
         fix = (f"Use at most {high}G, or shuffle-optimized disks (spark.emr-serverless.{role}.disk.type="
                f"shuffle_optimized, up to {WORKER_DISK['SHUFFLE_OPTIMIZED'][1]}G)."
                if disk > high and limits == WORKER_DISK["STANDARD"] else f"Use {low}G-{high}G.")
