@@ -35,11 +35,12 @@ sys.path.insert(0, os.path.dirname(HERE))
 from emrlint.data import _format, build_instances, build_prices, build_releases  # noqa: E402
 
 SOURCES = os.path.join(HERE, "sources")
-MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates (any region); EC2 rates in "
-                  "sa-east-1 and ap-south-1, and outside us-east-1 for the families the regional source does not "
-                  "list (d3, m4, c4, r3, m3, c3, i2, d2 and others); EMR Serverless ARM64 rates; any rate of a "
-                  "region not in the table. They are unknown: supply them with a price file (emrlint prices build "
-                  "from AWS offer files, or your own rates).")
+MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates, except three in us-east-1 "
+                  "(m5.xlarge, r7g.8xlarge, r8gd.xlarge); EC2 rates in sa-east-1 and ap-south-1, and outside "
+                  "us-east-1 for the families the regional source does not list (d3, m4, c4, r3, m3, c3, i2, d2 "
+                  "and others); EMR Serverless ARM64 rates; any rate of a region not in the table. They are "
+                  "unknown: supply them with a price file (emrlint prices build from AWS offer files, or your own "
+                  "rates).")
 
 
 def _read(path: str) -> str:
@@ -141,6 +142,7 @@ def cmd_prices(args: argparse.Namespace) -> None:
     if overlap:
         raise SystemExit(f"{args.ec2_regional_rates}: {overlap[0][1]} in {overlap[0][0]} is also in {args.ec2_rates}")
     ec2.update(regional)
+    emr = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.emr_rates)}
     ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in _csv_rows(args.ebs_rates)
            if unit == "GB-month"}
     serverless = [(region, arch, {"vcpu_hour": float(v), "gb_hour": float(g), "storage_gb_hour": float(s)})
@@ -157,6 +159,11 @@ def cmd_prices(args: argparse.Namespace) -> None:
          "note": f"{len(regional)} rates of {', '.join(regional_regions)}; AWS Pricing API (GetProducts) figures "
                  "as recorded in jimgarrett123/rosa-calculator price/out/ec2.sql (commit 9baa251, run of "
                  "2024-10-10), transcribed in data-build/sources/prices-ec2-regions.csv"},
+        {"title": "Amazon EMR pricing, EMR on EC2 per instance-hour (AWS Price List)",
+         "url": "https://aws.amazon.com/emr/pricing/", "retrieved": "2025-06-05",
+         "note": f"{len(emr)} rates ({', '.join(sorted(f'{n} in {r}' for r, n in emr))}); the AWS Pricing API "
+                 "figures asserted by aws-samples/aws-emr-advisor's AwsPricingTest.scala (commit 2b42ead, "
+                 "2025-06-05), transcribed in data-build/sources/prices-emr.csv"},
         {"title": "Amazon EBS pricing, volume storage per GB-month (AWS Price List)",
          "url": "https://aws.amazon.com/ebs/pricing/", "retrieved": "2025-10-28",
          "note": f"{len(ebs)} rates in {len({r for r, _ in ebs})} regions; the AWS pricing calculator's EBS price "
@@ -169,7 +176,7 @@ def cmd_prices(args: argparse.Namespace) -> None:
                  "(aws_dpb_emr_serverless_prices.py, 2023-02-03), transcribed in "
                  "data-build/sources/prices-emr-serverless.csv"},
     ]
-    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr={}, ebs=ebs, serverless=serverless)
+    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr=emr, ebs=ebs, serverless=serverless)
     table["missing"] = args.missing
     _format.write(args.output, table)
     print(f"{args.output}: {len(table['regions'])} regions", file=sys.stderr)
@@ -213,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--ec2-region", default="us-east-1")
     pr.add_argument("--ec2-regional-rates", default=os.path.join(SOURCES, "prices-ec2-regions.csv"),
                     help="region,instance_type,USD/hour rows of other regions")
+    pr.add_argument("--emr-rates", default=os.path.join(SOURCES, "prices-emr.csv"))
     pr.add_argument("--ebs-rates", default=os.path.join(SOURCES, "prices-ebs.csv"))
     pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))
     pr.add_argument("--missing", default=MISSING_PRICES)

@@ -237,7 +237,8 @@ def test_build_inputs_are_checked():
 
 def test_shipped_prices():
     us = data.prices("us-east-1")
-    assert us.instance("m5.xlarge") == data.InstancePrice(0.192, None)  # EMR rate: no source read
+    assert us.instance("m5.xlarge") == data.InstancePrice(0.192, 0.048)
+    assert us.instance("m5.2xlarge") == data.InstancePrice(0.384, None)  # EMR rate: no source read
     assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
     assert us.serverless_rates("ARM64") is None
     assert (us.ebs("gp3"), us.ebs(" GP2 "), us.ebs("io1"), us.ebs("st1"), us.ebs("sc1"), us.ebs("standard")) == (
@@ -286,8 +287,9 @@ def test_prices_build_from_offer_excerpt_reproduces_the_shipped_rows(tmp_path, c
                  "--date", "2026-07-20", "-o", str(out)]) == 0
     built = json.loads(out.read_text())
     shipped = _shipped("prices.json")["regions"]["us-east-1"]["instances"]
+    # the EC2 offer gives the EC2 half of each row (the EMR half comes from the EMR offer, below)
     assert built["regions"]["us-east-1"]["instances"] == {
-        name: shipped[name] for name in ("m4.xlarge", "m5.xlarge", "r6g.4xlarge")}
+        name: [shipped[name][0], None] for name in ("m4.xlarge", "m5.xlarge", "r6g.4xlarge")}
     assert built["sources"][0]["title"] == "AWS Price List bulk offer AmazonEC2 (version 20260720134430)"
     assert built["sources"][0]["retrieved"] == "2026-07-20"
     # the output is a valid user price file
@@ -297,6 +299,20 @@ def test_prices_build_from_offer_excerpt_reproduces_the_shipped_rows(tmp_path, c
     assert data.prices("us-east-1", user).instance("r6g.4xlarge") == data.InstancePrice(0.8064, None)
     assert main(["prices", "check", str(out)]) == 0
     assert "us-east-1: 3 instance types" in capsys.readouterr().out
+
+
+def test_prices_build_from_emr_and_ebs_excerpts_reproduces_the_shipped_rows(tmp_path):
+    from emrlint.cli import main
+
+    out = tmp_path / "prices.json"
+    assert main(["prices", "build", "--ec2", _src("aws-price-list-AmazonEC2.us-east-1.ebs.excerpt.json"),
+                 "--emr", _src("aws-price-list-ElasticMapReduce.us-east-1.excerpt.json"), "-o", str(out)]) == 0
+    built = json.loads(out.read_text())["regions"]["us-east-1"]
+    shipped = _shipped("prices.json")["regions"]["us-east-1"]
+    assert built["ebs_gb_month"] == shipped["ebs_gb_month"]  # io2 in the excerpt: not a volume type kept
+    emr_rows = {name: row[1] for name, row in shipped["instances"].items() if row[1] is not None}
+    assert {name: row[1] for name, row in built["instances"].items()} == emr_rows
+    assert emr_rows == {"m5.xlarge": 0.048, "r7g.8xlarge": 0.4284, "r8gd.xlarge": 0.07348}  # not the Hunk rate
 
 
 def _offer(products, rates, code="AmazonEC2"):
