@@ -1,0 +1,356 @@
+"""HCL parsed by tree-sitter (the ``tree-sitter`` and ``tree-sitter-hcl`` wheels) into
+emrlint's syntax tree (:mod:`emrlint.terraform.syntax`).
+
+The grammar is compiled C shipped in the wheel: loading it takes milliseconds and
+nothing is built or written at run time.  A file with a syntax error raises
+:class:`SyntaxProblem` with the position of the first error node.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, List, Optional, Tuple
+
+from emrlint.terraform.syntax import Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
+
+
+class SyntaxProblem(Exception):
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    import tree_sitter_hcl
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_hcl.language()))
+
+
+class _Source:
+    """Byte positions to 1-based character columns."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.ascii = data.isascii()
+        self.lines = data.split(b"\n") if not self.ascii else None
+
+    def col(self, point: Any) -> int:
+        row, col = point
+        if self.ascii:
+            return col + 1
+        return len(self.lines[row][:col].decode("utf-8", "replace")) + 1
+
+    def pos(self, node: Any) -> Pos:
+        return (node.start_point[0] + 1, self.col(node.start_point), node.end_point[0] + 1, self.col(node.end_point))
+
+    def text(self, node: Any) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def point(self, offset: int) -> Tuple[int, int]:
+        """1-based (line, column) of a byte offset."""
+        line = self.data.count(b"\n", 0, offset)
+        start = self.data.rfind(b"\n", 0, offset) + 1
+        return line + 1, len(self.data[start:offset].decode("utf-8", "replace")) + 1
+
+    def trailing_newlines(self, offset: int) -> Optional[Tuple[int, int]]:
+        """Where the new lines and comments right after ``offset`` end, if any: python-hcl2's
+        grammar makes them part of a binary operation that ends a line."""
+        m = _TRAILING.match(self.data, offset)
+        return self.point(m.end()) if m and m.end() > offset and m.group(1) else None
+
+
+# python-hcl2's NL_OR_COMMENT tokens, with the blanks it ignores between them
+_TRAILING = re.compile(rb"[ \t\r]*((?:(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/)[ \t\r]*)*)", re.S)
+
+
+def parse(data: bytes) -> SFile:
+    tree = _parser().parse(data)
+    src = _Source(data)
+    root = tree.root_node
+    if root.has_error:
+        bad = _first_error(root)
+        raise SyntaxProblem("HCL syntax error", bad.start_point[0] + 1, src.col(bad.start_point))
+    comments: List[Tuple[int, int, str]] = []
+    body = next((c for c in root.children if c.type == "body"), None)
+    _comments(root, src, comments)
+    return SFile(_body(body, src) if body is not None else SBody(()), tuple(comments))
+
+
+def parse_expression(text: str) -> Optional[Node]:
+    """A standalone expression (a template interpolation), positioned as python-hcl2's
+    parse of ``__e = <text>`` places it; None if it does not parse."""
+    if "\n" in text.strip():
+        text = "(" + text + ")"
+    try:
+        parsed = parse(("__e = " + text + "\n").encode())
+    except SyntaxProblem:
+        return None
+    items = parsed.body.items
+    return items[0].expr if len(items) == 1 and isinstance(items[0], SAttribute) else None
+
+
+def _first_error(node: Any) -> Any:
+    if node.type == "ERROR" or node.is_missing:
+        return node
+    for child in node.children:
+        if child.has_error:
+            return _first_error(child)
+    return node
+
+
+def _comments(node: Any, src: _Source, out: List[Tuple[int, int, str]]) -> None:
+    for child in node.children:
+        if child.type == "comment":
+            text = src.text(child)
+            for i, raw in enumerate(text.split("\n")):
+                if raw.lstrip(" \t").startswith(("#", "//")):
+                    out.append((child.start_point[0] + 1 + i, src.col(child.start_point) if i == 0 else
+                                len(raw) - len(raw.lstrip(" \t")) + 1, raw.strip(" \t").rstrip("\r")))
+        elif child.child_count:
+            _comments(child, src, out)
+
+
+def _body(node: Any, src: _Source) -> SBody:
+    items: List[Any] = []
+    for child in node.children:
+        if child.type == "attribute":
+            name = src.text(child.children[0])
+            expr = next(c for c in child.children if c.type == "expression")
+            value = _expr(expr, src)
+            start = src.pos(child)
+            items.append(SAttribute(name, value, (start[0], start[1], value.pos[2], value.pos[3])))
+        elif child.type == "block":
+            labels = []
+            inner = SBody(())
+            for c in child.children[1:]:
+                if c.type == "identifier":
+                    labels.append(src.text(c))
+                elif c.type == "string_lit":
+                    labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
+                elif c.type == "body":
+                    inner = _body(c, src)
+            items.append(SBlock(src.text(child.children[0]), tuple(labels), inner, src.pos(child)))
+    return SBody(tuple(items))
+
+
+def _named(node: Any) -> List[Any]:
+    return [c for c in node.children if c.is_named and c.type != "comment"]
+
+
+def _expr(node: Any, src: _Source) -> Node:
+    """An ``expression`` node: a primary term, then attribute, index and splat suffixes."""
+    return _seq([c for c in node.children if c.type != "comment"], src.pos(node), src)
+
+
+def _seq(kids: List[Any], pos: Pos, src: _Source) -> Node:
+    """A primary term and its suffixes (the children of an ``expression``, or an operand
+    of an operation, which tree-sitter's grammar does not wrap)."""
+    if kids and kids[0].type == "(":
+        close = next(i for i, c in enumerate(kids) if c.type == ")")
+        base = Node("paren", _span(src, kids[0], kids[close]), expr=_operand(kids[1:close], src))
+        rest = kids[close + 1:]
+    else:
+        base = _term(kids[0], src)
+        rest = kids[1:]
+    accessors: List[Tuple[str, Any]] = []
+    splat: Optional[Tuple[bool, List[Tuple[str, Any]]]] = None
+    for suffix in rest:
+        if suffix.type == "splat":
+            kind = suffix.children[0]
+            splat = (kind.type == "full_splat", [_accessor(a, src) for a in _named(kind)])
+            continue
+        acc = _accessor(suffix, src)
+        if splat is not None:
+            splat[1].append(acc)
+        else:
+            accessors.append(acc)
+    if accessors:
+        end = rest[len(accessors) - 1] if splat is None else rest[len(accessors) - 1]
+        base = Node("traversal", _span(src, kids[0], end), root=base, accessors=tuple(accessors))
+    if splat is not None:
+        base = Node("splat", pos, base=base, full=splat[0], accessors=tuple(splat[1]))
+    if base.kind in ("traversal", "splat") or kids[0].type == "(":
+        base.pos = pos
+    return base
+
+
+def _span(src: _Source, first: Any, last: Any) -> Pos:
+    return (first.start_point[0] + 1, src.col(first.start_point), last.end_point[0] + 1, src.col(last.end_point))
+
+
+def _accessor(node: Any, src: _Source) -> Tuple[str, Any]:
+    if node.type == "get_attr":
+        return ("attr", src.text(_named(node)[0]))
+    inner = _named(node)[0] if node.type == "index" else node
+    if inner.type == "legacy_index":
+        return ("legacy", int(src.text(inner)[1:]))
+    return ("index", _expr(next(c for c in inner.children if c.type == "expression"), src))
+
+
+def _term(node: Any, src: _Source) -> Node:
+    t = node.type
+    pos = src.pos(node)
+    if t == "literal_value":
+        inner = node.children[0]
+        if inner.type == "string_lit":
+            return Node("template", pos, pieces=_pieces(inner, src))
+        return literal(pos, src.text(inner))
+    if t == "variable_expr":
+        return Node("variable", pos, name=src.text(node.children[0]))
+    if t == "collection_value":
+        return _collection(node.children[0], src)
+    if t == "template_expr":
+        inner = node.children[0]
+        if inner.type == "heredoc_template":
+            start = inner.children[0]
+            text = src.text(inner)
+            if src.data[node.end_byte:node.end_byte + 1] == b"\n":  # python-hcl2's token holds it
+                text += "\n"
+                pos = (pos[0], pos[1], pos[2] + 1, 1)
+            elif src.data[node.end_byte:node.end_byte + 2] == b"\r\n":
+                text += "\r\n"
+                pos = (pos[0], pos[1], pos[2] + 1, 1)
+            return Node("heredoc", pos, text=text, trim=src.text(start) == "<<-")
+        return Node("template", pos, pieces=_pieces(inner, src))
+    if t == "function_call":
+        name = src.text(node.children[0])
+        args_node = next((c for c in node.children if c.type == "function_arguments"), None)
+        args = [_expr(a, src) for a in _named(args_node) if a.type == "expression"] if args_node is not None else []
+        expand = args_node is not None and any(c.type == "ellipsis" for c in args_node.children)
+        return Node("call", pos, name=name, args=tuple(args), expand=expand)
+    if t == "operation":
+        op = node.children[0]
+        parts = [c for c in op.children if c.type != "comment"]
+        if op.type == "unary_operation":
+            operand = _operand(parts[1:], src)
+            if (src.text(parts[0]) == "-" and operand.kind == "literal" and parts[0].end_byte == parts[1].start_byte
+                    and isinstance(operand.value, float)):
+                return literal(pos, "-" + operand.text)  # python-hcl2 reads -2.5 (not -2) as one number
+            return Node("unary", pos, op=src.text(parts[0]), operand=operand)
+        at = _operator_at(parts)
+        end = src.trailing_newlines(node.end_byte)
+        if end is not None:
+            pos = (pos[0], pos[1]) + end
+        return Node("binary", pos, op=src.text(parts[at]), left=_operand(parts[:at], src),
+                    right=_operand(parts[at + 1:], src))
+    if t == "conditional":
+        exprs = [c for c in node.children if c.type == "expression"]
+        return Node("conditional", pos, cond=_expr(exprs[0], src), then=_expr(exprs[1], src),
+                    otherwise=_expr(exprs[2], src))
+    if t == "for_expr":
+        return _for(node.children[0], src)
+    raise SyntaxProblem(f"unexpected {t}", node.start_point[0] + 1, src.col(node.start_point))
+
+
+def _operator_at(parts: List[Any]) -> int:
+    """Where the operator is among a binary operation's children (its operands are not
+    wrapped: ``(`` ... ``)`` and suffixes are siblings of the operator)."""
+    depth = 0
+    for i, c in enumerate(parts):
+        if c.type == "(":
+            depth += 1
+        elif c.type == ")":
+            depth -= 1
+        elif not c.is_named and depth == 0 and i > 0:
+            return i
+    raise ValueError("no operator")
+
+
+def _operand(parts: List[Any], src: _Source) -> Node:
+    if len(parts) == 1 and parts[0].type == "expression":
+        return _expr(parts[0], src)
+    return _seq(parts, _span(src, parts[0], parts[-1]), src)
+
+
+def _collection(node: Any, src: _Source) -> Node:
+    pos = src.pos(node)
+    if node.type == "tuple":
+        return Node("tuple", pos, items=tuple(_expr(c, src) for c in node.children if c.type == "expression"))
+    items = []
+    for elem in (c for c in node.children if c.type == "object_elem"):
+        exprs = [c for c in elem.children if c.type == "expression"]
+        key_node, value = exprs[0], exprs[1]
+        key_kids = [c for c in key_node.children if c.type != "comment"]
+        if len(key_kids) == 1 and key_kids[0].type == "variable_expr":
+            key = Node("key", src.pos(key_node), name=src.text(key_kids[0]))
+        else:
+            key = Node("key", src.pos(key_node), expr=_expr(key_node, src))
+        items.append((key, _expr(value, src)))
+    return Node("object", pos, items=tuple(items))
+
+
+def _for(node: Any, src: _Source) -> Node:
+    intro = next(c for c in node.children if c.type == "for_intro")
+    names = [src.text(c) for c in intro.children if c.type == "identifier"]
+    coll = next(c for c in intro.children if c.type == "expression")
+    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    exprs = [c for c in node.children if c.type == "expression"]
+    cond = next((c for c in node.children if c.type == "for_cond"), None)
+    is_object = node.type == "for_object_expr"
+    return Node("for", src.pos(node), object=is_object, key_var=key_var, value_var=value_var, coll=_expr(coll, src),
+                key_expr=_expr(exprs[0], src) if is_object else None,
+                value_expr=_expr(exprs[1] if is_object else exprs[0], src),
+                cond=_expr(next(c for c in cond.children if c.type == "expression"), src) if cond is not None else None,
+                group=any(c.type == "ellipsis" for c in node.children))
+
+
+_MARKERS = {"template_if_intro": "if", "template_else_intro": "else", "template_if_end": "endif",
+            "template_for_start": "for", "template_for_end": "endfor"}
+
+
+def _pieces(node: Any, src: _Source) -> Tuple[Any, ...]:
+    """A quoted string's pieces, in :mod:`emrlint.terraform.templates`'s form.  Literal
+    text is taken from the source between the interpolations and directives (the
+    grammar leaves blanks next to them out of its literal nodes)."""
+    from emrlint.terraform.hcl import unescape
+
+    out: List[Any] = []
+
+    def lit(start: int, end: int) -> None:
+        if end > start:
+            text = src.data[start:end].decode("utf-8", "replace")
+            out.append((("lit", unescape(text).replace("$${", "${").replace("%%{", "%{")), False, False))
+
+    def marker(part: Any) -> None:
+        kids = part.children
+        left = len(kids) > 1 and kids[1].type == "strip_marker"
+        right = len(kids) > 1 and kids[-2].type == "strip_marker"
+        exprs = [c for c in kids if c.type == "expression"]
+        what = _MARKERS[part.type]
+        if what == "if":
+            out.append((("if", _expr(exprs[0], src)), left, right))
+        elif what == "for":
+            names = [src.text(c) for c in kids if c.type == "identifier"]
+            key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            out.append((("for", key, value, _expr(exprs[0], src)), left, right))
+        else:
+            out.append(((what,), left, right))
+
+    def walk(children: List[Any], cursor: int, end: int) -> None:
+        for child in children:
+            t = child.type
+            if t in ("template_literal", "quoted_template_start", "quoted_template_end", "comment"):
+                continue
+            lit(cursor, child.start_byte)
+            if t == "template_interpolation":
+                exprs = [c for c in child.children if c.type == "expression"]
+                out.append((("interp", _expr(exprs[0], src) if exprs else None), False, False))
+                cursor = child.end_byte
+            elif t in _MARKERS:
+                marker(child)
+                cursor = child.end_byte
+            elif t in ("template_directive", "template_if", "template_for"):
+                walk(child.children, child.start_byte, child.end_byte)
+                cursor = child.end_byte
+            else:
+                cursor = child.start_byte  # not expected: kept as literal text
+        lit(cursor, end)
+
+    kids = node.children
+    start = kids[0].end_byte if kids and kids[0].type == "quoted_template_start" else node.start_byte
+    stop = kids[-1].start_byte if kids and kids[-1].type == "quoted_template_end" else node.end_byte
+    walk(kids, start, stop)
+    return merge_literals(tuple(out))

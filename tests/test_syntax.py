@@ -1,0 +1,117 @@
+"""emrlint's own HCL syntax tree: tree-sitter's parse gives exactly what python-hcl2's
+gives (structure, positions and comments) over every fixture and generated file, so the
+evaluator can move from one to the other without changing a finding."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+
+import pytest
+
+from emrlint.sources import SourceError, decode
+from emrlint.terraform import syntax_lark, syntax_ts
+from emrlint.terraform.hcl import ParseError, parse_expression, parse_tree
+
+from conftest import FIXTURES, REPO
+
+sys.path.insert(0, os.path.join(REPO, "bench"))
+
+from generate import generate  # noqa: E402
+
+EVERY_CONSTRUCT = '''
+# a comment
+locals {
+  a = [for k, v in var.m : "${k}=${v}" if v != null] // another
+  b = {for x in var.l : x.name => x...}
+  c = var.x == null ? 1 : -2.5e3
+  d = aws_instance.web[*].id
+  e = var.list.*.name
+  f = provider::aws::arn_parse("x")
+  g = merge(var.a, var.b...)
+  h = (1 + 2) * 3 % 4 && !true || false
+  i = <<-EOT
+    hi ${var.x} %{ if var.y }yes%{ else }no%{ endif }
+    EOT
+  j = "a\\n\\"b\\" $${no} %{ for s in var.s ~}${s}, %{~ endfor } caf\u00e9 ${var.z} end"
+  k = { "quoted" = 1, bare = 2, (var.k) = 3, for = 4 }
+  l = foo[0].bar["x"].baz.0
+  m = var.a == "x" ||
+    var.b == "y"
+
+  /* a block comment */
+  n = - 1
+  o = [
+    1,
+    2, # trailing
+  ]
+}
+
+resource "aws_emr_cluster" "x" {
+  dynamic "bootstrap_action" {
+    for_each = local.a
+    content {
+      name = bootstrap_action.value
+    }
+  }
+}
+'''
+
+
+def _corpus(tmp_path_factory):
+    files = sorted(glob.glob(os.path.join(FIXTURES, "**", "*.tf"), recursive=True))
+    out = tmp_path_factory.mktemp("generated")
+    generate(str(out / "dense"), 40, 1.0)
+    generate(str(out / "mono"), 40, 0.05)
+    files += sorted(glob.glob(str(out / "**" / "*.tf"), recursive=True))
+    (out / "every.tf").write_text(EVERY_CONSTRUCT, encoding="utf-8")
+    return files + [str(out / "every.tf")]
+
+
+def _both(text):
+    try:
+        lark = syntax_lark.convert_file(parse_tree(text))
+    except ParseError as exc:
+        lark = ("error", exc.line)
+    try:
+        ts = syntax_ts.parse(text.encode("utf-8"))
+    except syntax_ts.SyntaxProblem as exc:
+        ts = ("error", exc.line)
+    return lark, ts
+
+
+def test_tree_sitter_and_python_hcl2_give_the_same_syntax_tree(tmp_path_factory):
+    compared = errors = 0
+    for path in _corpus(tmp_path_factory):
+        with open(path, "rb") as fh:
+            try:
+                text = decode(fh.read())
+            except SourceError:
+                continue  # not text: neither parser sees it
+        lark, ts = _both(text)
+        if isinstance(lark, tuple) or isinstance(ts, tuple):
+            assert isinstance(lark, tuple) and isinstance(ts, tuple), (path, lark, ts)
+            errors += 1
+            continue
+        assert ts.body.dump() == lark.body.dump(), path
+        assert ts.comments == lark.comments, path
+        assert ts.spans() == lark.spans(), path
+        compared += 1
+    assert compared > 500 and errors >= 2  # the EMR001 fixtures with HCL syntax errors
+
+
+@pytest.mark.parametrize("text", ["var.x", "local.a[0].b", "format(\"%s-%d\", var.n, 2)", "a ? b : c",
+                                  "[for s in var.l : upper(s)]", "{ a = 1 }", "x\n+ 1", "-1", "\"${var.q}\""])
+def test_standalone_expressions_are_placed_alike(text):
+    lark = parse_expression(text)
+    ts = syntax_ts.parse_expression(text)
+    assert ts is not None and lark is not None
+    assert ts.dump() == syntax_lark.convert(lark).dump()
+
+
+def test_a_syntax_error_has_a_position():
+    with pytest.raises(syntax_ts.SyntaxProblem) as exc:
+        syntax_ts.parse(b'resource "aws_emr_cluster" "x" {\n  name = \n}\n')
+    assert exc.value.line in (2, 3)
+    assert syntax_ts.parse_expression("(((") is None
