@@ -230,7 +230,8 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
                         call_sites = res.call_sites if problem.call_sites is None else problem.call_sites
                         via = model.cli_origins.get((problem.loc.path, problem.loc.line))
                         note = f" (The value comes from the command line: {via}.)" if via else ""
-                        found.append(_finding(rule, settings.severity, problem.loc, problem.message + doubt + note,
+                        loc = _empty_block_at(res, problem.key, problem.loc)
+                        found.append(_finding(rule, settings.severity, loc, problem.message + doubt + note,
                                               res.address, call_sites, problem.related, problem.key,
                                               res.source_format, res.loc))
                 except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
@@ -601,6 +602,28 @@ def _written_at(res, key: str) -> Loc:
             else:
                 chosen = next((b for b in blocks if b.field("name").value == selector), chosen)
         section, loc = chosen, chosen.loc
+    return loc
+
+
+def _empty_block_at(res, key: str, loc: Loc) -> Loc:
+    """A finding about a missing nested block points at the enclosing block's first line, unless
+    the block is written and evaluates to nothing (a ``dynamic`` block with an empty
+    ``for_each``, CloudFormation ``!Ref AWS::NoValue``): then at where it is written
+    (ground rule 9).  ``key`` names the block (``maximum_capacity``, ``ec2_attributes.subnet_id``)."""
+    section = res.body
+    for part in key.split("|", 1)[0].split(".") if key else ():
+        m = _KEY_PART.match(part)
+        if m is None:
+            break
+        name = m.group(1)
+        if section.loc == loc:
+            written = section.empty_block_loc(name)
+            if written is not None:
+                return written
+        blocks = section.sections(name)
+        if len(blocks) != 1:
+            break
+        section = blocks[0]
     return loc
 
 

@@ -107,6 +107,12 @@ class Section:
     def value(self, name: str) -> Any:
         return self.field(name).value
 
+    def empty_block_loc(self, name: str) -> Optional[Loc]:
+        """Where a nested block ``name`` is written that evaluates to no block at all (a ``dynamic``
+        block whose ``for_each`` is empty, CloudFormation ``!Ref AWS::NoValue``), None when it
+        is not written: a finding about the missing block points there (ground rule 9)."""
+        return None
+
 
 class DictSection(Section):
     """A section over already-evaluated values (documents, tests)."""

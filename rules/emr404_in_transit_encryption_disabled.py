@@ -199,10 +199,15 @@ def check(sec, ctx):
         if unknowable(v):
             continue
         if v is None or text(v) == "":
-            where = TLS + ((key,) if s.has(*(TLS + (key,))) else ("CertificateProviderType",))
-            yield Problem(s.loc(*where),
-                          f"TLSCertificateConfiguration uses the {name} certificate provider without {key}, so "
-                          f"in-transit encryption has no certificates. Add \"{key}\" "
-                          f"({'the S3 location of the certificates' if key == 'S3Object' else 'the provider class'}).",
-                          key=s.key(*(TLS + (key,))))
+            written = s.has(*(TLS + (key,)))
+            where = TLS + ((key,) if written else ("CertificateProviderType",))
+            what = 'the S3 location of the certificates' if key == 'S3Object' else 'the provider class'
+            if written:  # say what is wrong with the value that is there
+                state = "is empty" if v is not None else "is null"
+                problem = (f"TLSCertificateConfiguration.{key} {state}, so the {name} certificate provider has no "
+                           f"certificates and in-transit encryption cannot start. Set \"{key}\" to {what}.")
+            else:
+                problem = (f"TLSCertificateConfiguration uses the {name} certificate provider without {key}, so "
+                           f"in-transit encryption has no certificates. Add \"{key}\" ({what}).")
+            yield Problem(s.loc(*where), problem, key=s.key(*(TLS + (key,))))
 

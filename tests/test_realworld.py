@@ -112,3 +112,87 @@ def test_legacy_provider_instance_groups_are_read(tf):
     # the list form: master on Spot (at its bid_price) and On-Demand core capacity; the blocks
     # form has Spot task capacity; a group whose role is unknown may be Spot capacity
     assert got == [("EMR102", "main.tf", 2), ("EMR501", "main.tf", 10)]
+
+
+def test_novalue_and_empty_dynamic_blocks_point_at_where_they_are_written(tf):
+    files = {
+        "stack.yaml": '''
+        AWSTemplateFormatVersion: "2010-09-09"
+        Parameters:
+          Bucket:
+            Type: String
+            Default: ""
+        Conditions:
+          HasBucket: !Not [!Equals [!Ref Bucket, ""]]
+        Resources:
+          Cluster:
+            Type: AWS::EMR::Cluster
+            Properties:
+              Name: etl
+              ReleaseLabel: emr-7.1.0
+              LogUri: !If [HasBucket, !Sub "s3://${Bucket}/logs/", !Ref AWS::NoValue]
+              JobFlowRole: EMR_EC2_DefaultRole
+              ServiceRole: EMR_DefaultRole
+              Instances:
+                MasterInstanceGroup:
+                  InstanceCount: 1
+                  InstanceType: m6g.xlarge
+        ''',
+        "app.json": '''
+        {
+          "AWSTemplateFormatVersion": "2010-09-09",
+          "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+          "Resources": {
+            "App": {
+              "Type": "AWS::EMRServerless::Application",
+              "Properties": {
+                "ReleaseLabel": "emr-7.1.0",
+                "Type": "SPARK",
+                "MaximumCapacity": {
+                  "Cpu": "200 vCPU",
+                  "Memory": {"Fn::If": ["Never", "800 GB", {"Ref": "AWS::NoValue"}]}
+                }
+              }
+            }
+          }
+        }
+        ''',
+        "main.tf": '''
+        resource "aws_emrserverless_application" "a" {
+          name          = "a"
+          release_label = "emr-7.1.0"
+          type          = "spark"
+          dynamic "maximum_capacity" {
+            for_each = []
+            content {
+              cpu    = "8 vCPU"
+              memory = "32 GB"
+            }
+          }
+        }
+        ''',
+    }
+    got = tf(files, select=["EMR101", "EMR301"])
+    assert got == [("EMR101", "app.json", 13), ("EMR101", "main.tf", 6), ("EMR301", "stack.yaml", 15)]
+
+
+def test_empty_certificate_path_says_it_is_empty(tf):
+    files = {"main.tf": '''
+    resource "aws_emr_security_configuration" "tls" {
+      name = "tls"
+      configuration = jsonencode({
+        EncryptionConfiguration = {
+          EnableAtRestEncryption    = false
+          EnableInTransitEncryption = true
+          InTransitEncryptionConfiguration = {
+            TLSCertificateConfiguration = {
+              CertificateProviderType = "PEM"
+              S3Object                = ""
+            }
+          }
+        }
+      })
+    }
+    '''}
+    (f,) = tf(files, select=["EMR404"], full=True)
+    assert f.loc.line == 11 and f.message.startswith("TLSCertificateConfiguration.S3Object is empty")

@@ -220,8 +220,8 @@ class DocSection(Section):
             return Field(UNKNOWN, True, loc, call_sites=self.doc.call_sites)
         raw = container[key]
         value = self.doc.resolver.value(raw)
-        if isinstance(value, NoValue):
-            return Field(None, False, self.loc, call_sites=self.doc.call_sites)
+        if isinstance(value, NoValue):  # written, but evaluates to nothing: point at the property
+            return Field(None, True, loc, call_sites=self.doc.call_sites)
         origin = self.doc.resolver.origin(raw)
         call_sites = self.doc.call_sites
         return Field(value, True, loc, (lambda: (origin, call_sites)) if origin else None, call_sites=call_sites)
@@ -259,6 +259,17 @@ class DocSection(Section):
                 continue
             out.append(DocSection(self.doc, item, item_loc, sub, self.maybe))
         return out
+
+
+    def empty_block_loc(self, name: str) -> Optional[Loc]:
+        """A property written for ``name`` that gives no block (``!Ref AWS::NoValue``, directly or
+        through ``!If``; null; an empty list): where it is written."""
+        if self.unknown or self.sections(name):
+            return None
+        container, key, found = self._locate(name)
+        if not found or isinstance(container, Unknown) or key is None:
+            return None
+        return self.doc.loc_of(container, key, self.loc)
 
 
 def _matches(doc: Document, item: Dict[Any, Any], where: Dict[str, Sequence[str]]) -> bool:

@@ -634,6 +634,15 @@ class TerraformSection(Section):
             out = value_sections(self.field(name), lambda path: expr_origin(attr, self.scope, path)[0], self.maybe)
         return out
 
+    def empty_block_loc(self, name: str) -> Optional[Loc]:
+        if self.sections(name):
+            return None
+        for block in self.body.blocks:
+            if block.type == "dynamic" and block.labels and block.labels[0] == name:
+                return block.loc  # its for_each evaluates to nothing
+        attr = self.body.attributes.get(name)
+        return attr.loc if attr is not None and not isinstance(attr.expr, JsonExpr) else None
+
     def _expand_dynamic(self, block: Block, name: str) -> Iterator[Section]:
         content = next((b for b in block.body.blocks if b.type == "content"), None)
         if content is None:
