@@ -274,6 +274,8 @@ class ScanCache:
         self.store = EntryStore(directory)
         self.boundary = boundary
         self.max_file_size = max_file_size
+        # what validating entries read: a scan after a miss starts from it (nothing is read twice)
+        self.sources = Sources(max_file_size)
         code = _code_fingerprint()
         self.key = _material_key({"format": FORMAT, "code": code, "cwd": os.getcwd(), "scan": scan_key})
         self._part_material = {"format": FORMAT, "code": code, "part": part_key}
@@ -329,7 +331,7 @@ class ScanCache:
     def load(self) -> Optional[Dict[str, Any]]:
         """The cached result of this scan, if every input it recorded is unchanged."""
         entry = self.store.get("scan", self.key)
-        if entry is None or not self._valid(entry, Sources(self.max_file_size)):
+        if entry is None or not self._valid(entry, self.sources):
             return None
         result = entry.get("result")
         try:

@@ -391,7 +391,9 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
     from emrlint.suppress import SuppressionIndex, collect, document_suppressions, yaml_comments, yaml_spans
     from emrlint.terraform.project import TerraformProject
 
-    sources = Sources(options.max_file_size, options.overlay)
+    # after a cache miss, the files its validation read are not read again
+    sources = cache.sources if cache is not None and not options.overlay else Sources(options.max_file_size,
+                                                                                     options.overlay)
     base_dir = _base_dir(options)
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
