@@ -107,6 +107,13 @@ class Section:
     def value(self, name: str) -> Any:
         return self.field(name).value
 
+    def blocks_origin(self, name: str) -> Optional[Loc]:
+        """Where the set of nested blocks ``name`` was written when it comes from one collection
+        (a ``dynamic`` block's ``for_each`` list: a module input at the call site, a variable
+        default, a local), None when the blocks are written one by one.  A finding about how
+        many there are points there."""
+        return None
+
     def empty_block_loc(self, name: str) -> Optional[Loc]:
         """Where a nested block ``name`` is written that evaluates to no block at all (a ``dynamic``
         block whose ``for_each`` is empty, CloudFormation ``!Ref AWS::NoValue``), None when it

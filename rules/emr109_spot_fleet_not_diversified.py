@@ -217,7 +217,7 @@ def _fleet(res, fleet, ctx, inline):
     if minimum is not None and counted and len(configs) < minimum:
         count = len(configs)
         yield Problem(
-            section.loc,
+            section.blocks_origin("instance_type_configs") or section.loc,  # the list that must grow
             f"{label} lists {count} instance type{'s' if count != 1 else ''}, fewer than {minimum:g}; with few Spot "
             "pools to draw from, the fleet is interrupted more often and may not get its capacity. "
             f"Add {names['configs']} of similar size from other families and generations (AWS suggests at least 10).",

@@ -196,3 +196,61 @@ def test_empty_certificate_path_says_it_is_empty(tf):
     '''}
     (f,) = tf(files, select=["EMR404"], full=True)
     assert f.loc.line == 11 and f.message.startswith("TLSCertificateConfiguration.S3Object is empty")
+
+
+def test_for_expression_feeding_a_dynamic_block_keeps_the_origin(tf):
+    files = {"main.tf": '''
+    locals {
+      volumes = [
+        { type = "gp3", size = 100 },
+        { type = "gp2", size = 200 },
+      ]
+      by_name    = { for i, v in local.volumes : "vol${i}" => v }
+      normalised = [for name, v in local.by_name : { type = v.type, size = v.size, per = 1 } if v.size > 0]
+    }
+    resource "aws_emr_cluster" "c" {
+      name          = "c"
+      release_label = "emr-7.1.0"
+      master_instance_group {
+        instance_type = "m6g.xlarge"
+        dynamic "ebs_config" {
+          for_each = local.normalised
+          content {
+            type                 = ebs_config.value.type
+            size                 = ebs_config.value.size
+            volumes_per_instance = ebs_config.value.per
+          }
+        }
+      }
+    }
+    '''}
+    assert tf(files, select=["EMR503"]) == [("EMR503", "main.tf", 5)]
+
+
+def test_a_list_from_a_module_input_points_at_the_caller_for_emr109_and_emr112(tf):
+    files = {
+        "main.tf": 'module "emr" {\n  source = "./mod"\n  task_types = [\n    "m4.xlarge",\n    "m5.xlarge",\n  ]\n}\n',
+        "mod/main.tf": '''
+        variable "task_types" {
+          type = list(string)
+        }
+        resource "aws_emr_instance_fleet" "task" {
+          cluster_id           = "j-2AXXXXXXGAPLF"
+          target_spot_capacity = 4
+          dynamic "instance_type_configs" {
+            for_each = var.task_types
+            content {
+              instance_type = instance_type_configs.value
+            }
+          }
+          launch_specifications {
+            spot_specification {
+              allocation_strategy = "price-capacity-optimized"
+              timeout_action      = "SWITCH_TO_ON_DEMAND"
+              timeout_duration_minutes = 10
+            }
+          }
+        }
+        ''',
+    }
+    assert tf(files, select=["EMR109", "EMR112"]) == [("EMR109", "main.tf", 3), ("EMR112", "main.tf", 4)]

@@ -50,7 +50,8 @@ class Scope:
     def __init__(self, instance, names: Optional[Dict[str, Any]] = None, sources: Optional[Dict[str, Any]] = None):
         self.instance = instance
         self.names = names or {}
-        # where an iterator's value comes from: name -> (for_each expression, its file, its scope, key)
+        # where a name's value comes from: name -> (collection expression, its file, its scope, the
+        # element's key, the accessors that reach the element: ("value",) for iterators and each)
         self.sources = sources or {}
 
     def with_names(self, sources: Optional[Dict[str, Any]] = None, **names: Any) -> "Scope":
@@ -693,6 +694,10 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
         return None
     if data == "function_call":
         return _function_origin(node, file, scope, path, depth)
+    if data == "identifier":  # a for-expression variable used whole
+        return _source_origin(str(node.children[0]), (), scope, path, depth)
+    if data in ("for_tuple_expr", "for_object_expr") and path:
+        return _for_origin(node, file, scope, path, depth)
     if data in ("get_attr_expr_term", "index_expr_term"):
         root, chain = _accessors(node)
         keys: List[Any] = []
@@ -709,9 +714,9 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
         name = str(root.children[0])
         if not keys:
             return None
-        if name in scope.sources and keys[0] == "value":  # a dynamic-block iterator or each.value
-            expr, fe_file, fe_scope, key = scope.sources[name]
-            return origin(expr, fe_file, fe_scope, (key,) + tuple(keys[1:]) + path, depth + 1)
+        found = _source_origin(name, tuple(keys), scope, path, depth)
+        if found is not None or name in scope.sources:
+            return found
         if name in scope.names:
             return None
         if name == "var":
@@ -721,6 +726,54 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
         if name == "module":
             return scope.instance.module_origin(tuple(keys), path, depth + 1)
         return None
+    return None
+
+
+def _source_origin(name: str, keys: Tuple[Any, ...], scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    """A name bound to an element of a collection (a dynamic-block iterator or ``each``, used as
+    ``name.value...``; a for-expression variable, used directly): the origin of that element."""
+    source = scope.sources.get(name)
+    if source is None:
+        return None
+    expr, src_file, src_scope, key, via = source
+    if keys[:len(via)] != via:
+        return None
+    return origin(expr, src_file, src_scope, (key,) + keys[len(via):] + path, depth + 1)
+
+
+def _for_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    """The element at ``path[0]`` of a ``for`` expression's result: its body evaluated for the
+    item that produced it, with the item variable pointing back into the collection."""
+    is_object = node.data == "for_object_expr"
+    if any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children):
+        return None  # grouping: an element is a list built from several items
+    intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+    names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+    coll_node = _exprs(intro)[-1]
+    key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    body = [c for c in _exprs(node) if c.data not in ("for_intro", "for_cond")]
+    cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
+    coll = materialize(evaluate(coll_node, scope))
+    if isinstance(coll, Unknown):
+        return None
+    index = 0
+    for key, value in _iterate(coll):
+        names_map = {value_name: value}
+        if key_name:
+            names_map[key_name] = key
+        inner = scope.with_names(sources={value_name: (coll_node, file, scope, key, ())}, **names_map)
+        if cond is not None:
+            keep = truth(materialize(evaluate(_exprs(cond)[0], inner)), "for condition")
+            if isinstance(keep, Unknown):
+                return None
+            if not keep:
+                continue
+        if is_object:
+            if to_text(materialize(evaluate(body[0], inner))) == path[0]:
+                return origin(body[1], file, inner, path[1:], depth + 1)
+        elif index == path[0]:
+            return origin(body[0], file, inner, path[1:], depth + 1)
+        index += 1
     return None
 
 

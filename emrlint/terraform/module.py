@@ -483,7 +483,7 @@ class ModuleInstance:
             fe = attrs["for_each"]
             items = coll.items() if isinstance(coll, dict) else ((v, v) for v in coll)
             for i, (key, value) in enumerate(items):
-                source = {"each": (fe.expr, fe.loc.path, self.scope, key if isinstance(coll, dict) else i)}
+                source = {"each": (fe.expr, fe.loc.path, self.scope, key if isinstance(coll, dict) else i, ("value",))}
                 if isinstance(key, Unknown):
                     yield base_address, self.scope.with_names(sources=source, each={"key": UNKNOWN, "value": value}), True
                     continue
@@ -634,6 +634,17 @@ class TerraformSection(Section):
             out = value_sections(self.field(name), lambda path: expr_origin(attr, self.scope, path)[0], self.maybe)
         return out
 
+    def blocks_origin(self, name: str) -> Optional[Loc]:
+        written = [b for b in self.body.blocks
+                   if b.type == name or (b.type == "dynamic" and b.labels and b.labels[0] == name)]
+        if len(written) == 1 and written[0].type == "dynamic":
+            fe = written[0].body.attributes.get("for_each")
+            return expr_origin(fe, self.scope)[0] if fe is not None else None
+        attr = self.body.attributes.get(name)
+        if not written and attr is not None:
+            return self.field(name).origin
+        return None
+
     def empty_block_loc(self, name: str) -> Optional[Loc]:
         if self.sections(name):
             return None
@@ -661,7 +672,7 @@ class TerraformSection(Section):
             return
         for key, value in _iterate(coll):
             names = {iterator: {"key": key, "value": value}}
-            sources = {iterator: (fe.expr, fe.loc.path, self.scope, key)}
+            sources = {iterator: (fe.expr, fe.loc.path, self.scope, key, ("value",))}
             yield TerraformSection(content.body, self.scope.with_names(sources=sources, **names), block.loc, self.maybe)
 
 
