@@ -35,12 +35,12 @@ sys.path.insert(0, os.path.dirname(HERE))
 from emrlint.data import _format, build_instances, build_prices, build_releases  # noqa: E402
 
 SOURCES = os.path.join(HERE, "sources")
-MISSING_PRICES = ("No public source read for this table gives: EMR hourly rates, except three in us-east-1 "
-                  "(m5.xlarge, r7g.8xlarge, r8gd.xlarge); EC2 rates in sa-east-1 and ap-south-1, and outside "
-                  "us-east-1 for the families the regional source does not list (d3, m4, c4, r3, m3, c3, i2, d2 "
-                  "and others); EMR Serverless ARM64 rates; any rate of a region not in the table. They are "
-                  "unknown: supply them with a price file (emrlint prices build from AWS offer files, or your own "
-                  "rates).")
+MISSING_PRICES = ("Not in this table: EMR hourly rates, except three in us-east-1 (m5.xlarge, r7g.8xlarge, "
+                  "r8gd.xlarge), and EMR Serverless ARM64 rates (no public source read gives them); EC2 rates in "
+                  "sa-east-1 and ap-south-1, and outside us-east-1 those of i2, r3, r7i.48xlarge and the other "
+                  "types the regional sources do not list or that are not transcribed; any rate of a region not in "
+                  "the table. They are unknown: supply them with a price file (emrlint prices build from AWS offer "
+                  "files, or your own rates).")
 
 
 def _read(path: str) -> str:
@@ -135,13 +135,21 @@ def _csv_rows(path: str):
         return [row for row in csv.reader(line for line in fh if line.strip() and not line.startswith("#"))]
 
 
+def _rates_once(into, path):
+    """Read ``region,instance_type,USD/hour`` rows of ``path`` into ``into``; a rate already
+    there (from another source) is an error, never an override."""
+    rows = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(path)}
+    overlap = sorted(set(into) & set(rows))
+    if overlap:
+        raise SystemExit(f"{path}: {overlap[0][1]} in {overlap[0][0]} already has a rate from another source")
+    into.update(rows)
+    return rows
+
+
 def cmd_prices(args: argparse.Namespace) -> None:
     ec2 = {(args.ec2_region, name.strip().lower()): float(rate) for name, rate in _csv_rows(args.ec2_rates)}
-    regional = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.ec2_regional_rates)}
-    overlap = sorted(set(ec2) & set(regional))
-    if overlap:
-        raise SystemExit(f"{args.ec2_regional_rates}: {overlap[0][1]} in {overlap[0][0]} is also in {args.ec2_rates}")
-    ec2.update(regional)
+    regional = _rates_once(ec2, args.ec2_regional_rates)
+    more = _rates_once(ec2, args.ec2_more_rates)
     emr = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.emr_rates)}
     ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in _csv_rows(args.ebs_rates)
            if unit == "GB-month"}
@@ -151,7 +159,7 @@ def cmd_prices(args: argparse.Namespace) -> None:
     sources = [
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {args.ec2_region} (AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-07-20",
-         "note": f"{len(ec2) - len(regional)} instance types; figures generated from the AWS Pricing API by "
+         "note": f"{len(ec2) - len(regional) - len(more)} instance types; figures generated from the AWS Pricing API by "
                  "aws/karpenter-provider-aws (pkg/providers/pricing/zz_generated.pricing_aws.go, 2026-07-20), "
                  "transcribed in data-build/sources/prices-ec2-us-east-1.csv"},
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {len(regional_regions)} more regions (AWS Price List)",
@@ -159,6 +167,13 @@ def cmd_prices(args: argparse.Namespace) -> None:
          "note": f"{len(regional)} rates of {', '.join(regional_regions)}; AWS Pricing API (GetProducts) figures "
                  "as recorded in jimgarrett123/rosa-calculator price/out/ec2.sql (commit 9baa251, run of "
                  "2024-10-10), transcribed in data-build/sources/prices-ec2-regions.csv"},
+        {"title": f"Amazon EC2 On-Demand pricing, Linux, older families in {len({r for r, _ in more})} more regions "
+                  "(AWS Price List)",
+         "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-12-02",
+         "note": f"{len(more)} rates of c3, c4, d2, d3, m3, m4; the AWS Price List offer figures in "
+                 "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv (commit 001367d, read 2026-12-02; the "
+                 "commit's own date is not recorded), "
+                 "transcribed in data-build/sources/prices-ec2-regions-more.csv"},
         {"title": "Amazon EMR pricing, EMR on EC2 per instance-hour (AWS Price List)",
          "url": "https://aws.amazon.com/emr/pricing/", "retrieved": "2025-06-05",
          "note": f"{len(emr)} rates ({', '.join(sorted(f'{n} in {r}' for r, n in emr))}); the AWS Pricing API "
@@ -220,6 +235,8 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--ec2-region", default="us-east-1")
     pr.add_argument("--ec2-regional-rates", default=os.path.join(SOURCES, "prices-ec2-regions.csv"),
                     help="region,instance_type,USD/hour rows of other regions")
+    pr.add_argument("--ec2-more-rates", default=os.path.join(SOURCES, "prices-ec2-regions-more.csv"),
+                    help="region,instance_type,USD/hour rows of families the regional rates lack")
     pr.add_argument("--emr-rates", default=os.path.join(SOURCES, "prices-emr.csv"))
     pr.add_argument("--ebs-rates", default=os.path.join(SOURCES, "prices-ebs.csv"))
     pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))

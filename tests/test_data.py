@@ -249,8 +249,12 @@ def test_shipped_prices():
     assert ireland.instance("r7g.2xlarge") == data.InstancePrice(0.4794, None)
     assert ireland.ebs("gp3") == 0.088
     assert data.prices("ap-southeast-1").instance("m6g.xlarge") == data.InstancePrice(0.192, None)
-    # a family the regional source does not list: unknown, never a us-east-1 figure
-    assert data.prices("us-west-2").instance("m4.xlarge") is None and us.instance("m4.xlarge").ec2_hourly == 0.2
+    assert data.prices("us-west-2").instance("m4.xlarge") == data.InstancePrice(0.2, None)
+    assert data.prices("eu-central-1").instance("d3.8xlarge") == data.InstancePrice(5.26448, None)
+    # a type no regional source lists: unknown, never a us-east-1 figure
+    assert data.prices("us-west-2").instance("r3.xlarge") is None and us.instance("r3.xlarge").ec2_hourly == 0.333
+    # c3 is not offered in us-east-2 (AWS lists no rate there)
+    assert data.prices("us-east-2").instance("c3.xlarge") is None
     # EBS without EC2 rates
     assert data.prices("sa-east-1").ebs("gp3") == 0.152 and data.prices("sa-east-1").instance("m5.xlarge") is None
     assert data.prices("eu-central-1").serverless_rates() == data.ServerlessRates(0.060528, 0.006643, 0.000132)
@@ -263,7 +267,8 @@ def test_shipped_prices():
     offered = [n for n in data.instance_type_names() if data.instance_type(n).emr_supported]
     assert all(us.instance(n) and us.instance(n).ec2_hourly for n in offered)
     # and the families people run EMR on have one in the other regions the issue names
-    families = ("m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7g", "c5", "c6i", "c6g", "c7g", "i3", "i4i", "r4")
+    families = ("m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7g", "c5", "c6i", "c6g", "c7g", "i3", "i4i", "r4",
+                "d3", "m4", "c4", "d2")
     for region in ("us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
         rows = data.prices(region)
         missing = [n for n in offered if n.split(".")[0] in families and not (rows.instance(n) and
