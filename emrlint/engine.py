@@ -286,12 +286,25 @@ def _root_parts(options: ScanOptions, tf_files: List[str], base_dir: str, roots:
     return out
 
 
+_PROGRESS_QUEUE = None  # in a worker process: where it reports each root module it has checked
+
+
+def _init_worker(queue) -> None:
+    global _PROGRESS_QUEUE
+    _PROGRESS_QUEUE = queue
+
+
 def _worker(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str]) -> Dict[str, _Part]:
-    return _root_parts(options, tf_files, base_dir, roots)
+    queue = _PROGRESS_QUEUE
+    report = None if queue is None else (lambda stage, n, total: queue.put(1) if n else None)
+    out = _root_parts(options, tf_files, base_dir, roots, progress=report)
+    if queue is not None:
+        queue.put(1)  # the last root module of this bucket
+    return out
 
 
 def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir: str,
-                    roots: List[str]) -> Optional[Dict[str, _Part]]:
+                    roots: List[str], progress=None) -> Optional[Dict[str, _Part]]:
     """Check root modules in ``options.jobs`` processes when there is enough to do: each
     process evaluates whole root modules (parsing, evaluation and rules), so only
     findings cross process boundaries.  None: do it in this process."""
@@ -317,8 +330,21 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir
         load_grammar()
     worker_options = replace(options, progress=None)
     try:
-        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
+        # each worker reports every root module it finishes, so the progress display moves
+        queue = context.SimpleQueue() if progress is not None else None
+        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(queue,)) as pool:
             futures = [pool.submit(_worker, worker_options, tf_files, base_dir, b) for b in buckets if b]
+            if queue is not None:
+                from concurrent.futures import FIRST_COMPLETED, wait
+
+                done, pending = 0, set(futures)
+                while pending:
+                    _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    while not queue.empty():
+                        queue.get()
+                        done += 1
+                    progress("evaluating Terraform modules", min(done, len(roots)), len(roots))
             out: Dict[str, _Part] = {}
             for f in futures:
                 out.update(f.result())
@@ -341,7 +367,7 @@ def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: 
         else:
             todo.append(root)
     if todo:
-        computed = _parallel_roots(options, project, tf_files, base_dir, todo)
+        computed = _parallel_roots(options, project, tf_files, base_dir, todo, options.progress)
         if computed is None:
             computed = _root_parts(options, tf_files, base_dir, todo, sources, progress)
         for root, part in computed.items():
