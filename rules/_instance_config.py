@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from emrlint.capacity import ROLE_WORD, ROLES, join, type_configs, volumes
 from emrlint.findings import Loc
 from emrlint.model import Field, Section, known_number
 from emrlint.rulekit import is_unknown
-
-ROLES = ("master", "core", "task")
-_ROLE_WORD = {"master": "primary (master)", "core": "core", "task": "task"}
 
 
 class Unit:
@@ -41,10 +39,6 @@ class Unit:
         return self.section.field(name)
 
 
-def join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
 def units(res: Any) -> List[Unit]:
     """The groups and fleets a resource defines itself.  A cluster's attached groups and
     fleets are left out: they are resources of their own and are checked there."""
@@ -57,11 +51,11 @@ def units(res: Any) -> List[Unit]:
             mine = [g for g in groups if g.role == role]
             for i, g in enumerate(mine):
                 path = f"{role}_instance_group" + (f"[{i}]" if len(mine) > 1 else "")
-                out.append(Unit("group", role, g.section, f"{_ROLE_WORD[role]} instance group", path, False))
+                out.append(Unit("group", role, g.section, f"{ROLE_WORD[role]} instance group", path, False))
             mine = [f for f in fleets if f.role == role]
             for i, f in enumerate(mine):
                 path = f"{role}_instance_fleet" + (f"[{i}]" if len(mine) > 1 else "")
-                out.append(Unit("fleet", role, f.section, f"{_ROLE_WORD[role]} instance fleet", path, False))
+                out.append(Unit("fleet", role, f.section, f"{ROLE_WORD[role]} instance fleet", path, False))
     elif kind == "instance_group":
         out.append(Unit("group", "task", res.body, "instance group", "", True))
     elif kind == "instance_fleet":
@@ -72,61 +66,6 @@ def units(res: Any) -> List[Unit]:
 # ---------------------------------------------------------------------------
 # EBS volumes
 # ---------------------------------------------------------------------------
-
-
-class _ApiVolume(Section):
-    """An ``EbsBlockDeviceConfigs`` item read with the API spelling (``VolumeSpecification.VolumeType``...),
-    for sections whose loader did not map them to ``ebs_config`` (the separate CloudFormation
-    ``AWS::EMR::InstanceGroupConfig`` / ``InstanceFleetConfig`` resources)."""
-
-    _SPEC = {"type": "volume_type", "size": "size_in_gb", "iops": "iops", "throughput": "throughput"}
-
-    def __init__(self, device: Section):
-        self._device = device
-        self.loc = device.loc
-        self.maybe = bool(getattr(device, "maybe", False))
-
-    def field(self, name: str) -> Field:
-        if name in self._SPEC:
-            specs = self._device.sections("volume_specification")
-            if not specs:
-                return Field(None, False, self._device.loc)
-            return specs[0].field(self._SPEC[name])
-        return self._device.field(name)
-
-    def sections(self, name: str) -> List[Section]:
-        return self._device.sections(name)
-
-
-def volumes(section: Section) -> List[Section]:
-    """The EBS volume blocks of a group or of a fleet's instance type config."""
-    found = list(section.sections("ebs_config"))
-    if found:
-        return found
-    out: List[Section] = []
-    for ebs in section.sections("ebs_configuration"):
-        if getattr(ebs, "unknown", False):
-            out.append(ebs)  # a whole unknown block: its fields are unknown
-            continue
-        for device in ebs.sections("ebs_block_device_configs"):
-            out.append(_ApiVolume(device))
-    return out
-
-
-def instance_type(section: Section) -> Optional[str]:
-    v = section.field("instance_type").value
-    return v if isinstance(v, str) and v else None
-
-
-def type_configs(fleet: Section) -> List[Tuple[Section, str, str]]:
-    """(instance type config, key part, description) of a fleet: keyed by instance type when known."""
-    out = []
-    configs = fleet.sections("instance_type_configs")
-    for i, tc in enumerate(configs):
-        itype = instance_type(tc)
-        part = f"instance_type_configs[{itype}]" if itype else f"instance_type_configs[{i}]"
-        out.append((tc, part, itype or f"instance type config #{i + 1}"))
-    return out
 
 
 def ebs_volumes(unit: Unit) -> Iterator[Tuple[Section, str, str]]:

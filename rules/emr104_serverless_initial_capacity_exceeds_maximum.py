@@ -192,7 +192,7 @@ Resources:
 
 from emrlint.model import known_number
 from emrlint.rulekit import Problem
-from emrlint.rules._serverless import fmt, initial_capacity, initial_total, maximum_capacity, parse_amount
+from emrlint.capacity import fmt, initial_capacity, initial_total, maximum_capacity, parse_amount
 
 ID = "EMR104"
 NAME = "serverless-initial-capacity-exceeds-maximum"

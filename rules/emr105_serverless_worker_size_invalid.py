@@ -205,20 +205,18 @@ import json
 import re
 
 from emrlint import data
+from emrlint.capacity import fmt, initial_capacity, parse_amount
 from emrlint.rulekit import Problem, Unknown
 from emrlint.rules._jobruns import application_of
 from emrlint.rules._serverless import (
     WORKER_DISK,
     WORKER_MEMORY,
     disk_limits,
-    fmt,
-    initial_capacity,
     is_malformed,
     lacks_unit,
     memory_ok,
     memory_range,
     nearest_memory,
-    parse_amount,
 )
 
 ID = "EMR105"

@@ -126,10 +126,10 @@ Resources:
 * [Using managed scaling in Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-scaling.html)
 """
 
+from emrlint.capacity import fmt, maximum_capacity, parse_amount
 from emrlint.data import price_region_check, prices
 from emrlint.model import known_number
 from emrlint.rulekit import Param, Problem
-from emrlint.rules._serverless import fmt, maximum_capacity, parse_amount
 from emrlint.values import Unknown
 
 DEFAULT_REGION = "us-east-1"

@@ -206,11 +206,11 @@ Resources:
 
 import difflib
 
+from emrlint.capacity import join
 from emrlint.rules._instance_config import (
     Merged,
     ebs_volumes,
     is_terraform,
-    join,
     places,
     show,
     spot_specifications,

@@ -176,15 +176,14 @@ Resources:
 * [Instance storage in Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-storage.html)
 """
 
+from emrlint.capacity import join, type_configs
 from emrlint.rules._instance_config import (
     Merged,
     ebs_volumes,
-    join,
     number,
     places,
     show,
     show_number,
-    type_configs,
     units,
     where_loc,
 )
