@@ -692,7 +692,8 @@ def _default_vcpus(name: Optional[str]) -> Optional[int]:
 
 
 def capacity_plan(cluster: Any, value: Optional[Callable[[NodeGroup, Optional[NodeType], bool], Optional[float]]] = None,
-                  vcpus: Callable[[Optional[str]], Optional[int]] = _default_vcpus) -> Plan:
+                  vcpus: Callable[[Optional[str]], Optional[int]] = _default_vcpus,
+                  groups: Optional[List[NodeGroup]] = None) -> Plan:
     """The largest and smallest number of instances of each group and fleet of a cluster.
 
     Without managed scaling, a group runs ``instance_count`` instances (between an autoscaling
@@ -705,8 +706,9 @@ def capacity_plan(cluster: Any, value: Optional[Callable[[NodeGroup, Optional[No
     groups and fleets that maximises ``value(group, type, largest=True)`` per instance (the
     number of instances when ``value`` is None), the smallest the allocation of the minimum
     that minimises ``value(group, type, largest=False)``; every cluster keeps at least one core
-    instance when it has a core group or fleet.  The primary node is never scaled."""
-    groups = node_groups(cluster)
+    instance when it has a core group or fleet.  The primary node is never scaled.  ``groups``:
+    the cluster's :func:`node_groups`, when the caller has them already."""
+    groups = node_groups(cluster) if groups is None else groups
     plan = Plan(groups, [], [])
     limits, why = managed_scaling(cluster)
     plan.scaling = limits
@@ -780,10 +782,10 @@ def _scaled(groups: List[NodeGroup], limits: ScalingLimits, value, vcpus) -> Tup
         if core_max.field is not None and core_max is not maximum and core_max.value < maximum.value:
             how_limit += f" (core at most {core_max.name} = {core_max.value:g})"
         for g, (size, t), n in zip(groups, sizes_most, counts):
-            per = f"{size.value:g} {unit} per instance" + (f", {size.note}" if size.note and unit_type != "Instances"
-                                                          else "")
+            per = "" if unit_type == "Instances" else f" ({size.value:g} {unit} per instance" + (
+                f", {size.note})" if size.note else ")")
             how = f"managed scaling: {how_limit}; {n} instance{'s' if n != 1 else ''} here in the " \
-                  f"{'largest' if value is None else 'costliest'} allocation ({per})"
+                  f"{'largest' if value is None else 'costliest'} allocation{per}"
             if not exact:
                 how += "; an upper bound (too many allocations to try them all)"
             setter = core_max if g.role == "core" and core_max.value < maximum.value and core_max.field is not None \

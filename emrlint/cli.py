@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 from emrlint import __version__
 from emrlint.discovery import UsageError
@@ -45,8 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only these rules: IDs, prefixes (EMR1) or names, comma-separated (repeatable)")
     scan.add_argument("--ignore", metavar="CODES", action="append",
                       help="skip these rules (IDs, prefixes or names), comma-separated (repeatable)")
-    scan.add_argument("--exclude", metavar="GLOB", action="append", default=[],
-                      help="skip paths matching this gitignore-style pattern (repeatable)")
+    _tree_options(scan)
     scan.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
                       help="exit 1 when a finding has at least this severity (default: warning)")
     scan.add_argument("--github-annotations", action="store_true",
@@ -56,21 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     scan.add_argument("--quiet", "-q", action="store_true", help="text: one line per finding, nothing else")
     scan.add_argument("--statistics", action="store_true", help="text: counts by rule instead of findings")
-    scan.add_argument("--config", metavar="FILE", help="config file (default: nearest .emrlint.yaml or "
-                      "pyproject.toml with [tool.emrlint])")
-    scan.add_argument("--no-config", action="store_true", help="ignore config files")
-    scan.add_argument("--var-file", metavar="FILE", action="append", default=[],
-                      help="Terraform variable values for root modules (repeatable)")
-    scan.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
-                      help="a Terraform variable value for root modules (repeatable)")
-    scan.add_argument("--no-cache", action="store_true",
-                      help="do not reuse (or store) results of previous scans of unchanged files")
-    scan.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                      help="processes for parsing large trees (default: the number of CPUs)")
-    scan.add_argument("--no-color", action="store_true", help="no colours in the terminal report (also: NO_COLOR)")
-    scan.add_argument("--force-color", action="store_true",
-                      help="colours even when the output is not a terminal, e.g. a CI log (also: FORCE_COLOR)")
-    scan.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _run_options(scan)
+
+    cost = sub.add_parser("cost", help="what every EMR cluster and serverless application can cost per hour",
+                          description="Estimate the worst-case and floor hourly cost (and the worst case per month) "
+                          "of every EMR cluster and EMR Serverless application in files and directories "
+                          "(default: .), at On-Demand rates, with how each figure was reached.")
+    cost.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
+    cost.add_argument("--format", choices=COST_FORMATS, default="text", help="output format (default: text)")
+    cost.add_argument("--output", "-o", metavar="FILE",
+                      help="write the report to FILE (atomically) and print the text summary")
+    cost.add_argument("--compare", metavar="BASE.json",
+                      help="show what changed against an earlier `emrlint cost --format json` report")
+    _tree_options(cost)
+    _run_options(cost, cache=False)
+
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule.")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -102,6 +101,69 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
     return parser
+
+
+COST_FORMATS = ["text", "json", "csv", "markdown"]
+
+
+def _tree_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exclude", metavar="GLOB", action="append", default=[],
+                        help="skip paths matching this gitignore-style pattern (repeatable)")
+
+
+def _run_options(parser: argparse.ArgumentParser, cache: bool = True) -> None:
+    """What ``scan`` and ``cost`` share: config, variables, prices, the cache, processes, colours."""
+    parser.add_argument("--config", metavar="FILE", help="config file (default: nearest .emrlint.yaml or "
+                        "pyproject.toml with [tool.emrlint])")
+    parser.add_argument("--no-config", action="store_true", help="ignore config files")
+    parser.add_argument("--var-file", metavar="FILE", action="append", default=[],
+                        help="Terraform variable values for root modules (repeatable)")
+    parser.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
+                        help="a Terraform variable value for root modules (repeatable)")
+    if cache:
+        parser.add_argument("--no-cache", action="store_true",
+                            help="do not reuse (or store) results of previous scans of unchanged files")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="processes for parsing large trees (default: the number of CPUs)")
+    parser.add_argument("--no-color", action="store_true", help="no colours in the terminal report (also: NO_COLOR)")
+    parser.add_argument("--force-color", action="store_true",
+                        help="colours even when the output is not a terminal, e.g. a CI log (also: FORCE_COLOR)")
+    _price_options(parser)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _price_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", metavar="REGION",
+                        help="price resources in this region (default: the config's region, else the root module's "
+                        "provider region, else us-east-1)")
+    parser.add_argument("--prices", metavar="FILE",
+                        help="a price file with your own rates, replacing or extending the shipped table "
+                        "(default: the config's prices)")
+
+
+def _price_settings(args: argparse.Namespace, cfg) -> Any:
+    """The region and price file: the command line's, else the config's (a region the price
+    table lacks is an error listing its regions)."""
+    from emrlint.cost.pricing import PriceSettings, checked_region
+    from emrlint.report import relpath
+
+    settings = PriceSettings()
+    path = args.prices or cfg.prices
+    if path:
+        from emrlint.data.userprices import load_price_file
+
+        if not os.path.isfile(path):
+            where = "--prices" if args.prices else f"{relpath(cfg.prices_where)}: prices"
+            raise UsageError(f"{where}: {path}: no such file")
+        settings.price_file = load_price_file(path)
+    if args.region:
+        settings.region = checked_region(args.region, "--region", settings.price_file)
+        settings.region_source = "--region"
+    elif cfg.region:
+        where = relpath(cfg.region_where)
+        settings.region = checked_region(cfg.region, f"{where}: region", settings.price_file)
+        settings.region_source = where
+    return settings
 
 
 def _codes(values: Optional[Sequence[str]], parse) -> Optional[List[str]]:
@@ -157,7 +219,7 @@ def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
 def _cmd_scan(args: argparse.Namespace) -> int:
     from emrlint import baseline
     from emrlint.config import merge_cli, parse_codes, selected_rules
-    from emrlint.engine import ScanOptions, failing, scan
+    from emrlint.engine import ScanOptions, failing
     from emrlint.report.progress import ProgressDisplay
 
     if args.github_annotations and not args.output:
@@ -169,10 +231,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     paths = [stdin[0]] if stdin else args.paths
     layers, cfg = _layers(args, paths, cli_select, cli_ignore)
     select, ignore = merge_cli(cfg, cli_select, cli_ignore)
-    var_files = (list(cfg.var_files) if layers.fixed is not None else []) + list(args.var_file)
-    for v in var_files:
-        if not os.path.isfile(v):
-            raise UsageError(f"--var-file {v}: no such file")
+    var_files = _var_files(args, cfg, layers)
     baseline_entries = None
     if args.baseline:
         same = args.write_baseline and os.path.abspath(args.write_baseline) == os.path.abspath(args.baseline)
@@ -192,18 +251,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         progress=progress,
         cache=not args.no_cache,
         jobs=max(1, args.jobs if args.jobs is not None else min(os.cpu_count() or 1, 8)),
+        prices=_price_settings(args, cfg),
     )
-    if cfg.max_file_size:
-        options.max_file_size = cfg.max_file_size
-    try:
-        result = scan(options)
-    finally:
-        progress.close()
-    if not result.files:
-        _no_files_warning(args.paths, result.skipped)
-    for name in result.unused_vars:
-        print(f"emrlint: warning: --var {name}: no scanned root module declares a variable {name!r}; "
-              "the value is not used", file=sys.stderr)
+    result = _run_scan(options, cfg, args, progress)
     if args.write_baseline:
         if result.errors:  # a baseline of an incomplete scan would hide what was not checked
             _report_internal_errors(result.errors, args, in_report=False)
@@ -248,6 +298,34 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     fail_on = args.fail_on or cfg.fail_on or "warning"
     return EXIT_FINDINGS if failing(findings, fail_on) and not args.exit_zero else EXIT_OK
+
+
+def _var_files(args: argparse.Namespace, cfg, layers) -> List[str]:
+    """--var-file, after the config's var-files when one configuration applies to everything
+    (otherwise each configuration's apply to the root modules it governs)."""
+    var_files = (list(cfg.var_files) if layers.fixed is not None else []) + list(args.var_file)
+    for v in var_files:
+        if not os.path.isfile(v):
+            raise UsageError(f"--var-file {v}: no such file")
+    return var_files
+
+
+def _run_scan(options, cfg, args: argparse.Namespace, progress):
+    """Run the scan engine with the config's size limit; warn about an empty scan and unused --var."""
+    from emrlint.engine import scan
+
+    if cfg.max_file_size:
+        options.max_file_size = cfg.max_file_size
+    try:
+        result = scan(options)
+    finally:
+        progress.close()
+    if not result.files:
+        _no_files_warning(args.paths, result.skipped)
+    for name in result.unused_vars:
+        print(f"emrlint: warning: --var {name}: no scanned root module declares a variable {name!r}; "
+              "the value is not used", file=sys.stderr)
+    return result
 
 
 FILE_KINDS = "*.tf, *.tf.json, *.tfvars, *.tfvars.json, *.json, *.yaml, *.yml, *.template"
@@ -323,6 +401,66 @@ def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
     terminal.render(findings, len(result.files), result.suppressed, result.sources, stream=buf, color=False, mode=mode,
                     errors=result.errors)
     return buf.getvalue()
+
+
+def _cmd_cost(args: argparse.Namespace) -> int:
+    """``emrlint cost``: the scan engine with no rule enabled, estimating every cluster and
+    serverless application; files it could not read are reported (exit 1: the totals lack them)."""
+    from emrlint.cost import report
+    from emrlint.engine import ScanOptions
+    from emrlint.report.progress import ProgressDisplay
+
+    layers, cfg = _layers(args, args.paths, None, ["ALL"])  # every configuration's, with no rule enabled
+    var_files = _var_files(args, cfg, layers)
+    base = None
+    if args.compare:
+        from emrlint.cost.compare import load_base
+
+        base = load_base(args.compare)
+    progress = ProgressDisplay(enabled=None if args.format == "text" and not args.output else False)
+    options = ScanOptions(
+        paths=args.paths, rules=(), excludes=list(cfg.exclude_groups) + [(args.exclude, os.getcwd())],
+        layers=layers, var_files=var_files, vars=_parse_vars(args.var), progress=progress, cache=False,
+        jobs=max(1, args.jobs if args.jobs is not None else min(os.cpu_count() or 1, 8)),
+        prices=_price_settings(args, cfg), cost=True)
+    result = _run_scan(options, cfg, args, progress)
+    not_read = [f for f in result.findings if f.rule == "EMR001"]
+    doc = report.document(result.estimates, args.paths, not_read, result.errors)
+    if base is not None:
+        from emrlint.cost.compare import compare
+
+        doc["compare"] = compare(doc, base, args.compare)
+    renderers = {"json": report.render_json, "csv": report.render_csv, "markdown": report.render_markdown}
+    if args.output:
+        from emrlint.baseline import write_atomic
+
+        if args.format == "text":
+            import io
+
+            buf = io.StringIO()
+            report.render_text(doc, buf, color=False)
+            text = buf.getvalue()
+        else:
+            text = renderers[args.format](doc)
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        t = doc["totals"]["scan"]
+        print(f"emrlint: {args.output}: {t['resources']} resource{'s' if t['resources'] != 1 else ''}, worst case "
+              f"{report.shown(t['worst_hourly'])}, floor {report.shown(t['floor_hourly'])}", file=sys.stderr)
+    elif args.format == "text":
+        report.render_text(doc, sys.stdout, color=_color(args))
+    else:
+        sys.stdout.write(renderers[args.format](doc))
+    if result.errors:
+        _report_internal_errors(result.errors, args, in_report=False)
+        return EXIT_ERROR
+    if not_read:
+        print(f"emrlint: {len(not_read)} file{'s' if len(not_read) != 1 else ''} could not be read; the figures "
+              "lack their resources (exit status 1)", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -451,7 +589,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"scan": _cmd_scan, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain,
+        handler = {"scan": _cmd_scan, "cost": _cmd_cost, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain,
                    "server": _cmd_server}[args.command]
         return handler(args)
     except UsageError as exc:

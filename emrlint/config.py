@@ -10,6 +10,8 @@ params:
   EMR102: {min_spot_share: 0.5}
 var-files: [env/prod.tfvars]
 max-file-size: 64MB           # larger files are EMR001 (bytes, or a number with KB/MB/GB)
+region: eu-west-1             # prices resources (EMR107, emrlint cost); default: the provider's region
+prices: prices.yaml           # your own rates, replacing or extending the shipped price table
 extend: ../../platform/emrlint.yaml   # that file's settings, under this file's
 per-path:                     # for files matching a gitignore-style pattern (relative to this file)
   legacy/: {ignore: [EMR301], severity: {EMR201: warning}, params: {EMR103: {max_idle_timeout_seconds: 14400}}}
@@ -33,7 +35,7 @@ CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
     "select": "list", "ignore": "list", "exclude": "list", "fail-on": "severity",
     "severity": "map", "params": "map", "var-files": "list", "max-file-size": "size",
-    "extend": "path", "per-path": "map",
+    "extend": "path", "per-path": "map", "region": "string", "prices": "string",
 }
 ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size",
            "per_path": "per-path"}
@@ -99,6 +101,10 @@ class Config:
     max_file_size: Optional[int] = None  # bytes
     per_path: List[PerPath] = field(default_factory=list)
     extends: List[str] = field(default_factory=list)  # config files this one extends, outermost first
+    region: Optional[str] = None  # the region that prices resources (EMR107, emrlint cost)
+    region_where: str = ""  # "path:line" of the region key
+    prices: Optional[str] = None  # a price file (absolute path), replacing or extending the shipped table
+    prices_where: str = ""
 
     @property
     def exclude(self) -> List[str]:
@@ -251,6 +257,15 @@ def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] =
             cfg.exclude_groups.append((value, cfg.base_dir))
         elif key == "var-files":
             cfg.var_files = cfg.var_files + [os.path.join(cfg.base_dir, v) for v in value]
+        elif key in ("region", "prices"):
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(path, line, f"{raw_key}: expected "
+                                  + ("a region name such as us-east-1" if key == "region" else "the path of a price file"))
+            where = f"{path}:{line}" if line else path
+            if key == "region":
+                cfg.region, cfg.region_where = value.strip(), where
+            else:
+                cfg.prices, cfg.prices_where = os.path.join(cfg.base_dir, value.strip()), where
         elif key == "max-file-size":
             size = parse_size(value)
             if size is None:
@@ -299,7 +314,7 @@ def _extend(cfg: Config, raw_key: Any, value: Any, line: Optional[int], chain: T
         raise ConfigError(path, line, f"{raw_key}: {value}: no such config file")
     base = _load(target, chain)
     cfg.extends = base.extends + [target]
-    for name in ("select", "fail_on", "max_file_size"):
+    for name in ("select", "fail_on", "max_file_size", "region", "region_where", "prices", "prices_where"):
         setattr(cfg, name, getattr(base, name))
     cfg.ignore = list(base.ignore)
     cfg.exclude_groups = list(base.exclude_groups)

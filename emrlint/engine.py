@@ -40,6 +40,8 @@ class ScanOptions:
     # which configuration applies where (emrlint.layers.Layers); None: ``rules``, ``severity``
     # and ``params`` apply to everything
     layers: Any = None
+    prices: Any = None  # emrlint.cost.PriceSettings: the region and price file (EMR107, cost)
+    cost: bool = False  # also estimate what every cluster and serverless application can cost (no cache)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class ScanResult:
     errors: List[ScanError] = field(default_factory=list)  # emrlint's own bugs (exit status 2)
     skipped: List[Tuple[str, str]] = field(default_factory=list)  # paths named but not read, and why
     unused_vars: List[str] = field(default_factory=list)  # --var names no evaluated root module declares
+    estimates: list = field(default_factory=list)  # emrlint.cost.Estimate s, with ScanOptions.cost
 
 
 def _resolve_code(code: str) -> Optional[str]:
@@ -132,7 +135,8 @@ def _part_key(options: ScanOptions) -> Dict[str, Any]:
     return {"rules": sorted(options.rules), "severity": options.severity, "params": options.params,
             "var_files": [os.path.abspath(v) for v in options.var_files], "vars": [list(v) for v in options.vars],
             "base_dir": _base_dir(options), "max_file_size": options.max_file_size,
-            "layers": options.layers.key() if options.layers is not None else None}
+            "layers": options.layers.key() if options.layers is not None else None,
+            "prices": options.prices.key() if options.prices is not None else None}
 
 
 def _scan_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
@@ -181,6 +185,16 @@ class _Part:
     queries: Dict[Tuple[str, str, str], Any] = field(default_factory=dict)
     internal: List[ScanError] = field(default_factory=list)
     declared_vars: set = field(default_factory=set)
+    estimates: list = field(default_factory=list)
+
+
+def _estimate(model, options: ScanOptions, sources: Sources, errors: List[ScanError]) -> list:
+    """With ``options.cost``, the cost of every cluster and serverless application of the model."""
+    if not options.cost:
+        return []
+    from emrlint.cost import estimate_model
+
+    return estimate_model(model, options.prices, sources, errors)
 
 
 def internal_error(exc: BaseException, what: str, path: str = "", resource: str = "", rule: str = "") -> ScanError:
@@ -200,10 +214,12 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
     findings: List[Finding] = []
     if not model.resources:
         return findings  # nothing to check: no rule is loaded
+    from emrlint.cost.pricing import Pricing
     from emrlint.registry import all_rules
     from emrlint.rulekit import RuleContext
 
     rules = all_rules()
+    pricing = Pricing(options.prices, model)  # rates are read only when a rule asks for them
     groups: Dict[int, Tuple[Any, List[Any]]] = {}  # resources by the settings that apply to them
     for res in model.resources:
         settings = _resource_settings(options, res)
@@ -219,7 +235,7 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
                 continue
             params = {name: p.default for name, p in rule.params.items()}
             params.update(settings.params.get(rule_id, {}))
-            ctx = RuleContext(params, model, sources)
+            ctx = RuleContext(params, model, sources, pricing)
             for res in resources:
                 if res.kind not in rule.kinds:
                     continue
@@ -278,11 +294,12 @@ def _root_parts(options: ScanOptions, tf_files: List[str], base_dir: str, roots:
         internal: List[ScanError] = []
         build_model(project, model, roots=[root], errors=internal)
         findings = _check(model, options, sources, lambda *a: None, internal)
+        estimates = _estimate(model, options, sources, internal)
         out[root] = _Part(findings=findings, errors=project.errors,
                           suppressions=_terraform_suppressions(project, sources),
                           inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
                           queries=dict(sources.queries), duplicates=project.duplicates, internal=internal,
-                          declared_vars=project.declared_vars)
+                          declared_vars=project.declared_vars, estimates=estimates)
     return out
 
 
@@ -451,6 +468,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
     for res in documents.resources:
         model.add(res)
     findings = _prefer_terraform_source(_check(model, options, sources, progress, internal), model)
+    estimates = _estimate(model, options, sources, internal)
 
     suppressions = _terraform_suppressions(project, sources)
     for path, root, is_yaml, is_cfn in documents.parsed:
@@ -467,6 +485,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
         duplicates += part.duplicates
         internal += part.internal
         project.declared_vars |= part.declared_vars
+        estimates += part.estimates
     for dup in duplicates:
         settings = _path_settings(options, dup.loc.path)
         if "EMR004" in settings.rules:
@@ -534,7 +553,23 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
     result.sort(key=Finding.sort_key)
     files = found.explicit if found.explicit is not None else found.files
     unused_vars = sorted({name for name, _ in options.vars} - project.declared_vars)
-    return ScanResult(result, list(files), suppressed, sources, internal, unused_vars=unused_vars)
+    return ScanResult(result, list(files), suppressed, sources, internal, unused_vars=unused_vars,
+                      estimates=_reported(estimates, report_only, excluder))
+
+
+def _reported(estimates: list, report_only, excluder: Excluder) -> list:
+    """Estimates of resources in the files the scan reports on (not excluded, and among the
+    files it was given, when it was given files), each once, in file order."""
+    out, seen = [], set()
+    for e in estimates:
+        if (report_only is not None and e.path not in report_only) or excluder.excluded(e.path):
+            continue
+        key = (e.address, e.path, e.line, e.column, tuple(c[0] for c in e.call_sites))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    out.sort(key=lambda e: (e.path, e.line, e.column, e.address))
+    return out
 
 
 def _clip(text: str, limit: int = 80) -> str:

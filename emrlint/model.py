@@ -1059,6 +1059,9 @@ class Model:
     def __init__(self) -> None:
         self.resources: List[Resource] = []
         self._s3_objects: List[Tuple[str, Any, Any, Script]] = []  # (root, bucket, key, script)
+        # Terraform root module directory -> provider alias ("" default) -> (region, "main.tf:3"):
+        # the region that prices its resources
+        self.provider_regions: Dict[str, Dict[str, Tuple[str, str]]] = {}
         # (path, line) -> "--var name=value": a root variable whose value came from the command line
         self.cli_origins: Dict[Tuple[str, int], str] = {}
         self._memo: Dict[Any, Any] = {}  # lookups computed once per model (cleared by add)

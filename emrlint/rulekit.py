@@ -91,9 +91,11 @@ class Param:
 
 
 class RuleContext:
-    """Passed to ``check()``: the rule's parameters and the whole model."""
+    """Passed to ``check()``: the rule's parameters, the whole model, and ``pricing`` (an
+    :class:`emrlint.cost.Pricing`: the region and the rates in effect)."""
 
-    def __init__(self, params: Dict[str, Any], model: Model, sources):
+    def __init__(self, params: Dict[str, Any], model: Model, sources, pricing: Any = None):
         self.params = params
         self.model = model
         self.sources = sources
+        self.pricing = pricing

@@ -12,6 +12,9 @@ params:
     max_memory_gb: 2000
     max_capacity_units: 100
     max_hourly_usd: 50
+    max_cluster_hourly_usd: 60
+    max_instances: 120
+    max_idle_hourly_usd: 5
 ```
 
 The worst-case hourly cost of an EMR Serverless application is its maximum capacity
@@ -25,6 +28,17 @@ stays silent. Rates change and differ by region and agreement: set `price_region
 the table's regions), or `vcpu_hour_usd` and `gb_hour_usd` to your own rates. Ephemeral
 storage above the free 20 GB per worker is not included.
 
+The cluster and pre-initialized ceilings use the figures of `emrlint cost` (see its
+documentation, docs/cost.md): a cluster's worst case is every group and fleet (inline and
+attached) at the most instances its configuration allows (instance counts, fleet targets over
+their smallest weighted capacity, autoscaling `MaxCapacity`, the managed scaling maximum
+converted by `unit_type`), each instance at its EC2 On-Demand plus EMR rate plus its EBS
+volumes; an application's pre-initialized floor is its `initial_capacity` workers at EMR
+Serverless rates. Rates come from the price table (`prices:` / `--prices` add your own), in the
+region of the config's `region` or `--region`, else of the root module's `provider "aws"`,
+else us-east-1. A rate the table lacks leaves a figure unknown except for what is proven:
+the check fires when the known part alone is above the ceiling, and says what was not priced.
+
 ## What fires
 
 * an EMR Serverless application whose `maximum_capacity.cpu` is above `max_vcpu`, or whose
@@ -35,7 +49,16 @@ storage above the free 20 GB per worker is not included.
   `max_capacity_units`;
 * an EMR Serverless application whose worst-case hourly cost at its maximum capacity is
   above `max_hourly_usd`; the message gives the vCPU-hours and GB-hours, the rates, the
-  region and the price table's date.
+  region and the price table's date;
+* an EMR on EC2 cluster (Terraform, plans, CloudFormation, RunJobFlow, Step Functions
+  `createCluster`) whose worst-case hourly cost is above `max_cluster_hourly_usd`, or that
+  can run more than `max_instances` instances (primary, core and task together); the finding
+  points at the capacity that dominates it: the instance count, fleet target, autoscaling
+  policy or managed scaling maximum of the costliest (or largest) group or fleet, or its
+  instance type when it runs a single instance;
+* an EMR Serverless application whose pre-initialized capacity (`initial_capacity`, billed
+  while the application is started) costs more per hour than `max_idle_hourly_usd`; the
+  finding points at the `worker_count` of the costliest worker type.
 
 Findings point where the value is written (the attribute, a variable default, a module
 input, a tfvars line, a CloudFormation parameter `Default`); the cost finding points at the
@@ -46,6 +69,9 @@ input, a tfvars line, a CloudFormation parameter `Default`); the cost finding po
 * anything, when the repository sets no limit (the default);
 * unknown capacities (a variable without a default, a `!Ref` to a parameter without
   `Default`), a `maximum_capacity` or `compute_limits` block that may not exist;
+* a cluster or application whose figure is unknown (a count from a variable without a value,
+  an instance type from a data source, a rate the price table lacks) unless the part that is
+  known is already above the ceiling;
 * an application without `maximum_capacity` (EMR101 reports it). When only one of `cpu`
   and `memory` is known, the cost check uses that part alone, and fires only if it already
   exceeds the budget. When the `architecture` is unknown, the cheaper of the x86 and ARM64
@@ -119,20 +145,59 @@ Resources:
         Memory: 800 GB
 ```
 
+## Failing example (a cluster above `max_instances`)
+
+```hcl
+resource "aws_emr_cluster" "batch" {
+  name          = "batch"
+  release_label = "emr-7.1.0"
+
+  master_instance_group {
+    instance_type = "m5.xlarge"
+  }
+
+  core_instance_group {
+    instance_type  = "m5.xlarge"
+    instance_count = 150
+  }
+}
+```
+
+## Passing example (a cluster within `max_instances`)
+
+```hcl
+resource "aws_emr_cluster" "batch" {
+  name          = "batch"
+  release_label = "emr-7.1.0"
+
+  master_instance_group {
+    instance_type = "m5.xlarge"
+  }
+
+  core_instance_group {
+    instance_type  = "m5.xlarge"
+    instance_count = 20
+  }
+}
+```
+
 ## References
 
 * [Amazon EMR pricing (EMR Serverless)](https://aws.amazon.com/emr/pricing/)
 * [EMR Serverless maximum capacity](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavior.html)
 * [Using managed scaling in Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-scaling.html)
+* [Amazon EMR pricing (EMR on EC2)](https://aws.amazon.com/emr/pricing/),
+  [Amazon EC2 On-Demand pricing](https://aws.amazon.com/ec2/pricing/on-demand/)
 """
 
-from emrlint.capacity import fmt, maximum_capacity, parse_amount
-from emrlint.data import price_region_check, prices
+from emrlint.capacity import capacity_plan, fmt, initial_capacity, maximum_capacity, parse_amount
+from emrlint.cost.estimate import estimate_cluster, estimate_serverless, money
+from emrlint.cost.pricing import Pricing
+from emrlint.data import price_region_check
+from emrlint.findings import Loc
 from emrlint.model import known_number
 from emrlint.rulekit import Param, Problem
 from emrlint.values import Unknown
-
-DEFAULT_REGION = "us-east-1"
 
 ID = "EMR107"
 NAME = "capacity-above-policy"
@@ -150,9 +215,18 @@ PARAMS = {
     "max_hourly_usd": Param("number", None,
                             "Largest worst-case hourly cost (USD) of an EMR Serverless application at its maximum "
                             "capacity; not set: no limit.", **_POSITIVE),
-    "price_region": Param("string", DEFAULT_REGION,
-                          "Region whose EMR Serverless rates price the worst case (`emrlint rules --data` lists "
-                          "the price table's regions).",
+    "max_cluster_hourly_usd": Param("number", None,
+                                    "Largest worst-case hourly cost (USD) of an EMR on EC2 cluster at the most "
+                                    "instances its configuration allows; not set: no limit.", **_POSITIVE),
+    "max_instances": Param("integer", None, "Most instances (primary, core and task together) an EMR on EC2 cluster "
+                           "may run; not set: no limit.", minimum=1, accepted="a whole number of at least 1"),
+    "max_idle_hourly_usd": Param("number", None,
+                                 "Largest hourly cost (USD) of an EMR Serverless application's pre-initialized "
+                                 "(initial) capacity, billed while it is started; not set: no limit.", **_POSITIVE),
+    "price_region": Param("string", None,
+                          "Region whose EMR Serverless rates price max_hourly_usd (`emrlint rules --data` lists "
+                          "the price table's regions); not set: the config's region or --region, else the root "
+                          "module's provider region, else us-east-1.",
                           check=price_region_check, accepted="one of the price table's regions"),
     "vcpu_hour_usd": Param("number", None, "USD per vCPU-hour, replacing the price table's rate.", **_POSITIVE),
     "gb_hour_usd": Param("number", None, "USD per GB-hour of memory, replacing the price table's rate.", **_POSITIVE),
@@ -184,12 +258,13 @@ def _rates(app, ctx):
     else:
         archs = ["X86_64", "ARM64"]
         notes.append("the architecture is unknown, so the cheaper of the x86 and ARM64 rates")
+    pricing = _pricing(ctx)
     region = ctx.params.get("price_region")
-    region = region.strip().lower() if isinstance(region, str) and region.strip() else DEFAULT_REGION
+    region = region.strip().lower() if isinstance(region, str) and region.strip() else pricing.region_for(app)[0]
     override_v, override_g = known_number(ctx.params.get("vcpu_hour_usd")), known_number(ctx.params.get("gb_hour_usd"))
     if override_v is not None and override_g is not None:
         return override_v, override_g, "rates from this repository's vcpu_hour_usd and gb_hour_usd"
-    table = prices(region)
+    table = pricing.rates(region)
     found = [table.serverless_rates(a) if table is not None else None for a in archs]
     vcpu = [r.vcpu_hour if r is not None else None for r in found]
     gb = [r.gb_hour if r is not None else None for r in found]
@@ -257,6 +332,109 @@ def _serverless(app, ctx):
     )
 
 
+def _pricing(ctx) -> Pricing:
+    pricing = getattr(ctx, "pricing", None)
+    return pricing if pricing is not None else Pricing(None, ctx.model)
+
+
+def _lines(ctx):
+    cache = {}
+
+    def lines_of(path):
+        if path not in cache:
+            cache[path] = ctx.sources.lines(path) if ctx.sources is not None else []
+        return cache[path]
+    return lines_of
+
+
+def _proven(fig):
+    """The figure, or its proven lower bound (None when nothing is proven)."""
+    return fig.usd if fig.usd is not None else fig.at_least
+
+
+def _at(driver, fallback):
+    if driver is None:
+        return fallback, ""
+    name, path, line, column = driver
+    return Loc(path, line, column), name
+
+
+def _cluster_cost(res, ctx):
+    limit = _limit(ctx, "max_cluster_hourly_usd")
+    if limit is None:
+        return
+    est = estimate_cluster(res, _pricing(ctx), _lines(ctx))
+    cost = _proven(est.worst)
+    if cost is None or cost <= limit:
+        return
+    loc, what = _at(est.driver, res.loc)
+    figure = money(cost) if est.worst.usd is not None else f"at least {money(cost)}"
+    unpriced = f"; not priced: {'; '.join(est.worst.unknown[:3])}" if est.worst.usd is None else ""
+    yield Problem(
+        loc,
+        f"At the most instances its configuration allows, this cluster can cost {figure} per hour, above this "
+        f"repository's max_cluster_hourly_usd of {money(limit)}: {est.worst.how} ({est.region_how}; {est.rates}"
+        f"{unpriced}). Lower the capacity that dominates it ({what or 'this cluster'}), or raise "
+        "max_cluster_hourly_usd if this worst case is intended.",
+        key="cluster.hourly_cost",
+    )
+
+
+def _cluster_instances(res, ctx):
+    limit = _limit(ctx, "max_instances")
+    if limit is None:
+        return
+    plan = capacity_plan(res)
+    total, unknown = 0, False
+    parts = []
+    biggest = None
+    for group, most in zip(plan.groups, plan.most):
+        n = most.value if most.value is not None else (most.at_least or 0)
+        unknown = unknown or most.value is None
+        total += n
+        parts.append(f"{group.role} {n if most.value is not None else f'at least {n}'} ({most.how})")
+        if most.set_by is not None and most.set_by.loc is not None and (biggest is None or n > biggest[0]):
+            biggest = (n, most.set_by)
+    unknown = unknown or bool(plan.problems)
+    if total <= limit:
+        return
+    loc = biggest[1].loc if biggest is not None else res.loc
+    what = biggest[1].name if biggest is not None else "this cluster"
+    yield Problem(
+        loc,
+        f"This cluster can run {'at least ' if unknown else ''}{total} instances: {'; '.join(parts)}, above this "
+        f"repository's max_instances of {limit:g}. Lower {what}, or raise max_instances if it needs that many.",
+        key="cluster.instances",
+    )
+
+
+def _serverless_idle(app, ctx):
+    limit = _limit(ctx, "max_idle_hourly_usd")
+    if limit is None:
+        return
+    est = estimate_serverless(app, _pricing(ctx), _lines(ctx))
+    cost = _proven(est.floor)
+    if cost is None or cost <= limit:
+        return
+    initial = [ln for ln in est.lines if ln.role == "initial capacity"]
+    # point at the worker count of the costliest worker type
+    costliest = max(initial, key=lambda ln: ln.floor.usd if ln.floor.usd is not None else ln.floor.at_least or 0.0)
+    loc = app.loc
+    for w in initial_capacity(app):
+        if costliest.name.endswith(f"[{w.label}]"):
+            loc = w.count.loc if w.count.present else w.loc
+            break
+    figure = money(cost) if est.floor.usd is not None else f"at least {money(cost)}"
+    yield Problem(
+        loc,
+        f"While it is started, this application's pre-initialized capacity costs {figure} per hour, above this "
+        f"repository's max_idle_hourly_usd of {money(limit)}: {'; '.join(ln.floor.how for ln in initial)} "
+        f"({est.region_how}; {est.rates}). Pre-initialize fewer or smaller workers (or let it auto-stop sooner), "
+        "or raise max_idle_hourly_usd if this floor is intended.",
+        key="initial_capacity.hourly_cost",
+    )
+
+
 def _compute_limits(res, sections, ctx, names):
     limit = _limit(ctx, "max_capacity_units")
     if limit is None:
@@ -282,6 +460,7 @@ def _compute_limits(res, sections, ctx, names):
 def check(res, ctx):
     if res.kind == "serverless_application":
         yield from _serverless(res, ctx)
+        yield from _serverless_idle(res, ctx)
     elif res.kind == "managed_scaling_policy":
         yield from _compute_limits(res, res.body.sections("compute_limits"), ctx,
                                    ("maximum_capacity_units", "compute_limits.maximum_capacity_units"))
@@ -293,3 +472,5 @@ def check(res, ctx):
             if policy.maybe or isinstance(policy, Unknown):
                 continue
             yield from _compute_limits(res, policy.sections("compute_limits"), ctx, names)
+        yield from _cluster_cost(res, ctx)
+        yield from _cluster_instances(res, ctx)

@@ -188,6 +188,7 @@ def _build(project: TerraformProject, model: Model, progress, roots, errors) -> 
         try:
             _collect(project, model, root, resources)
             attach_units(resources)
+            regions = _provider_regions(root)
         except Exception as exc:  # RecursionError and MemoryError included
             if errors is None:
                 raise
@@ -195,6 +196,29 @@ def _build(project: TerraformProject, model: Model, progress, roots, errors) -> 
             continue
         for res in resources:
             model.add(res)
+        if regions:
+            model.provider_regions[root.dir] = regions
+
+
+def _provider_regions(root: ModuleInstance) -> Dict[str, tuple]:
+    """The ``region`` of the root module's ``provider "aws"`` blocks, by alias ("" for the
+    default provider), when it evaluates to a string: (region, "main.tf:3")."""
+    from emrlint.report import relpath
+    from emrlint.terraform.module import eval_safely
+
+    out: Dict[str, tuple] = {}
+    for block in root.mdir.providers:
+        if block.labels[:1] != ["aws"]:
+            continue
+        attr = block.body.attributes.get("region")
+        if attr is None:
+            continue
+        alias_attr = block.body.attributes.get("alias")
+        alias = eval_safely(alias_attr.expr, root.scope) if alias_attr is not None else ""
+        region = eval_safely(attr.expr, root.scope)
+        if isinstance(alias, str) and isinstance(region, str) and region.strip():
+            out.setdefault(alias, (region.strip().lower(), f"{relpath(attr.loc.path)}:{attr.loc.line}"))
+    return out
 
 
 MAX_MODULE_DEPTH = 32

@@ -135,6 +135,7 @@ class ModuleDir:
     modules: Dict[str, Block] = field(default_factory=dict)
     outputs: Dict[str, Block] = field(default_factory=dict)
     resource_types: set = field(default_factory=set)
+    providers: List[Block] = field(default_factory=list)  # provider blocks (their region prices a root module)
     # second declarations: the first is the one references see; resources and module calls
     # declared twice are still checked (both of them)
     duplicates: List[Duplicate] = field(default_factory=list)
@@ -145,6 +146,9 @@ class ModuleDir:
         """Add one file's declarations; files come in lexical order, override files last."""
         for block in body.blocks:
             labels = block.labels
+            if block.type == "provider":
+                self.providers.append(block)
+                continue
             if block.type == "locals":
                 for name, attr in block.body.attributes.items():
                     first = self.locals.get(name)
