@@ -176,6 +176,9 @@ def main() -> None:
     def emrlint(*extra: str) -> List[str]:
         return [os.path.join(emrlint_bin, "emrlint"), "scan", "--no-config", "--format", "json", *extra]
 
+    def emrlint_cost(*extra: str) -> List[str]:
+        return [os.path.join(emrlint_bin, "emrlint"), "cost", "--no-config", "--format", "json", *extra]
+
     print("generating inputs ...", flush=True)
     mono = os.path.join(work, "monorepo")
     dense = os.path.join(work, "dense")
@@ -199,6 +202,8 @@ def main() -> None:
         "emrlint EMR-dense, --jobs 1": (emrlint("--no-cache", "--jobs", "1", dense), env_nocache),
         "emrlint small module": (emrlint("--no-cache", *small_files), env_nocache),
         "emrlint 20 MB plan": (emrlint("--no-cache", plan), env_nocache),
+        "emrlint cost monorepo": (emrlint_cost(mono), env_nocache),
+        "emrlint cost one module": (emrlint_cost(small_dir), env_nocache),
     }
     if not args.no_checkov:
         ck = os.path.join(_venv(args.checkov_venv, [f"checkov=={CHECKOV_VERSION}"],
@@ -338,6 +343,9 @@ def main() -> None:
           f"the time to read every byte")
     print(f"  EMR-dense: --jobs 1 takes {wall('emrlint EMR-dense, --jobs 1') / wall('emrlint EMR-dense'):.2f}x the "
           f"time of the default ({med['emrlint EMR-dense']['procs']:.0f} processes)")
+    print(f"  emrlint cost: {wall('emrlint cost monorepo') / wall('emrlint monorepo'):.2f}x the scan's time on the "
+          f"monorepo ({wall('emrlint cost monorepo'):.2f} s), {wall('emrlint cost one module') / wall('emrlint small module'):.2f}x"
+          f" on one module ({wall('emrlint cost one module'):.2f} s)")
     print(f"  3,200 modules: a cache hit is {wall('3,200 modules: cold scan, cache on') / hit:.1f}x faster than the "
           f"cold scan")
     if not args.keep:
