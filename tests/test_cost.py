@@ -236,9 +236,11 @@ def test_missing_rates_of_the_shipped_table_are_unknown_with_the_reason():
     if rates.instance("m5.xlarge").emr_hourly is None:
         assert cluster["worst_hourly"]["usd"] is None
         assert "the price table has no EMR rate for m5.xlarge in us-east-1" in cluster["worst_hourly"]["unknown"]
-        # the EC2 part that the table has is a lower bound
+        # what the table has (EC2, and EBS where it has EBS rates) is a lower bound
+        gp2, gp3 = rates.ebs("gp2") or 0.0, rates.ebs("gp3") or 0.0
+        m5, r5 = rates.instance("m5.xlarge").ec2_hourly, rates.instance("r5.2xlarge").ec2_hourly
         assert cluster["worst_hourly"]["at_least"] == approx(
-            rates.instance("m5.xlarge").ec2_hourly + 14 * rates.instance("r5.2xlarge").ec2_hourly)
+            m5 + ebs(2, 32, gp2) + 4 * (r5 + ebs(2, 200, gp3)) + 10 * (r5 + ebs(4, 32, gp2)))
     if rates.serverless_rates("ARM64") is None:
         assert app["worst_hourly"]["usd"] is None
         assert "the price table has no EMR Serverless ARM64 vCPU-hour rate for us-east-1" in \
