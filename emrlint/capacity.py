@@ -51,7 +51,10 @@ def parse_amount(value: Any, dimension: str) -> Optional[float]:
     if value is None or isinstance(value, (bool, Unknown)):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer too large for a float is no amount EMR Serverless reads
+            return None
     if not isinstance(value, str):
         return None
     pattern = _UNIT_RE.get(dimension)
@@ -234,9 +237,20 @@ def unknown_reason(value: Any, source_format: str = "") -> str:
     return "cannot be evaluated"
 
 
-def read_number(f: Field, name: str, default: Optional[float] = None, source_format: str = "",
-                parse: Callable[[Any], Optional[float]] = None) -> Amount:
-    """An :class:`Amount` from a field: its number, the default when absent or null, or why not."""
+def whole(value: Any) -> Optional[float]:
+    """A count: a known whole number of at least 0 (written as a number or a string), else None."""
+    try:
+        number = known_number(value.strip() if isinstance(value, str) else value)
+    except OverflowError:
+        return None
+    if number is None or not math.isfinite(number) or number < 0 or not float(number).is_integer():
+        return None
+    return float(number)
+
+
+def read_number(f: Field, name: str, default: Optional[float] = None, source_format: str = "") -> Amount:
+    """An :class:`Amount` from a field that holds a count (instances, units, GB, workers): its
+    value, the default when absent or null, or why not (unknown, or not a whole number >= 0)."""
     value = f.value
     if value is None:
         if default is None:
@@ -244,10 +258,10 @@ def read_number(f: Field, name: str, default: Optional[float] = None, source_for
         return Amount(float(default), name, f if f.present else None, note="the default" if not f.present else "")
     if isinstance(value, Unknown):
         return Amount(None, name, f, unknown_reason(value, source_format))
-    number = parse(value) if parse is not None else known_number(value.strip() if isinstance(value, str) else value)
-    if number is None or (isinstance(number, float) and not math.isfinite(number)):
-        return Amount(None, name, f, f"is {_show(value)}, not a number")
-    return Amount(float(number), name, f)
+    number = whole(value)
+    if number is None:
+        return Amount(None, name, f, "is not a whole number of at least 0")
+    return Amount(number, name, f)
 
 
 def _show(value: Any) -> str:
@@ -462,9 +476,9 @@ def _autoscaling(res: Any, section: Section, name: str) -> Optional[Tuple[Amount
         if isinstance(v, Unknown):
             out.append(Amount(None, what, f, unknown_reason(v, fmt)))
             continue
-        n = known_number(v)
+        n = whole(v)
         out.append(Amount(n, what, f) if n is not None else Amount(None, what, f, "is not set" if v is None
-                                                                   else f"is {_show(v)}, not a number"))
+                                                                   else "is not a whole number"))
     return out[0], out[1]
 
 

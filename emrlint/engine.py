@@ -192,7 +192,7 @@ def _estimate(model, options: ScanOptions, sources: Sources, errors: List[ScanEr
     """With ``options.cost``, the cost of every cluster and serverless application of the model."""
     if not options.cost:
         return []
-    from emrlint.cost import estimate_model
+    from emrlint.cost.estimate import estimate_model
 
     return estimate_model(model, options.prices, sources, errors)
 

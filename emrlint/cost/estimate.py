@@ -22,6 +22,8 @@ Estimates are plain data (they cross process boundaries and go into caches and r
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -39,7 +41,7 @@ from emrlint.capacity import (
     spell,
     unknown_reason,
 )
-from emrlint.cost.pricing import HOURS_PER_MONTH, Pricing
+from emrlint.cost.pricing import HOURS_PER_MONTH, PriceSettings, Pricing
 from emrlint.values import Unknown
 
 FREE_DISK_GB = 20.0  # EMR Serverless: each worker's first 20 GB of ephemeral storage is free
@@ -522,8 +524,8 @@ def _amount(ctx: _Context, app: Any, section: Any, dimension: str, name: str) ->
     if isinstance(value, Unknown):
         return Amount(None, name, f, unknown_reason(value, app.source_format))
     n = parse_amount(value, dimension)
-    if n is None:
-        return Amount(None, name, f, f"is {value!r}, not an amount EMR Serverless reads")
+    if n is None or not math.isfinite(n) or n < 0:
+        return Amount(None, name, f, "is not an amount EMR Serverless reads")
     return Amount(n, name, f)
 
 
@@ -641,3 +643,48 @@ def estimate(res: Any, pricing: Pricing, lines_of: Callable[[str], List[str]]) -
     if res.kind == "serverless_application":
         return estimate_serverless(res, pricing, lines_of)
     return None
+
+
+def estimate_model(model: Any, settings: Optional[PriceSettings], sources: Any, errors: List[Any]) -> List[Estimate]:
+    """Every cluster and serverless application of ``model``, estimated. A resource that is
+    both in Terraform source and in a plan of it is estimated once, from the source; an
+    estimator bug on one resource is an internal error for it (appended to ``errors``)."""
+    from emrlint.engine import internal_error
+
+    pricing = Pricing(settings, model)
+    lines: Dict[str, List[str]] = {}
+
+    def lines_of(path: str) -> List[str]:
+        got = lines.get(path)
+        if got is None:
+            got = lines[path] = sources.lines(path)
+        return got
+
+    sourced = {(r.root, r.address) for r in model.resources if r.source_format == "terraform" and r.kind in KINDS}
+    out: List[Estimate] = []
+    for res in model.resources:
+        if res.kind not in KINDS:
+            continue
+        if res.source_format == "terraform-plan" and _in_source(res, sourced):
+            continue
+        try:
+            found = estimate(res, pricing, lines_of)
+        except Exception as exc:  # a bug in the estimator: reported for this resource, never a traceback
+            errors.append(internal_error(exc, f"estimating the cost of {res.address} failed", res.file, res.address))
+            continue
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _in_source(res: Any, sourced: set) -> bool:
+    """Whether a planned resource is also in the Terraform source it was planned from (the
+    plan file's directory, or a directory above it)."""
+    directory = os.path.dirname(res.file)
+    while True:
+        if (directory, res.address) in sourced:
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
