@@ -434,6 +434,48 @@ class Cluster(Resource):
     configurations: Optional[Field] = None
 
 
+@dataclass
+class InstanceTypeUse:
+    """An instance type a resource writes: a group's ``instance_type`` or a fleet's
+    ``instance_type_configs[].instance_type``."""
+
+    field: Field
+    where: str  # "The core instance group", "The task instance fleet"
+    key: str  # what a finding about it is about: "core_instance_group.instance_type"
+
+
+def instance_type_uses(res: Resource) -> List[InstanceTypeUse]:
+    """Every instance type a cluster writes in its own groups and fleets (attached ones are
+    resources of their own), or that a separate instance group or fleet writes."""
+    out: List[InstanceTypeUse] = []
+
+    def fleet(section: Section, prefix: str, where: str) -> None:
+        for config in section.sections("instance_type_configs"):
+            f = config.field("instance_type")
+            suffix = f"|{f.value.strip()}" if isinstance(f.value, str) else ""
+            out.append(InstanceTypeUse(f, where, f"{prefix}instance_type_configs.instance_type{suffix}"))
+
+    if res.kind == "instance_group":
+        out.append(InstanceTypeUse(res.field("instance_type"), "The task instance group", "instance_type"))
+    elif res.kind == "instance_fleet":
+        fleet(res.body, "", "The task instance fleet")
+    elif isinstance(res, Cluster):
+        groups = [g for g in res.instance_groups if not g.address]
+        for role in ("master", "core", "task"):
+            mine = [g for g in groups if g.role == role]
+            for index, g in enumerate(mine):
+                selector = ""
+                if len(mine) > 1:
+                    name = g.section.field("name").value
+                    selector = f'["{name}"]' if isinstance(name, str) and name else f"[#{index + 1}]"
+                out.append(InstanceTypeUse(g.section.field("instance_type"), f"The {role} instance group",
+                                           f"{role}_instance_group{selector}.instance_type"))
+        for f in res.instance_fleets:
+            if not f.address:
+                fleet(f.section, f"{f.role}_instance_fleet.", f"The {f.role} instance fleet")
+    return out
+
+
 def classification_properties(configurations: Any, classification: str) -> Any:
     """The merged ``Properties`` of every entry with this classification (nested
     ``Configurations`` included): a dict, an Unknown, or None when there is none."""

@@ -135,8 +135,9 @@ Resources:
 * [AWS Graviton instances on Amazon EMR](https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-graviton.html)
 """
 
-from emrlint.rulekit import Problem
 from emrlint.data import previous_generation_successor
+from emrlint.model import instance_type_uses
+from emrlint.rulekit import Problem
 
 ID = "EMR112"
 NAME = "previous-generation-instance-type"
@@ -144,70 +145,17 @@ SEVERITY = "info"
 KIND = ("cluster", "instance_group", "instance_fleet")
 
 
-def _problem(f, where, key):
-    value = f.value
-    suggested = previous_generation_successor(value)
-    if suggested is None:
-        return None
-    size = value.strip().split(".", 1)[1] if "." in value else ""
-    return Problem(
-        f.origin,
-        f"{where} uses {value.strip()}, a previous-generation instance type that costs as much as or more per hour "
-        f"than current families while doing less work; use {suggested} (for example "
-        f"{suggested.split(' ', 1)[0]}.{size}).",
-        key=key,
-    )
-
-
-def _fleet_types(section, prefix, where):
-    for config in section.sections("instance_type_configs"):
-        f = config.field("instance_type")
-        value = f.value
-        if isinstance(value, str):
-            p = _problem(f, where, f"{prefix}instance_type_configs.instance_type|{value.strip()}")
-            if p is not None:
-                yield p
-
-
-def _label(group, index, same_role):
-    """A selector for one of several groups of a role: its name, else its position."""
-    if same_role <= 1:
-        return ""
-    name = group.section.field("name").value
-    return f'["{name}"]' if isinstance(name, str) and name else f"[#{index + 1}]"
-
-
-def _cluster(cluster):
-    counts = {}
-    for g in cluster.instance_groups:
-        if not g.address:
-            counts[g.role] = counts.get(g.role, 0) + 1
-    seen = {}
-    for g in cluster.instance_groups:
-        if g.address:
-            continue  # attached groups are checked as resources of their own
-        index = seen.get(g.role, 0)
-        seen[g.role] = index + 1
-        f = g.section.field("instance_type")
-        if isinstance(f.value, str):
-            block = f"{g.role}_instance_group{_label(g, index, counts[g.role])}"
-            p = _problem(f, f"The {g.role} instance group", f"{block}.instance_type")
-            if p is not None:
-                yield p
-    for fleet in cluster.instance_fleets:
-        if fleet.address:
-            continue
-        yield from _fleet_types(fleet.section, f"{fleet.role}_instance_fleet.", f"The {fleet.role} instance fleet")
-
-
 def check(resource, ctx):
-    if resource.kind == "cluster":
-        yield from _cluster(resource)
-    elif resource.kind == "instance_group":
-        f = resource.field("instance_type")
-        if isinstance(f.value, str):
-            p = _problem(f, "The task instance group", "instance_type")
-            if p is not None:
-                yield p
-    else:
-        yield from _fleet_types(resource.body, "", "The task instance fleet")
+    for use in instance_type_uses(resource):
+        value = use.field.value
+        suggested = previous_generation_successor(value) if isinstance(value, str) else None
+        if suggested is None:
+            continue
+        size = value.strip().split(".", 1)[1] if "." in value else ""
+        yield Problem(
+            use.field.origin,
+            f"{use.where} uses {value.strip()}, a previous-generation instance type that costs as much as or more per "
+            f"hour than current families while doing less work; use {suggested} (for example "
+            f"{suggested.split(' ', 1)[0]}.{size}).",
+            key=use.key,
+        )

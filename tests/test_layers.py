@@ -29,6 +29,8 @@ resource "aws_emr_cluster" "{name}" {{
     instance_type  = "r6g.2xlarge"
     instance_count = 4
   }}
+
+  os_release_label = "2023.4.20240513.0"
 }}
 """
 
