@@ -153,7 +153,8 @@ from emrlint import data
 from emrlint.model import job_queue, scaling_policies
 from emrlint.rulekit import Problem, is_unknown
 from emrlint.rules._jobruns import application_of
-from emrlint.rules._serverless import WORKER_DISK, disk_limits, initial_capacity
+from emrlint.capacity import initial_capacity
+from emrlint.rules._serverless import WORKER_DISK, disk_limits
 
 ID = "EMR604"
 NAME = "feature-needs-newer-release"
