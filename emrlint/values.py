@@ -239,6 +239,92 @@ class EvalError(Exception):
     elsewhere the expression's value becomes unknown."""
 
 
+# ---------------------------------------------------------------------------
+# evaluation budgets: bounded time and memory on any input
+# ---------------------------------------------------------------------------
+
+MAX_VALUE = 1_000_000  # units (elements, and 16 characters of a string) of one value, aliases expanded
+EXPRESSION_FUEL = 1_000_000  # units of work one top-level expression may take
+ROOT_FUEL = 10_000_000  # units of work a root module may take, plus ROOT_FUEL_PER_BYTE for each byte of it
+ROOT_FUEL_PER_BYTE = 20
+
+
+class BudgetExceeded(EvalError):
+    """The evaluation would take more time or memory than its budget: its value is unknown.
+    Unlike other evaluation errors, ``try()`` and ``can()`` do not catch it."""
+
+
+class Budget:
+    """Work units an evaluation may still do.  Every evaluated node, produced element and
+    16 produced characters cost a unit; a top-level expression may use EXPRESSION_FUEL of
+    them, a root module all its ``left``.  ``exhausted``: the whole root ran out."""
+
+    __slots__ = ("left", "floor", "depth", "exhausted", "reported", "_outer")
+
+    def __init__(self, units: float):
+        self.left = units
+        self.floor = -1.0
+        self.depth = 0
+        self.exhausted = False
+        self.reported = False  # whether the root's exhaustion has been reported
+        self._outer: Optional["Budget"] = None
+
+    def charge(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < self.floor:
+            if self.left < 0:
+                self.exhausted = True
+            raise BudgetExceeded("evaluation budget exceeded")
+
+    def __enter__(self) -> "Budget":
+        global current
+        if self.depth == 0:
+            self._outer = current
+            self.floor = max(0, self.left - EXPRESSION_FUEL)
+        current = self
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        global current
+        self.depth -= 1
+        if self.depth == 0:
+            current = self._outer or UNLIMITED
+
+
+UNLIMITED = Budget(float("inf"))
+current = UNLIMITED  # the budget of the evaluation in progress
+
+
+def charge(n: int = 1) -> None:
+    current.charge(n)
+
+
+def sized(value: Any) -> Any:
+    """``value``, after charging its size (aliases expanded); BudgetExceeded when it has
+    more than MAX_VALUE units (a list of a list of ... doubled through locals)."""
+    if not isinstance(value, (list, dict)):
+        if isinstance(value, str) and len(value) > 64:
+            current.charge(len(value) >> 4)
+        return value
+    units = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = node.values() if isinstance(node, dict) else node
+        units += len(node) + 1
+        for v in items:
+            if isinstance(v, (list, dict)):
+                stack.append(v)
+            elif isinstance(v, str):
+                units += len(v) >> 4
+        if units > MAX_VALUE:
+            current.charge(units)
+            raise BudgetExceeded("value too large")
+    current.charge(units)
+    return value
+
+
 def type_name(value: Any) -> str:
     if value is None:
         return "null"

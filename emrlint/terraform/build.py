@@ -19,10 +19,9 @@ from emrlint.model import (
     security_group,
     security_group_rule,
 )
-from emrlint.terraform.evaluate import _exprs, materialize, evaluate
-from emrlint.terraform.module import ModuleInstance, TerraformSection, expr_origin, instance_doubt
+from emrlint.terraform.evaluate import _exprs
+from emrlint.terraform.module import ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
-from emrlint.values import EvalError
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -64,10 +63,7 @@ def _s3_object(res: Resource, ctx: Optional[_Context]) -> Resource:
         content = ctx.block.body.attributes.get("content")
         call = _function_call(content.expr) if content is not None else None
         if call is not None and call[0] in ("file", "templatefile") and call[1]:
-            try:
-                path = materialize(evaluate(call[1][0], body.scope))
-            except EvalError:
-                path = None
+            path = eval_safely(call[1][0], body.scope)
             if isinstance(path, str):
                 local, is_template = ctx.instance.resolve_path(path), call[0] == "templatefile"
     if local is not None and ctx.project.sources.isfile(local):
@@ -224,8 +220,17 @@ def _provider_regions(root: ModuleInstance) -> Dict[str, tuple]:
 MAX_MODULE_DEPTH = 32
 
 
+RESOURCE_COST = MODULE_COST = 2000  # budget units of a resource or module instance (about its memory)
+
+
 def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out: List[Resource], depth: int = 0) -> None:
     if depth > MAX_MODULE_DEPTH:
+        return
+    budget = inst.root.budget
+    budget.left -= MODULE_COST
+    if budget.left < 0:  # module fan-out (count = 100 on modules calling modules with count = 100...)
+        budget.exhausted = True
+        project.budget_exhausted(inst.root, inst.call.loc if inst.call is not None else None)
         return
     for (type_, name), block in list(inst.mdir.resources.items()) + inst.mdir.duplicate_resources:
         spec = RESOURCE_TYPES.get(type_)
@@ -233,6 +238,11 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             continue
         kind, builder = spec
         for address, scope, maybe in inst.instances(block, f"{inst.prefix}{type_}.{name}"):
+            budget.left -= RESOURCE_COST
+            if budget.left < 0:
+                budget.exhausted = True
+                project.budget_exhausted(inst.root, block.loc)
+                return
             # whether the resource exists is one question; what it contains if it does is another:
             # its blocks are not "maybe" because its count is unknown
             section = TerraformSection(block.body, scope, block.loc)

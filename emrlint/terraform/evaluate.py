@@ -20,7 +20,18 @@ from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, tree_loc
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
-from emrlint.values import UNKNOWN, EvalError, Unknown, clamp_number, concat_parts, number_from_text, unknown_from
+from emrlint import values as _values
+from emrlint.values import (
+    UNKNOWN,
+    BudgetExceeded,
+    EvalError,
+    Unknown,
+    clamp_number,
+    concat_parts,
+    number_from_text,
+    sized,
+    unknown_from,
+)
 
 MAX_DEPTH = 200
 
@@ -214,6 +225,10 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     """Evaluate an expression tree; raise :class:`EvalError` for definite errors."""
     if depth > MAX_DEPTH:
         return UNKNOWN
+    budget = _values.current
+    budget.left -= 1
+    if budget.left < budget.floor:
+        budget.charge(0)
     if isinstance(node, Token):
         return str(node)
     handler = _HANDLERS.get(node.data)
@@ -323,7 +338,7 @@ def _iterate(coll: Any) -> List[Tuple[Any, Any]]:
 
 
 def _tuple(node: Tree, scope: Scope, depth: int) -> Any:
-    return [evaluate(e, scope, depth) for e in _exprs(node)]
+    return sized([evaluate(e, scope, depth) for e in _exprs(node)])
 
 
 def _object_key(key_node: Tree, scope: Scope, depth: int) -> Any:
@@ -351,7 +366,7 @@ def _object(node: Tree, scope: Scope, depth: int) -> Any:
         if isinstance(key, Unknown):
             return Unknown(key.refs)
         out[key] = evaluate(parts[-1], scope, depth)
-    return out
+    return sized(out)
 
 
 def _conditional(node: Tree, scope: Scope, depth: int) -> Any:
@@ -462,12 +477,16 @@ def _try_can(name: str, arg_nodes: List[Tree], scope: Scope, depth: int) -> Any:
     if name == "can":
         try:
             value = materialize(evaluate(arg_nodes[0], scope, depth))
+        except BudgetExceeded:
+            return UNKNOWN  # too expensive to tell, not an error
         except EvalError:
             return False
         return unknown_from(value) if isinstance(value, Unknown) else True
     for arg in arg_nodes:
         try:
             value = materialize(evaluate(arg, scope, depth))
+        except BudgetExceeded:
+            return UNKNOWN  # too expensive to tell whether it fails: not the next argument
         except EvalError:
             continue
         return value  # an unknown first success stays unknown (it may fail at apply time)
@@ -568,7 +587,7 @@ def _splat(node: Tree, scope: Scope, depth: int) -> Any:
             else:
                 value = get_index(value, materialize(evaluate(_exprs(acc)[0], scope, depth)))
         out.append(value)
-    return out
+    return sized(out)
 
 
 def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
@@ -609,7 +628,7 @@ def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
                 out_obj[k] = v
         else:
             out_list.append(evaluate(body[0], inner, depth))
-    return out_obj if is_object else out_list
+    return sized(out_obj if is_object else out_list)
 
 
 _HANDLERS = {

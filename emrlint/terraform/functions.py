@@ -34,12 +34,15 @@ from emrlint.jsonpos import DocumentError, load_document, loads_json
 from emrlint.values import (
     UNKNOWN,
     MAX_STRING,
+    MAX_VALUE,
+    BudgetExceeded,
     EvalError,
     Unknown,
     concat_parts,
     contains_unknown,
     clamp_number,
     number_from_text,
+    sized,
     type_name,
     unknown_from,
 )
@@ -94,7 +97,9 @@ def _register(mode: Optional[str] = "top", ctx: bool = False) -> Callable:
             ):
                 return unknown_from(*args)
             try:
-                return f(context, *args) if ctx else f(*args)
+                return sized(f(context, *args) if ctx else f(*args))
+            except BudgetExceeded:
+                raise
             except EvalError as e:
                 raise EvalError(f"{name}: {e}") from None
             except Exception as e:  # noqa: BLE001 - any failure is an evaluation error
@@ -405,7 +410,11 @@ def fn_chomp(s: Any) -> Any:
 def fn_indent(spaces: Any, s: Any) -> Any:
     if isinstance(spaces, Unknown):
         return unknown_from(spaces, s)
-    pad = "\n" + " " * _i(spaces)
+    n = _i(spaces)
+    text = s.known_text() if isinstance(s, Unknown) else _s(s)
+    if n > 0 and n * text.count("\n") + len(text) > MAX_STRING:
+        return unknown_from(s)
+    pad = "\n" + " " * n
     return _on_text(s, lambda t: t.replace("\n", pad))
 
 
@@ -635,6 +644,8 @@ def _pad(text: str, flags: str, width: Optional[int]) -> str:
 
 
 def _format_one(verb: str, flags: str, width: Optional[int], prec: Optional[str], arg: Any) -> Any:
+    if (width or 0) > MAX_STRING or (prec and len(prec) > 7):  # format("%0999999999d", 1)
+        return unknown_from(arg)
     if isinstance(arg, Unknown):
         return arg if verb in "sv" and not width and prec is None else unknown_from(arg)
     if arg is None and verb != "v":
@@ -910,7 +921,10 @@ def fn_setintersection(first: Any, *others: Any) -> list:
 def fn_setproduct(*sets: Any) -> list:
     if len(sets) < 2:
         raise EvalError("at least two arguments are required")
-    return [list(t) for t in itertools.product(*(_l(s) for s in sets))]
+    lists = [_l(s) for s in sets]
+    if math.prod(len(x) for x in lists) * len(lists) > MAX_VALUE:
+        raise BudgetExceeded("setproduct result too large")
+    return [list(t) for t in itertools.product(*lists)]
 
 
 @_register(mode="deep")

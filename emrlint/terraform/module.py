@@ -24,7 +24,8 @@ from emrlint.terraform.evaluate import (
 )
 from emrlint.terraform.templates import Interp, TemplateSyntaxError, parse_raw
 from emrlint.terraform.hcl import Attribute, Block, Body
-from emrlint.values import UNKNOWN, EvalError, Unknown
+from emrlint import values as _values
+from emrlint.values import UNKNOWN, Budget, BudgetExceeded, EvalError, Unknown, charge, sized
 
 
 # ---------------------------------------------------------------------------
@@ -38,19 +39,31 @@ class JsonExpr:
     loc: Loc
 
 
+def budget_for(scope: Scope) -> Budget:
+    """The budget an evaluation in ``scope`` runs on: its root module's; the one in
+    progress; or, for a value outside any module (a variable default), a fresh one."""
+    if scope.instance is not None:
+        return scope.instance.root.budget
+    if _values.current is not _values.UNLIMITED:
+        return _values.current
+    return Budget(_values.EXPRESSION_FUEL)
+
+
 def eval_expr(expr: Any, scope: Scope) -> Any:
-    if isinstance(expr, JsonExpr):
-        return _eval_json(expr.value, scope)
-    return evaluate(expr, scope)
+    with budget_for(scope):
+        if isinstance(expr, JsonExpr):
+            return _eval_json(expr.value, scope)
+        return evaluate(expr, scope)
 
 
 def _eval_json(value: Any, scope: Scope) -> Any:
+    charge(1)
     if isinstance(value, str):
         return render_text(value, scope)
     if isinstance(value, dict):
-        return {str(k): _eval_json(v, scope) for k, v in value.items() if k != "//"}
+        return sized({str(k): _eval_json(v, scope) for k, v in value.items() if k != "//"})
     if isinstance(value, list):
-        return [_eval_json(v, scope) for v in value]
+        return sized([_eval_json(v, scope) for v in value])
     return value
 
 
@@ -68,14 +81,25 @@ def expr_origin(attr: Attribute, scope: Scope, path: Tuple[Any, ...] = (), depth
                 if found is not None:
                     return found
         return attr.loc, scope.call_sites
-    return origin(expr, attr.loc.path, scope, path, depth)
+    with budget_for(scope):
+        return origin(expr, attr.loc.path, scope, path, depth)
 
 
-def eval_safely(expr: Any, scope: Scope) -> Any:
+def eval_safely(expr: Any, scope: Scope, loc: Optional[Loc] = None) -> Any:
+    """The value of ``expr``, unknown when it cannot be evaluated or is too expensive to
+    (``loc``, where it is written: where a root module that ran out of budget is reported)."""
+    budget = budget_for(scope)
     try:
-        return materialize(eval_expr(expr, scope))
-    except (EvalError, RecursionError):
-        return UNKNOWN
+        with budget:
+            value = materialize(eval_expr(expr, scope))
+    except (EvalError, RecursionError):  # BudgetExceeded included
+        value = UNKNOWN
+    if budget.exhausted and not budget.reported and scope.instance is not None:
+        scope.instance.project.budget_exhausted(scope.instance.root, loc or getattr(expr, "loc", None))
+    return value
+
+
+MAX_INSTANCES = 10_000  # of one resource or module block (count, for_each)
 
 
 # ---------------------------------------------------------------------------
@@ -352,6 +376,7 @@ class ModuleInstance:
             parent.call_sites + (CallSite(address, call.loc),) if parent is not None and call is not None else ()
         )
         self.scope = Scope(self)
+        self._budget: Optional[Budget] = None
         self._vars: Dict[str, Any] = {}
         self._locals: Dict[str, Any] = {}
         self._outputs: Dict[str, Any] = {}
@@ -365,6 +390,14 @@ class ModuleInstance:
             "path": {"module": mdir.path, "root": self.root.mdir.path, "cwd": self.root.mdir.path},
             "terraform": {"workspace": "default"},
         }
+
+    @property
+    def budget(self) -> Budget:
+        """The evaluation budget of this root module (in proportion to the Terraform it holds)."""
+        if self._budget is None:
+            size = self.project.relevant_bytes(self.dir) if hasattr(self.project, "relevant_bytes") else 0
+            self._budget = Budget(_values.ROOT_FUEL + _values.ROOT_FUEL_PER_BYTE * size)
+        return self._budget
 
     # -- names ------------------------------------------------------------
 
@@ -473,15 +506,16 @@ class ModuleInstance:
         """(address, scope, maybe) of each instance of a resource or module block."""
         attrs = block.body.attributes
         if "count" in attrs:
-            count = eval_safely(attrs["count"].expr, self.scope)
-            if isinstance(count, Unknown) or not isinstance(count, (int, float)) or isinstance(count, bool):
+            count = eval_safely(attrs["count"].expr, self.scope, attrs["count"].loc)
+            if (isinstance(count, Unknown) or not isinstance(count, (int, float)) or isinstance(count, bool)
+                    or not 0 <= count <= MAX_INSTANCES):  # more instances than any configuration means: unknown
                 yield base_address, self.scope.with_names(count={"index": UNKNOWN}), True
                 return
             for i in range(int(count)):
                 yield f"{base_address}[{i}]", self.scope.with_names(count={"index": i}), False
         elif "for_each" in attrs:
-            coll = eval_safely(attrs["for_each"].expr, self.scope)
-            if isinstance(coll, Unknown) or not isinstance(coll, (list, dict)):
+            coll = eval_safely(attrs["for_each"].expr, self.scope, attrs["for_each"].loc)
+            if isinstance(coll, Unknown) or not isinstance(coll, (list, dict)) or len(coll) > MAX_INSTANCES:
                 yield base_address, self.scope.with_names(each={"key": UNKNOWN, "value": UNKNOWN}), True
                 return
             fe = attrs["for_each"]
@@ -618,7 +652,7 @@ class TerraformSection(Section):
             if attr is None:
                 f = Field(None, False, self.loc, call_sites=self.scope.call_sites)
             else:
-                value = eval_safely(attr.expr, self.scope)
+                value = eval_safely(attr.expr, self.scope, attr.loc)
                 scope = self.scope
                 f = Field(value, True, attr.loc, lambda: expr_origin(attr, scope))
             self._fields[name] = f

@@ -291,6 +291,19 @@ class TerraformProject:
             target = (self._load_modules_json(caller.root.dir) or {}).get(key_path)
         return target if target is not None and self._allowed(target) else None
 
+    def budget_exhausted(self, root: Any, loc: Optional[Loc]) -> None:
+        """Record, once per root module, that evaluating it ran out of its budget."""
+        if not root.budget.exhausted or root.budget.reported:
+            return
+        root.budget.reported = True
+        if loc is None:
+            files = self._tf_files(root.dir)
+            loc = Loc(files[0] if files else root.dir, 1, 1)
+        self.errors.append(FileError(loc.path, "evaluating this configuration takes more time or memory than "
+                                     "emrlint allows for its size (a value doubled through locals, huge count or "
+                                     "for products?): values computed from here on are unknown, so findings may "
+                                     "be missing", loc.line, loc.column))
+
     def module_cycle(self, block: Block, name: str) -> None:
         """Record a module call that leads back to a module calling it (once per call)."""
         key = (block.loc.path, block.loc.line, block.loc.column)
@@ -316,6 +329,8 @@ class TerraformProject:
             if parsed is None:
                 continue
             for name, attr in parsed.body.attributes.items():
+                if name not in mdir.variables:
+                    continue  # Terraform only warns about values for undeclared variables
                 try:
                     values[name] = (materialize(eval_expr(attr.expr, Scope(None))), attr)
                 except EvalError:
