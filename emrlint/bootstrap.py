@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from emrlint.shellwords import Reader as _Reader
 from emrlint.values import leading_text
 
 ReadFile = Callable[[str], Optional[str]]
@@ -84,19 +85,6 @@ class _Tok:
     end_line: int = 0
 
 
-class _Reader:
-    """The character stream shlex reads from; its position locates the tokens."""
-
-    def __init__(self, chars: List[str]):
-        self.chars, self.pos, self.eof = chars, 0, False
-
-    def read(self, size: int = 1) -> str:  # shlex reads one character at a time
-        text = self.chars[self.pos] if self.pos < len(self.chars) else ""
-        self.pos += len(text)
-        self.eof = not text
-        return text
-
-
 class _Locator:
     """Maps an offset in ``text`` to a 1-based (line, column)."""
 
@@ -112,6 +100,7 @@ def _lexer(reader: _Reader) -> shlex.shlex:
     lex = shlex.shlex(reader, posix=True, punctuation_chars=True)
     lex.whitespace_split = True
     lex.commenters = ""  # comments start only at the beginning of a word: handled by the caller
+    reader.lexer = lex
     return lex
 
 
@@ -161,7 +150,7 @@ def _shell_tokens(text: str, locate: bool = True) -> Iterator[_Tok]:
     text = text.replace("\r\n", "\n")
     chars = _join_continuations(text)
     where = _Locator(text) if locate else (lambda offset: (0, 0))
-    reader, size = _Reader(chars), len(chars)
+    reader, size = _Reader(chars, text), len(chars)
     lex = _lexer(reader)
     heredocs: List[Tuple[str, bool]] = []  # here-documents whose bodies start after the next newline
     delimiter: Optional[Tuple[int, bool]] = None  # (offset, strip tabs) of a "<<" awaiting its word

@@ -703,12 +703,12 @@ def _submit_words(value: Any) -> Tuple[List[str], bool, bool]:
     string.  Of a partly known string only the words before its first unknown part are
     proven (the unknown text could hold spaces or quotes that regroup what follows); the
     word the unknown part starts inside keeps its known start."""
-    import shlex
+    from emrlint.shellwords import split
 
     known = isinstance(value, str)
     text = value if known else leading_text(value)
     try:
-        words = shlex.split(text)
+        words = split(text)
     except ValueError:  # unbalanced quotes (in the known start: a quote the unknown part closes)
         return [], False, False
     return words, known, bool(not known and words and text and not text[-1].isspace())

@@ -137,10 +137,10 @@ resource "aws_emr_cluster" "nightly" {
 """
 
 import re
-import shlex
 
 from emrlint.bootstrap import is_http_url
 from emrlint.rulekit import Problem, is_unknown
+from emrlint.shellwords import split
 from emrlint.values import Unknown, leading_text, shown
 from emrlint.rules._jobruns import placeholder, spark_default_properties
 
@@ -277,7 +277,7 @@ def _submit_words(args):
             return list(args[i + 1:])
         if "spark-submit " in token:
             try:
-                words = shlex.split(token)
+                words = split(token)
             except ValueError:
                 return None
             for j, word in enumerate(words):
