@@ -60,3 +60,24 @@ def test_cloudformation_sub_doubling(tmp_path):
 def test_every_hostile_case_is_tested():
     tested = set(LOG_URI_BOMBS) | {"count", "count-infinite", "for_each", "module-fanout", "cfn-sub-doubling"}
     assert tested == set(budgets.HOSTILE)
+
+
+@pytest.mark.parametrize("text", [
+    "--conf spark.a=1 --jars 's3://b/x y.jar' \"a\\\"b\" c\\ d", "a'b'c \"\" '' x", "--packages a:b:1.0,c:d:2",
+    "'" + "w" * 100_000 + "' tail", "w" * 100_000, "a\\\nb 'c\nd'",
+])
+def test_shell_words_are_shlex_words(text):
+    import shlex
+
+    from emrlint.shellwords import split
+
+    assert split(text) == shlex.split(text)
+
+
+def test_bootstrap_script_with_one_huge_quoted_word_is_tokenised():
+    from emrlint.bootstrap import _shell_tokens
+
+    word = "a" * 1_000_000
+    tokens = [t for t in _shell_tokens(f"pip install '{word}' x\n") if t.kind == "word"]
+    assert [t.value for t in tokens] == ["pip", "install", word, "x"]
+    assert tokens[2].end - tokens[2].start == len(word) + 2
