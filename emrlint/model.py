@@ -12,6 +12,7 @@ snake_case) names.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
@@ -377,9 +378,9 @@ class Cluster(Resource):
         if isinstance(core, InstanceGroup):
             f = core.section.field("instance_count")
             count = known_number(core.units())
-            bound = None if count is None else CoreBound(int(count), "instance_count", f)
+            bound = None if count is None or not math.isfinite(count) else CoreBound(int(count), "instance_count", f)
             low = _autoscaling_min(core)
-            if isinstance(low, Unknown):
+            if isinstance(low, Unknown) or (low is not None and not math.isfinite(low)):
                 return None
             if bound is not None and low is not None and low < bound.count:
                 bound = CoreBound(int(low), "automatic scaling", core.section.field("autoscaling_policy"))
@@ -393,6 +394,8 @@ class Cluster(Resource):
             od, spot = known_number(core.on_demand_units()), known_number(core.spot_units())
             if not weights or any(w is None or w <= 0 for w in weights) or od is None or spot is None:
                 return None
+            if not all(math.isfinite(x) for x in weights + [od, spot]):
+                return None  # a number too large for a float: no bound the configuration proves
             weight = max(weights)
             f = core.section.field("target_on_demand_capacity" if od else "target_spot_capacity")
             bound = CoreBound(_ceil((od + spot) / weight), "target capacity", f)
@@ -406,6 +409,8 @@ class Cluster(Resource):
             if not isinstance(low, float) or isinstance(cap, Unknown):
                 return None
             floor = min([low] + ([cap] if cap is not None else []))
+            if not math.isfinite(floor):
+                return None
             if kind == "Instances":
                 nodes = int(floor)
             elif kind == "InstanceFleetUnits" and isinstance(core, InstanceFleet):

@@ -357,3 +357,14 @@ def test_module_cycle_is_one_emr001_not_a_copy_of_every_finding(tf, files, cycle
             per_place.setdefault((p, line), []).append(resource)
     assert all(len(v) == 1 for v in per_place.values()), per_place  # each cluster reported once
     assert ("ok/main.tf", 2) in per_place
+
+
+def test_core_fleet_target_too_large_for_a_float(tf):
+    """Found by tools/fuzz.py: EMR504's core lower bound divided infinity by infinity."""
+    with open(os.path.join(REPO, "fixtures", "EMR504", "fail", "fleet-units-managed-scaling", "main.tf")) as fh:
+        text = fh.read()
+    assert "target_on_demand_capacity = 16" in text
+    for big in ("1" + "0" * 400, "1e400"):
+        got = scan_with_ok(tf, {"m/main.tf": text.replace("target_on_demand_capacity = 16",
+                                                          f"target_on_demand_capacity = {big}")})
+        assert not parse_errors(got)
