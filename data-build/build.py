@@ -151,8 +151,12 @@ def cmd_prices(args: argparse.Namespace) -> None:
     regional = _rates_once(ec2, args.ec2_regional_rates)
     more = _rates_once(ec2, args.ec2_more_rates)
     emr = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.emr_rates)}
-    ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in _csv_rows(args.ebs_rates)
-           if unit == "GB-month"}
+    ebs_rows = _csv_rows(args.ebs_rates)
+    ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in ebs_rows if unit == "GB-month"}
+    provisioned_keys = {"gp3-iops": "gp3_iops_month", "gp3-throughput": "gp3_throughput_gibps_month",
+                        "io1-iops": "io1_iops_month"}
+    provisioned = {(region, provisioned_keys[rate]): float(usd) for region, rate, usd, unit, _code in ebs_rows
+                   if unit != "GB-month"}
     serverless = [(region, arch, {"vcpu_hour": float(v), "gb_hour": float(g), "storage_gb_hour": float(s)})
                   for region, arch, v, g, s in _csv_rows(args.serverless_rates)]
     regional_regions = sorted({region for region, _ in regional})
@@ -185,13 +189,18 @@ def cmd_prices(args: argparse.Namespace) -> None:
                  "map (ebs-calculator.json, published 2025-10-28) as recorded in jimgarrett123/rosa-calculator "
                  "price/data/ebs.json (commit 78e72bb), transcribed with rate codes in "
                  "data-build/sources/prices-ebs.csv"},
+        {"title": "Amazon EBS pricing, gp3 IOPS and throughput, io1 IOPS (AWS Price List)",
+         "url": "https://aws.amazon.com/ebs/pricing/", "retrieved": "2025-10-28",
+         "note": f"{len(provisioned)} rates in {len({r for r, _ in provisioned})} regions; from the same EBS "
+                 "price map and transcription as the GB-month rates"},
         {"title": "Amazon EMR Serverless pricing (x86)", "url": "https://aws.amazon.com/emr/pricing/",
          "retrieved": "2023-02-03",
          "note": f"{len(serverless)} regions; as generated into GoogleCloudPlatform/PerfKitBenchmarker "
                  "(aws_dpb_emr_serverless_prices.py, 2023-02-03), transcribed in "
                  "data-build/sources/prices-emr-serverless.csv"},
     ]
-    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr=emr, ebs=ebs, serverless=serverless)
+    table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr=emr, ebs=ebs, serverless=serverless,
+                               ebs_provisioned=provisioned)
     table["missing"] = args.missing
     _format.write(args.output, table)
     print(f"{args.output}: {len(table['regions'])} regions", file=sys.stderr)

@@ -527,6 +527,7 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         for region, row in user.regions.items():
             parts = [f"{len(row[k])} {label}" for k, label in
                      (("instances", "instance types"), ("ebs_gb_month", "EBS volume types"),
+                      ("ebs_provisioned", "EBS IOPS/throughput rates"),
                       ("serverless", "serverless architectures")) if row[k]]
             sys.stdout.write(f"  {region}: {', '.join(parts) or 'no rates'}\n")
         return EXIT_OK

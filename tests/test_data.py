@@ -244,6 +244,10 @@ def test_shipped_prices():
     assert (us.ebs("gp3"), us.ebs(" GP2 "), us.ebs("io1"), us.ebs("st1"), us.ebs("sc1"), us.ebs("standard")) == (
         0.08, 0.1, 0.125, 0.045, 0.015, 0.05)
     assert us.ebs("io2") is None and us.ebs(None) is None
+    # provisioned IOPS and throughput above what a volume includes
+    assert (us.ebs_iops_month("gp3"), us.ebs_iops_month("io1"), us.ebs_iops_month("gp2")) == (0.005, 0.065, None)
+    assert us.ebs_throughput_mibps_month("gp3") == 40.96 / 1024 and us.ebs_throughput_mibps_month("io1") is None
+    assert data.prices("ap-northeast-1").ebs_iops_month("gp3") == 0.006
     ireland = data.prices("eu-west-1")
     assert ireland.instance("m5.xlarge") == data.InstancePrice(0.214, None)
     assert ireland.instance("r7g.2xlarge") == data.InstancePrice(0.4794, None)
@@ -386,6 +390,8 @@ regions:
       r6g.4xlarge: [0.7, 0.2016]
     ebs_gb_month:
       gp3: 0.08
+    ebs_provisioned:
+      gp3_iops_month: 0.004
     serverless:
       ARM64: {vcpu_hour: 0.042094, gb_hour: 0.004628}
   ap-south-2:
@@ -407,6 +413,7 @@ def test_user_price_file_extends_the_table(tmp_path):
     assert us.instance("r6g.4xlarge") == data.InstancePrice(0.525, 0.2016)
     assert us.instance("m4.xlarge") == data.InstancePrice(0.15, None)  # the discount applies to shipped rows too
     assert us.ebs("gp3") == 0.08
+    assert us.ebs_iops_month("gp3") == 0.004 and us.ebs_iops_month("io1") == 0.065  # the file's, the table's
     assert us.serverless_rates("ARM64") == data.ServerlessRates(0.042094, 0.004628, None)
     assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
     assert us.describe() == f"emrlint price table of {us.date} with rates from {path}"
@@ -438,6 +445,7 @@ def test_user_price_file_replaces_the_table(tmp_path):
     ("regions:\n  us-east-1:\n    instances:\n      'm5 xlarge': {ec2: 0.2}\n", 4, "is not an instance type name"),
     ("regions:\n  US East:\n    instances: {}\n", 2, "'US East' is not an AWS region name"),
     ("regions:\n  us-east-1:\n    ebs_gb_month:\n      io2: 0.125\n", 4, "unknown key 'io2'"),
+    ("regions:\n  us-east-1:\n    ebs_provisioned:\n      gp2_iops_month: 0.005\n", 4, "unknown key 'gp2_iops_month'"),
     ("regions:\n  us-east-1:\n    serverless:\n      GRAVITON: {vcpu_hour: 0.04}\n", 4, "unknown key 'GRAVITON'"),
     ("regions:\n  us-east-1:\n    spot: {}\n", 3, "regions.us-east-1: unknown key 'spot'"),
     ("mode: merge\nregions: {}\n", 1, "mode: expected one of extend, replace, got 'merge'"),

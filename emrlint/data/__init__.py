@@ -22,6 +22,8 @@ Prices::
 
     prices("us-east-1")              # RegionPrices or None; price_regions() lists regions
     prices("us-east-1").instance("m5.xlarge")  # InstancePrice(ec2_hourly, emr_hourly)
+    prices("us-east-1").ebs("gp3")              # USD per GB-month; .ebs_iops_month("gp3"),
+                                                # .ebs_throughput_mibps_month("gp3") above the included
 
 Table metadata (``emrlint rules --data``)::
 
@@ -288,6 +290,7 @@ class RegionPrices:
     ebs_gb_month: Dict[str, float] = field(default_factory=dict)
     serverless: Dict[str, ServerlessRates] = field(default_factory=dict)
     price_file: Optional[str] = None
+    ebs_provisioned: Dict[str, float] = field(default_factory=dict)
 
     def instance(self, name: Any) -> Optional[InstancePrice]:
         if not isinstance(name, str):
@@ -297,6 +300,21 @@ class RegionPrices:
     def ebs(self, volume_type: Any) -> Optional[float]:
         """USD per GB-month of an EBS volume type (gp3, gp2, io1, st1, sc1, standard)."""
         return self.ebs_gb_month.get(volume_type.strip().lower()) if isinstance(volume_type, str) else None
+
+    def ebs_iops_month(self, volume_type: Any) -> Optional[float]:
+        """USD per provisioned IOPS-month: gp3 (IOPS above the 3,000 every gp3 volume includes)
+        or io1 (every provisioned IOPS); None when unknown or not billed per IOPS."""
+        if not isinstance(volume_type, str):
+            return None
+        return self.ebs_provisioned.get(f"{volume_type.strip().lower()}_iops_month")
+
+    def ebs_throughput_mibps_month(self, volume_type: Any) -> Optional[float]:
+        """USD per MiB/s-month of gp3 throughput above the 125 MiB/s every gp3 volume includes
+        (the AWS Price List rate per GiB/s-month over 1024); None for other types or unknown."""
+        if not isinstance(volume_type, str) or volume_type.strip().lower() != "gp3":
+            return None
+        rate = self.ebs_provisioned.get("gp3_throughput_gibps_month")
+        return None if rate is None else rate / 1024
 
     def serverless_rates(self, architecture: Any = "X86_64") -> Optional[ServerlessRates]:
         """Rates for ``X86_64`` or ``ARM64``; None when no rate of that architecture is known."""
@@ -337,7 +355,7 @@ def prices(region: Any, user: Any = None) -> Optional[RegionPrices]:
     serverless = {arch: ServerlessRates(v.get("vcpu_hour"), v.get("gb_hour"), v.get("storage_gb_hour"))
                   for arch, v in row.get("serverless", {}).items()}
     return RegionPrices(key, _table(PRICES)["date"], instances, dict(row.get("ebs_gb_month", {})), serverless,
-                        getattr(user, "path", None))
+                        getattr(user, "path", None), dict(row.get("ebs_provisioned", {})))
 
 
 def price_region_check(value: Any) -> str:

@@ -55,6 +55,7 @@ LOCATIONS = {
     "South America (Sao Paulo)": "sa-east-1",
 }
 VOLUME_TYPES = ("gp3", "gp2", "io1", "st1", "sc1", "standard")
+EBS_PROVISIONED = ("gp3_iops_month", "gp3_throughput_gibps_month", "io1_iops_month")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -154,6 +155,7 @@ def emr_rates(offer: Dict[str, Any], where: str = "EMR offer") -> Dict[Tuple[str
 def table(*, date: str, sources: List[Dict[str, str]], ec2: Dict[Tuple[str, str], float],
           emr: Dict[Tuple[str, str], float], ebs: Dict[Tuple[str, str], float],
           serverless: Iterable[Tuple[str, str, Dict[str, float]]] = (),
+          ebs_provisioned: Optional[Dict[Tuple[str, str], float]] = None,
           regions: Optional[Iterable[str]] = None, instance_types: Optional[Iterable[str]] = None) -> Dict[str, Any]:
     """A price table (the shipped format, also a valid user price file), optionally limited
     to some regions and instance types. An instance row is ``[EC2 USD/hour, EMR USD/hour]``
@@ -165,7 +167,7 @@ def table(*, date: str, sources: List[Dict[str, str]], ec2: Dict[Tuple[str, str]
     def row(region: str) -> Optional[Dict[str, Any]]:
         if keep_regions is not None and region not in keep_regions:
             return None
-        return rows.setdefault(region, {"instances": {}, "ebs_gb_month": {}, "serverless": {}})
+        return rows.setdefault(region, {"instances": {}, "ebs_gb_month": {}, "ebs_provisioned": {}, "serverless": {}})
 
     for (region, name) in set(ec2) | set(emr):
         r = row(region)
@@ -175,6 +177,10 @@ def table(*, date: str, sources: List[Dict[str, str]], ec2: Dict[Tuple[str, str]
         r = row(region)
         if r is not None:
             r["ebs_gb_month"][volume] = rate
+    for (region, name), rate in (ebs_provisioned or {}).items():
+        r = row(region)
+        if r is not None:
+            r["ebs_provisioned"][name] = rate
     for region, arch, rates in serverless:
         r = row(region)
         if r is not None:
@@ -185,14 +191,17 @@ def table(*, date: str, sources: List[Dict[str, str]], ec2: Dict[Tuple[str, str]
         ordered[region] = {
             "instances": {k: r["instances"][k] for k in sorted(r["instances"], key=_type_key)},
             "ebs_gb_month": {k: r["ebs_gb_month"][k] for k in VOLUME_TYPES if k in r["ebs_gb_month"]},
+            "ebs_provisioned": {k: r["ebs_provisioned"][k] for k in EBS_PROVISIONED if k in r["ebs_provisioned"]},
             "serverless": {k: r["serverless"][k] for k in sorted(r["serverless"])},
         }
-        for key in ("instances", "ebs_gb_month", "serverless"):
+        for key in ("instances", "ebs_gb_month", "ebs_provisioned", "serverless"):
             if not ordered[region][key]:
                 del ordered[region][key]
     return {"table": "prices", "date": date, "currency": "USD", "sources": sources,
             "notes": "instances: type -> [EC2 On-Demand Linux USD/hour, EMR USD/hour], null where unknown; "
-                     "ebs_gb_month: USD per GB-month; serverless: USD per vCPU-hour, GB-hour of memory, "
+                     "ebs_gb_month: USD per GB-month; ebs_provisioned: USD per provisioned IOPS-month (gp3: "
+                     "above the 3,000 included) and per GiB/s-month of gp3 throughput (above the 125 MiB/s "
+                     "included); serverless: USD per vCPU-hour, GB-hour of memory, "
                      "GB-hour of storage.",
             "regions": ordered}
 

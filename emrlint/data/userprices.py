@@ -20,6 +20,10 @@ is optional except ``regions``::
           r6g.4xlarge: {emr: 0.2016}          # one part only: the other stays the table's
         ebs_gb_month:       # USD per GB-month: gp3, gp2, io1, st1, sc1, standard
           gp3: 0.08
+        ebs_provisioned:    # USD per provisioned IOPS-month (gp3: above the 3,000 included) and
+          gp3_iops_month: 0.005              # per GiB/s-month of gp3 throughput above the
+          gp3_throughput_gibps_month: 40.96  # 125 MiB/s included, as the AWS Price List gives it
+          io1_iops_month: 0.065
         serverless:         # EMR Serverless, per architecture (X86_64, ARM64)
           ARM64: {vcpu_hour: 0.042094, gb_hour: 0.004628, storage_gb_hour: 0.000111}
       ap-south-2:           # a region the shipped table does not have
@@ -48,7 +52,8 @@ VOLUME_TYPES = ("gp3", "gp2", "io1", "st1", "sc1", "standard")
 ARCHITECTURES = ("X86_64", "ARM64")
 SERVERLESS_KEYS = ("vcpu_hour", "gb_hour", "storage_gb_hour")
 TOP_KEYS = ("mode", "date", "source", "currency", "discounts", "regions", "table", "sources", "notes")
-REGION_KEYS = ("instances", "ebs_gb_month", "serverless")
+EBS_PROVISIONED_KEYS = ("gp3_iops_month", "gp3_throughput_gibps_month", "io1_iops_month")
+REGION_KEYS = ("instances", "ebs_gb_month", "ebs_provisioned", "serverless")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 MAX_RATE = 1_000_000.0
@@ -69,7 +74,8 @@ class PriceFile:
     date: Optional[str] = None
     source: Optional[str] = None
     discounts: Dict[str, float] = field(default_factory=dict)
-    # region -> {"instances": {type: [ec2|None, emr|None]}, "ebs_gb_month": {...}, "serverless": {arch: {...}}}
+    # region -> {"instances": {type: [ec2|None, emr|None]}, "ebs_gb_month": {...}, "ebs_provisioned": {...},
+    #            "serverless": {arch: {...}}}
     regions: Dict[str, Dict[str, Any]] = field(default_factory=dict)
 
 
@@ -170,7 +176,7 @@ def _region(r: _Reader, regions: Dict[Any, Any], region: str, body: Any) -> Dict
     where = f"regions.{region}"
     body = r.mapping(regions, region, body, where)
     r.keys(body, REGION_KEYS, where)
-    row: Dict[str, Any] = {"instances": {}, "ebs_gb_month": {}, "serverless": {}}
+    row: Dict[str, Any] = {"instances": {}, "ebs_gb_month": {}, "ebs_provisioned": {}, "serverless": {}}
     if "instances" in body:
         instances = r.mapping(body, "instances", body["instances"], f"{where}.instances")
         for name, value in instances.items():
@@ -188,13 +194,14 @@ def _region(r: _Reader, regions: Dict[Any, Any], region: str, body: Any) -> Dict
             if rates == [None, None]:
                 r.fail(instances, name, f"{what}: gives neither an ec2 nor an emr rate")
             row["instances"][name.strip().lower()] = rates
-    if "ebs_gb_month" in body:
-        ebs = r.mapping(body, "ebs_gb_month", body["ebs_gb_month"], f"{where}.ebs_gb_month")
-        r.keys(ebs, VOLUME_TYPES, f"{where}.ebs_gb_month")
-        for volume, value in ebs.items():
-            rate = r.rate(ebs, volume, value, f"{where}.ebs_gb_month.{volume}")
-            if rate is not None:
-                row["ebs_gb_month"][volume] = rate
+    for key, known in (("ebs_gb_month", VOLUME_TYPES), ("ebs_provisioned", EBS_PROVISIONED_KEYS)):
+        if key in body:
+            rates = r.mapping(body, key, body[key], f"{where}.{key}")
+            r.keys(rates, known, f"{where}.{key}")
+            for name, value in rates.items():
+                rate = r.rate(rates, name, value, f"{where}.{key}.{name}")
+                if rate is not None:
+                    row[key][name] = rate
     if "serverless" in body:
         serverless = r.mapping(body, "serverless", body["serverless"], f"{where}.serverless")
         r.keys(serverless, ARCHITECTURES, f"{where}.serverless")
@@ -223,11 +230,14 @@ def merge(shipped: Dict[str, Dict[str, Any]], user: Optional[PriceFile]) -> Dict
             instances[name] = [ec2 if ec2 is not None else old[0], emr if emr is not None else old[1]]
         ebs = dict(b.get("ebs_gb_month", {}))
         ebs.update(u.get("ebs_gb_month", {}))
+        provisioned = dict(b.get("ebs_provisioned", {}))
+        provisioned.update(u.get("ebs_provisioned", {}))
         serverless = {arch: dict(v) for arch, v in b.get("serverless", {}).items()}
         for arch, rates in u.get("serverless", {}).items():
             serverless.setdefault(arch, {}).update(rates)
         out[region] = {"instances": _off(instances, user.discounts),
                        "ebs_gb_month": {k: _cut(v, user.discounts.get("ebs")) for k, v in ebs.items()},
+                       "ebs_provisioned": {k: _cut(v, user.discounts.get("ebs")) for k, v in provisioned.items()},
                        "serverless": {a: {k: _cut(v, user.discounts.get("serverless")) for k, v in r.items()}
                                       for a, r in serverless.items()}}
     return out
