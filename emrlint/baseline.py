@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from emrlint.discovery import UsageError
 from emrlint.findings import Finding, fingerprint
@@ -62,14 +62,20 @@ def write(path: str, findings: List[Finding]) -> int:
     return len(entries)
 
 
-def load(path: str) -> List[Dict[str, object]]:
+def read_json(path: str, what: str) -> Any:
+    """A JSON file that emrlint wrote earlier (a baseline, a cost report); a UsageError saying
+    which ``what`` it should have been when it cannot be read or is not JSON."""
     try:
         with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+            return json.load(fh)
     except OSError as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
-        raise UsageError(f"{path}: not a baseline file ({exc})") from None
+        raise UsageError(f"{path}: not a {what} file ({exc})") from None
+
+
+def load(path: str) -> List[Dict[str, object]]:
+    doc = read_json(path, "baseline")
     if not isinstance(doc, dict) or doc.get("emrlint_baseline") != VERSION or not isinstance(doc.get("findings"), list):
         raise UsageError(f"{path}: not an emrlint baseline file (write one with --write-baseline)")
     return [e for e in doc["findings"] if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)]

@@ -10,7 +10,6 @@ resources are reported too; the totals' difference closes the report.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any, Dict, List, Optional
 
@@ -23,13 +22,9 @@ FIGURES = ("worst_hourly", "floor_hourly", "worst_monthly")
 
 def load_base(path: str) -> Dict[str, Any]:
     """A previous ``--format json`` cost report; a :class:`UsageError` for anything else."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except OSError as exc:
-        raise UsageError(f"--compare {path}: cannot read it: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"--compare {path}: not JSON ({exc})") from None
+    from emrlint.baseline import read_json
+
+    doc = read_json(path, "cost report")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("resources"), list):
         raise UsageError(f"--compare {path}: not an emrlint cost report (write one with emrlint cost --format json)")
     if doc.get("version") != VERSION:
