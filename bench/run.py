@@ -101,12 +101,13 @@ class Measure:
         self.proc.wait()
 
 
-def _venv(path: str, requirements: Sequence[str], probe: Sequence[str] = ()) -> str:
-    """A virtualenv at ``path`` with ``requirements`` installed; its bin directory."""
+def _venv(path: str, requirements: Sequence[str], probe: Sequence[str] = (), expect: str = "") -> str:
+    """A virtualenv at ``path`` with ``requirements`` installed (reused when ``probe`` runs
+    there and prints something ending in ``expect``); its bin directory."""
     bindir = os.path.join(path, "bin")
     if probe and os.path.exists(os.path.join(bindir, probe[0])):
         check = subprocess.run([os.path.join(bindir, probe[0]), *probe[1:]], capture_output=True, text=True)
-        if check.returncode == 0 and (len(probe) < 3 or check.stdout.strip().endswith(probe[-1])):
+        if check.returncode == 0 and check.stdout.strip().endswith(expect):
             return bindir
     print(f"installing {' '.join(requirements)} into {path} ...", flush=True)
     subprocess.run([sys.executable, "-m", "venv", "--clear", path], check=True)
@@ -207,7 +208,7 @@ def main() -> None:
     }
     if not args.no_checkov:
         ck = os.path.join(_venv(args.checkov_venv, [f"checkov=={CHECKOV_VERSION}"],
-                                ("checkov", "--version", CHECKOV_VERSION)), "checkov")
+                                ("checkov", "--version"), CHECKOV_VERSION), "checkov")
         base = ["--check", EMR_CHECKS, "--quiet", "--compact", "-o", "json", "--skip-download"]
         commands["checkov monorepo"] = ([ck, "-d", mono, "--framework", "terraform", *base], None)
         commands["checkov EMR-dense"] = ([ck, "-d", dense, "--framework", "terraform", *base], None)
@@ -327,6 +328,11 @@ def main() -> None:
             row["mem_per_mb"] = (row["rss"] - floor_rss) / row["mb"]
             print(f"  {row['modules']:7d} {row['mb']:6.1f} {row['wall']:8.3f} {row['cpu']:8.3f} {row['rss']:8.1f} "
                   f"{row['s_per_mb']:7.3f} {row['mem_per_mb']:7.1f}")
+        for row in linear:
+            row["cpu_per_mb"] = (row["cpu"] - med["python -c pass"]["cpu"]) / row["mb"]
+        cpu = [row["cpu_per_mb"] for row in linear]
+        print(f"  CPU time per MB (less sensitive to other load on the machine): from {min(cpu):.3f} to {max(cpu):.3f} "
+              f"s, largest / smallest {max(cpu) / min(cpu):.2f}")
         for key, label in (("s_per_mb", "time"), ("mem_per_mb", "memory")):
             values = [row[key] for row in linear]
             xs = [math.log(row["mb"]) for row in linear]
