@@ -227,24 +227,38 @@ def test_unknown_values_are_named_never_guessed():
     assert "unknown: core_instance_group.instance_count = var.core_count has no value" in text
 
 
-def test_missing_rates_of_the_shipped_table_are_unknown_with_the_reason():
+def test_a_rate_the_table_lacks_is_unknown_with_the_reason(tmp_path):
+    thin = tmp_path / "thin.yaml"  # no EMR rate for r5.2xlarge, no EBS rates, no ARM64 rates
+    thin.write_text("mode: replace\nregions:\n  us-east-1:\n    instances:\n"
+                    "      m5.xlarge: {ec2: 0.192, emr: 0.048}\n      r5.2xlarge: {ec2: 0.504}\n"
+                    "    serverless:\n      X86_64: {vcpu_hour: 0.052624, gb_hour: 0.0057785}\n")
+    doc = cost_json("fixtures/cost/groups", "fixtures/cost/serverless-arm", prices=str(thin))
+    cluster, app = doc["resources"]
+    assert cluster["worst_hourly"]["usd"] is None
+    assert set(cluster["worst_hourly"]["unknown"]) == {
+        "the price table has no EMR rate for r5.2xlarge in us-east-1",
+        "the price table has no EBS gp2 or gp3 rate for us-east-1", "the price table has no EBS gp3 rate for us-east-1"}
+    # what is priced is a lower bound: EC2 and EMR of the primary node, EC2 of 4 core and 10 task nodes
+    assert cluster["worst_hourly"]["at_least"] == approx(0.192 + 0.048 + 14 * 0.504)
+    assert app["worst_hourly"]["usd"] is None and app["worst_hourly"]["at_least"] is None
+    assert "the price table has no EMR Serverless ARM64 vCPU-hour rate for us-east-1" in app["worst_hourly"]["unknown"]
+
+
+def test_the_shipped_table_names_exactly_the_rates_it_lacks():
     from emrlint.data import prices
 
     rates = prices("us-east-1")
-    doc = cost_json("fixtures/cost/groups", "fixtures/cost/serverless-arm", prices=None)
-    cluster, app = doc["resources"]
-    if rates.instance("m5.xlarge").emr_hourly is None:
-        assert cluster["worst_hourly"]["usd"] is None
-        assert "the price table has no EMR rate for m5.xlarge in us-east-1" in cluster["worst_hourly"]["unknown"]
-        # what the table has (EC2, and EBS where it has EBS rates) is a lower bound
-        gp2, gp3 = rates.ebs("gp2") or 0.0, rates.ebs("gp3") or 0.0
-        m5, r5 = rates.instance("m5.xlarge").ec2_hourly, rates.instance("r5.2xlarge").ec2_hourly
-        assert cluster["worst_hourly"]["at_least"] == approx(
-            m5 + ebs(2, 32, gp2) + 4 * (r5 + ebs(2, 200, gp3)) + 10 * (r5 + ebs(4, 32, gp2)))
-    if rates.serverless_rates("ARM64") is None:
-        assert app["worst_hourly"]["usd"] is None
-        assert "the price table has no EMR Serverless ARM64 vCPU-hour rate for us-east-1" in \
-            app["worst_hourly"]["unknown"]
+    (cluster,) = cost_json("fixtures/cost/groups", prices=None)["resources"]
+    lacking = {f"the price table has no {part} rate for {t} in us-east-1" for t in ("m5.xlarge", "r5.2xlarge")
+               for part, value in (("EC2", rates.instance(t).ec2_hourly), ("EMR", rates.instance(t).emr_hourly))
+               if value is None}
+    named = {u for u in cluster["worst_hourly"]["unknown"] if " rate for " in u and "EBS" not in u}
+    assert named == lacking
+    if not lacking and rates.ebs("gp2") is not None and rates.ebs("gp3") is not None:
+        price = {t: rates.instance(t).ec2_hourly + rates.instance(t).emr_hourly for t in ("m5.xlarge", "r5.2xlarge")}
+        assert cluster["worst_hourly"]["usd"] == approx(
+            price["m5.xlarge"] + ebs(2, 32, rates.ebs("gp2")) + 4 * (price["r5.2xlarge"] + ebs(2, 200, rates.ebs("gp3")))
+            + 10 * (price["r5.2xlarge"] + ebs(4, 32, rates.ebs("gp2"))))
     assert "emrlint's price table of" in cluster["rates"]
 
 
