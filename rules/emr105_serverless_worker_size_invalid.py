@@ -207,6 +207,7 @@ import re
 from emrlint import data
 from emrlint.capacity import fmt, initial_capacity, parse_amount
 from emrlint.rulekit import Problem, Unknown
+from emrlint.values import number_from_text
 from emrlint.rules._jobruns import application_of
 from emrlint.rules._serverless import (
     WORKER_DISK,
@@ -238,7 +239,7 @@ def _show(value):
 
 def _suggest(value, unit, default):
     m = re.match(r"\s*([0-9]+)", value) if isinstance(value, str) else None
-    return f'"{int(m.group(1)) if m else default} {unit}"'
+    return f'"{(m.group(1).lstrip("0") or "0") if m else default} {unit}"'
 
 
 def _name(app, dimension):
@@ -359,7 +360,7 @@ def _job_disk_problems(job, ctx):
         limits = disk_limits(disk_type)
         if m is None:
             continue  # a size written some other way: Spark's parser decides, not emrlint
-        disk = int(m.group(1))
+        disk = number_from_text(m.group(1))  # any number of digits
         low, high = limits if limits is not None else WORKER_DISK["SHUFFLE_OPTIMIZED"]
         if low <= disk <= high:
             continue

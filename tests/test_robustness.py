@@ -368,3 +368,30 @@ def test_core_fleet_target_too_large_for_a_float(tf):
         got = scan_with_ok(tf, {"m/main.tf": text.replace("target_on_demand_capacity = 16",
                                                           f"target_on_demand_capacity = {big}")})
         assert not parse_errors(got)
+
+
+def test_serverless_worker_sizes_with_thousands_of_digits(tf):
+    """Found by tools/fuzz.py: EMR105 converted a size's digits to an int to suggest a fix."""
+    got = scan_with_ok(tf, {"m/main.tf": f'''
+resource "aws_emrserverless_application" "spark" {{
+  name          = "spark"
+  release_label = "emr-7.1.0"
+  type          = "spark"
+  maximum_capacity {{
+    cpu    = "400 vCPU"
+    memory = "3000 GB"
+  }}
+  initial_capacity {{
+    initial_capacity_type = "Driver"
+    initial_capacity_config {{
+      worker_count = 1
+      worker_configuration {{
+        cpu    = "4 vCPU"
+        memory = "{BIG}.5 GB"
+        disk   = "{BIG}GB"
+      }}
+    }}
+  }}
+}}
+'''})
+    assert "EMR105" in {r for r, _, _ in got}
