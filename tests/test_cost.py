@@ -227,6 +227,55 @@ def test_unknown_values_are_named_never_guessed():
     assert "unknown: core_instance_group.instance_count = var.core_count has no value" in text
 
 
+def test_provisioned_iops_and_throughput(tmp_path):
+    write_tree(str(tmp_path), {"main.tf": """
+        resource "aws_emr_cluster" "io" {
+          name          = "io"
+          release_label = "emr-7.1.0"
+          master_instance_group {
+            instance_type = "m5.xlarge"
+            ebs_config {
+              size = 50
+              type = "gp3"
+            }
+          }
+          core_instance_group {
+            instance_type  = "r5.2xlarge"
+            instance_count = 2
+            ebs_config {
+              size                 = 500
+              type                 = "gp3"
+              iops                 = 6000
+              throughput           = 250
+              volumes_per_instance = 2
+            }
+            ebs_config {
+              size = 100
+              type = "io1"
+              iops = 1000
+            }
+          }
+        }
+        """, "prices.yaml": """
+        mode: replace
+        regions:
+          us-east-1:
+            instances:
+              m5.xlarge: {ec2: 0.192, emr: 0.048}
+              r5.2xlarge: {ec2: 0.504, emr: 0.126}
+            ebs_gb_month: {gp3: 0.08, io1: 0.125}
+            ebs_provisioned: {gp3_iops_month: 0.005, gp3_throughput_gibps_month: 40.96, io1_iops_month: 0.065}
+        """})
+    r = one(cost_json(".", prices="prices.yaml", cwd=str(tmp_path)))
+    master = 0.192 + 0.048 + 50 * 0.08 / 730  # a gp3 volume at its included 3,000 IOPS and 125 MiB/s
+    core_ebs = (2 * 500 * 0.08          # two 500 GB gp3 volumes
+                + 2 * (6000 - 3000) * 0.005  # their IOPS above the included 3,000
+                + 2 * (250 - 125) * 40.96 / 1024  # their throughput above 125 MiB/s (the rate is per GiB/s)
+                + 100 * 0.125 + 1000 * 0.065) / 730  # a 100 GB io1 volume and its 1,000 IOPS
+    assert lines(r)["core_instance_group"]["ebs_hourly"] == approx(core_ebs)
+    assert r["worst_hourly"]["usd"] == approx(master + 2 * (0.504 + 0.126 + core_ebs))
+
+
 def test_a_rate_the_table_lacks_is_unknown_with_the_reason(tmp_path):
     thin = tmp_path / "thin.yaml"  # no EMR rate for r5.2xlarge, no EBS rates, no ARM64 rates
     thin.write_text("mode: replace\nregions:\n  us-east-1:\n    instances:\n"

@@ -44,6 +44,7 @@ from emrlint.capacity import (
 from emrlint.cost.pricing import HOURS_PER_MONTH, PriceSettings, Pricing
 from emrlint.values import Unknown
 
+GP3_IOPS, GP3_MIBPS = 3000.0, 125.0  # what every gp3 volume includes (Amazon EBS pricing)
 FREE_DISK_GB = 20.0  # EMR Serverless: each worker's first 20 GB of ephemeral storage is free
 KINDS = ("cluster", "serverless_application")
 
@@ -318,8 +319,38 @@ class _Context:
             if bad:
                 out.unknown.extend(self.why(a) for a in bad)
                 continue
-            self._volume_cost(out, count.value, size.value, vtype.strip().lower(),
-                              f"{count.value:g} x {size.value:g} GB {vtype.strip().lower()}")
+            vtype = vtype.strip().lower()
+            self._volume_cost(out, count.value, size.value, vtype, f"{count.value:g} x {size.value:g} GB {vtype}")
+            self._provisioned(out, v, prefix, count.value, vtype)
+
+    def _provisioned(self, out: _InstancePrice, v: Any, prefix: str, count: float, vtype: str) -> None:
+        """What a volume provisions beyond its storage: gp3 IOPS above 3,000 and throughput above
+        125 MiB/s (what every gp3 volume includes), io1 IOPS (all of them)."""
+        fmt = self.res.source_format
+        for attr, included, unit, lookup in (("iops", GP3_IOPS if vtype == "gp3" else 0, "IOPS", "iops"),
+                                             ("throughput", GP3_MIBPS, "MiB/s", "throughput")):
+            if (attr == "iops" and vtype not in ("gp3", "io1")) or (attr == "throughput" and vtype != "gp3"):
+                continue
+            a = read_number(v.field(attr), f"{prefix}.{spell(self.res, attr)}", None, fmt)
+            if a.why == "is not set":
+                if vtype == "io1":  # io1 volumes provision their IOPS: AWS requires them
+                    out.unknown.append(self.why(a))
+                continue
+            if not a.known:
+                out.unknown.append(self.why(a))
+                continue
+            extra = max(0.0, a.value - included)
+            if extra == 0:
+                continue
+            per_month = (self.rates.ebs_iops_month(vtype) if lookup == "iops" else
+                         self.rates.ebs_throughput_mibps_month(vtype)) if self.rates is not None else None
+            above = f" ({extra:g} above the {included:g} included)" if included else ""
+            out.ebs_text += f" + {count:g} x {a.value:g} {unit}{above}"
+            if per_month is None:
+                out.unknown.append(f"the price table has no EBS {vtype} {unit} rate for {self.region}")
+                continue
+            out.ebs = (out.ebs or 0.0) + count * extra * per_month / HOURS_PER_MONTH
+            out.ebs_text += f" at {rate(per_month)}/{unit}-month"
 
     def _volume_cost(self, out: _InstancePrice, count: float, size: float, vtype: str, text: str) -> None:
         out.ebs_text = f"{out.ebs_text} + {text}" if out.ebs_text else text

@@ -362,7 +362,7 @@ def _footer(doc: Dict[str, Any]) -> List[str]:
     for e in doc["errors"]:
         out.append(f"internal error{' in ' + e['path'] if e['path'] else ''}: {e['message']}")
     out.append("On-Demand rates; not counted: data transfer, S3, CloudWatch, Spot discounts, Savings Plans and "
-               "Reserved Instances, EBS IOPS and throughput above the baseline, root volumes (docs/cost.md).")
+               "Reserved Instances, root volumes (docs/cost.md).")
     cmp = doc.get("compare")
     if cmp is not None:
         out += [""] + compare_lines(cmp)
@@ -431,7 +431,7 @@ def render_markdown(doc: Dict[str, Any]) -> str:
     for nr in doc["not_read"]:
         out.append(f"- not read: {_md(nr['path'])}:{nr['line']}: {_md(nr['message'])}")
     out.append("On-Demand rates. Not counted: data transfer, S3, CloudWatch, Spot discounts, Savings Plans and Reserved "
-               "Instances, EBS IOPS and throughput above the baseline, root volumes.")
+               "Instances, root volumes.")
     return "\n".join(out) + "\n"
 
 
