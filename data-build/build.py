@@ -37,7 +37,7 @@ from emrlint.data import _format, build_instances, build_prices, build_releases 
 SOURCES = os.path.join(HERE, "sources")
 MISSING_PRICES = ("Not in this table: EMR hourly rates, except three in us-east-1 (m5.xlarge, r7g.8xlarge, "
                   "r8gd.xlarge), and EMR Serverless ARM64 rates (no public source read gives them); EC2 rates in "
-                  "sa-east-1 and ap-south-1, and outside us-east-1 those of i2, r3, r7i.48xlarge and the other "
+                  "sa-east-1 and ap-south-1, and outside us-east-1 those of i2, r7i.48xlarge and the other "
                   "types the regional sources do not list or that are not transcribed; any rate of a region not in "
                   "the table. They are unknown: supply them with a price file (emrlint prices build from AWS offer "
                   "files, or your own rates).")
@@ -174,7 +174,7 @@ def cmd_prices(args: argparse.Namespace) -> None:
         {"title": f"Amazon EC2 On-Demand pricing, Linux, older families in {len({r for r, _ in more})} more regions "
                   "(AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-12-02",
-         "note": f"{len(more)} rates of c3, c4, d2, d3, m3, m4; the AWS Price List offer figures in "
+         "note": f"{len(more)} rates of c3, c4, d2, d3, m3, m4, r3; the AWS Price List offer figures in "
                  "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv (commit 001367d, read 2026-12-02; the "
                  "commit's own date is not recorded), "
                  "transcribed in data-build/sources/prices-ec2-regions-more.csv"},

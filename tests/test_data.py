@@ -256,7 +256,8 @@ def test_shipped_prices():
     assert data.prices("us-west-2").instance("m4.xlarge") == data.InstancePrice(0.2, None)
     assert data.prices("eu-central-1").instance("d3.8xlarge") == data.InstancePrice(5.26448, None)
     # a type no regional source lists: unknown, never a us-east-1 figure
-    assert data.prices("us-west-2").instance("r3.xlarge") is None and us.instance("r3.xlarge").ec2_hourly == 0.333
+    assert data.prices("eu-west-1").instance("r3.xlarge") == data.InstancePrice(0.371, None)
+    assert data.prices("us-west-2").instance("i2.xlarge") is None and us.instance("i2.xlarge").ec2_hourly == 0.853
     # c3 is not offered in us-east-2 (AWS lists no rate there)
     assert data.prices("us-east-2").instance("c3.xlarge") is None
     # EBS without EC2 rates
@@ -272,7 +273,7 @@ def test_shipped_prices():
     assert all(us.instance(n) and us.instance(n).ec2_hourly for n in offered)
     # and the families people run EMR on have one in the other regions the issue names
     families = ("m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7g", "c5", "c6i", "c6g", "c7g", "i3", "i4i", "r4",
-                "d3", "m4", "c4", "d2")
+                "d3", "m4", "c4", "d2", "r3")
     for region in ("us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
         rows = data.prices(region)
         missing = [n for n in offered if n.split(".")[0] in families and not (rows.instance(n) and
