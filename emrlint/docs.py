@@ -44,13 +44,107 @@ def index_markdown(rules) -> str:
 
 
 def pages() -> dict:
-    """File name -> content of every generated page."""
-    from emrlint.registry import all_rules
+    """File name -> content of every generated page of emrlint's own rules."""
+    from emrlint.registry import builtin_rules
 
-    rules = list(all_rules().values())
+    rules = list(builtin_rules().values())
     out = {f"{r.id}.md": rule_markdown(r) for r in rules}
     out["README.md"] = index_markdown(rules)
     return out
+
+
+# ---------------------------------------------------------------------------
+# docs/model.md: the model's kinds, fields and sections, and the helpers rules use
+# ---------------------------------------------------------------------------
+
+HELPER_MODULES = ("emrlint.model", "emrlint.values", "emrlint.rulekit")
+
+
+def _members_md(schema, depth: int, out: List[str], prefix: str = "") -> None:
+    pad = "  " * depth
+    for name, f in schema.fields.items():
+        notes = []
+        if f.formats:
+            notes.append("read from " + ", ".join(f.formats) + " only")
+        if f.open:
+            notes.append(f"keys readable as `{prefix}{name}.KEY`")
+        note = f" ({'; '.join(notes)})" if notes else ""
+        out.append(f"{pad}- `{prefix}{name}` ({f.type}): {f.description}{note}")
+    for name, sec in schema.sections.items():
+        shape = "list assembled by emrlint" if sec.collection else ("repeated section" if sec.repeated else "section")
+        out.append(f"{pad}- `{prefix}{name}` ({shape}): {sec.description}")
+        _members_md(sec, depth + 1, out, "" if (sec.repeated or sec.collection) else f"{prefix}{name}.")
+
+
+def _first_line(obj) -> str:
+    import inspect
+
+    doc = inspect.getdoc(obj) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def _signature(fn) -> str:
+    import inspect
+
+    return str(inspect.signature(fn)).replace("'", "")
+
+
+def _helpers_md() -> List[str]:
+    import importlib
+    import inspect
+
+    out: List[str] = []
+    for module_name in HELPER_MODULES:
+        module = importlib.import_module(module_name)
+        entries = []
+        for name, obj in sorted(vars(module).items()):
+            if name.startswith("_") or getattr(obj, "__module__", None) != module_name:
+                continue
+            summary = _first_line(obj)
+            if summary.startswith(name + "("):  # a dataclass's generated docstring: nothing said
+                summary = ""
+            if inspect.isfunction(obj) and summary:
+                entries.append(f"- `{name}{_signature(obj)}`: {summary}")
+            elif inspect.isclass(obj):
+                entries.append(f"- `{name}`" + (f": {summary}" if summary else ""))
+                for attr, member in sorted(vars(obj).items()):
+                    target = member.fget if isinstance(member, property) else member
+                    if attr.startswith("_") or not (inspect.isfunction(target)) or not _first_line(target):
+                        continue
+                    call = "" if isinstance(member, property) else _signature(target).replace("(self, ", "(").replace(
+                        "(self)", "()")
+                    out_name = f"{name}.{attr}{call}"
+                    entries.append(f"  - `{out_name}`: {_first_line(target)}")
+        if entries:
+            out += ["", f"### `{module_name}`", ""] + entries
+    return out
+
+
+def model_markdown() -> str:
+    from emrlint.policies.conditions import OPERATORS
+    from emrlint.schema import KINDS
+
+    out = ["# The emrlint model", "",
+           "Generated from `emrlint/schema.py` and the model's code by `python -m emrlint.docs`; do not edit by hand.",
+           "",
+           "Rules (`emrlint/rulekit.py`) and policies (`policies:` in the config) read this model, never a file "
+           "format: every loader maps Terraform, plans, CloudFormation, RunJobFlow/StartJobRun documents and Step "
+           "Functions onto these kinds and these names (Terraform's, snake_case: `LogUri` is `log_uri`). A value "
+           "emrlint cannot evaluate is unknown, and unknown never makes a rule or a policy fire.",
+           "",
+           "In a policy, a field is named by its path from the resource (`ec2_attributes.subnet_id`, "
+           "`tags.CostCenter`); a repeated section is quantified with `all`, `any` or `none` and its fields are "
+           "named from it (`all: instance_groups` with `require: {field: instance_type, ...}`). Policy operators: "
+           + ", ".join(f"`{o}`" for o in OPERATORS) + ".",
+           "", "## Kinds", ""]
+    out += [f"- [`{name}`](#{name}): {k.description}" for name, k in KINDS.items()]
+    for name, k in KINDS.items():
+        out += ["", f"## {name}", "", f"{k.description}. From: {', '.join(k.sources)}.", ""]
+        _members_md(k, 0, out)
+    out += ["", "## Helpers", "",
+            "What Python rules (`emrlint.rulekit`, plugins) can ask the model besides its fields."]
+    out += _helpers_md()
+    return "\n".join(out).rstrip() + "\n"
 
 
 def main(argv=None) -> int:
@@ -63,6 +157,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     wanted = pages()
     stale = []
+    model_path = os.path.join(os.path.dirname(os.path.normpath(args.out)), "model.md")
+    model_text = model_markdown()
+    try:
+        with open(model_path, encoding="utf-8") as fh:
+            current_model = fh.read()
+    except OSError:
+        current_model = None
+    if current_model != model_text:
+        stale.append(model_path)
+        if not args.check:
+            with open(model_path, "w", encoding="utf-8") as fh:
+                fh.write(model_text)
     for name, text in wanted.items():
         path = os.path.join(args.out, name)
         try:

@@ -17,3 +17,10 @@ def test_generated_rule_pages_are_up_to_date():
     for name, text in wanted.items():
         with open(os.path.join(out, name), encoding="utf-8") as fh:
             assert fh.read() == text, f"docs/rules/{name} is out of date: run python -m emrlint.docs"
+
+
+def test_generated_model_page_is_up_to_date():
+    from emrlint.docs import model_markdown
+
+    with open(os.path.join(REPO, "docs", "model.md"), encoding="utf-8") as fh:
+        assert fh.read() == model_markdown(), "docs/model.md is out of date: run python -m emrlint.docs"

@@ -215,6 +215,10 @@ class DocSection(Section):
             return Field(UNKNOWN, True, self.loc, call_sites=self.doc.call_sites)
         if not found:
             return Field(None, False, self.loc, call_sites=self.doc.call_sites)
+        f = self._field_at(container, key)
+        return _tag_map(f) if name == "tags" and spec is None else f
+
+    def _field_at(self, container: Any, key: Any) -> Field:
         loc = self.doc.loc_of(container, key, self.loc)
         if str(key).endswith(".$"):
             return Field(UNKNOWN, True, loc, call_sites=self.doc.call_sites)
@@ -260,7 +264,6 @@ class DocSection(Section):
             out.append(DocSection(self.doc, item, item_loc, sub, self.maybe))
         return out
 
-
     def empty_block_loc(self, name: str) -> Optional[Loc]:
         """A property written for ``name`` that gives no block (``!Ref AWS::NoValue``, directly or
         through ``!If``; null; an empty list): where it is written."""
@@ -270,6 +273,23 @@ class DocSection(Section):
         if not found or isinstance(container, Unknown) or key is None:
             return None
         return self.doc.loc_of(container, key, self.loc)
+
+
+def _tag_map(f: Field) -> Field:
+    """Tags as Terraform writes them, a map: CloudFormation's and the API's lists of
+    ``{Key, Value}`` become ``{key: value}`` (a key that is unknown makes the map unknown)."""
+    if not isinstance(f.value, list):
+        return f
+    tags: Any = {}
+    for item in f.value:
+        key = find_key(item, "Key") if isinstance(item, dict) else None
+        name = item[key] if key is not None else None
+        if not isinstance(name, str):
+            tags = Unknown(name.refs) if isinstance(name, Unknown) else UNKNOWN
+            break
+        value_key = find_key(item, "Value")
+        tags[name] = item[value_key] if value_key is not None else None
+    return Field(tags, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites), call_sites=f.origin_call_sites)
 
 
 def _matches(doc: Document, item: Dict[Any, Any], where: Dict[str, Sequence[str]]) -> bool:

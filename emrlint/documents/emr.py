@@ -8,6 +8,7 @@ from typing import Any, Dict
 
 from emrlint.documents.doc import DocSection, Document, Schema, find_key
 from emrlint.model import DictSection, Field, Resource
+from emrlint.values import Unknown, refs_of
 
 EBS_DEVICE: Schema = {
     "type": "VolumeSpecification.VolumeType",
@@ -26,7 +27,26 @@ EC2: Schema = {"subnet_id": "Ec2SubnetId|SubnetId", "subnet_ids": "Ec2SubnetIds|
                "additional_master_security_groups": "AdditionalMasterSecurityGroups",
                "additional_slave_security_groups": "AdditionalSlaveSecurityGroups|AdditionalCoreSecurityGroups"}
 BLOCK_PUBLIC_ACCESS: Schema = {"permitted_public_security_group_rule_range": ("PermittedPublicSecurityGroupRuleRanges", {})}
+def application_names(section: DocSection) -> Field:
+    """``applications`` as Terraform writes them, a list of names: the API's and CloudFormation's
+    ``Applications: [{Name: Spark}, ...]`` (an entry whose name is unknown makes the list unknown)."""
+    f = section.field("applications_as_written")
+    value = f.value
+    if isinstance(value, list):
+        names: Any = []
+        for item in value:
+            name = item.get(find_key(item, "Name")) if isinstance(item, dict) and find_key(item, "Name") else item
+            if isinstance(name, Unknown) or not isinstance(name, str):
+                names = Unknown(refs_of(name)) if isinstance(name, Unknown) else Unknown()
+                break
+            names.append(name)
+        value = names
+    return Field(value, f.present, f.attr_loc, lambda: (f.origin, f.origin_call_sites), call_sites=section.doc.call_sites)
+
+
 CLUSTER_COMMON: Schema = {
+    "applications": application_names,
+    "applications_as_written": "Applications",
     "bootstrap_action": ("BootstrapActions", BOOTSTRAP),
     "configurations_json": "Configurations",
     "step": ("Steps", {}),

@@ -8,6 +8,8 @@ from lark import Tree
 
 from emrlint.model import (
     DictSection,
+    Field,
+    Section,
     Model,
     Resource,
     Script,
@@ -22,6 +24,7 @@ from emrlint.model import (
 from emrlint.terraform.evaluate import _exprs
 from emrlint.terraform.module import ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
+from emrlint.values import UNKNOWN, Unknown
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -220,12 +223,58 @@ def _provider_regions(root: ModuleInstance) -> Dict[str, tuple]:
 MAX_MODULE_DEPTH = 32
 
 
+def provider_default_tags(root: ModuleInstance) -> Any:
+    """The ``default_tags`` of the root module's ``aws`` provider, which every resource it
+    creates carries: a dict; None when there are none; an Unknown when they cannot be
+    evaluated or several aws providers (aliases) may apply."""
+    blocks = [b for b in root.mdir.providers if b.labels[:1] == ["aws"]]
+    sections = [TerraformSection(b.body, root.scope, b.loc).section("default_tags") for b in blocks]
+    sections = [s for s in sections if s is not None]
+    if not sections:
+        return None
+    if len(blocks) > 1 or sections[0].maybe:
+        return UNKNOWN
+    tags = sections[0].field("tags").value
+    return tags if isinstance(tags, (dict, Unknown)) else (None if tags is None else UNKNOWN)
+
+
+class TaggedSection(Section):
+    """A resource's block with its provider's default tags merged into ``tags`` (as ``tags_all``)."""
+
+    def __init__(self, inner: Section, default_tags: Any):
+        self.inner = inner
+        self.default_tags = default_tags
+        self.loc = inner.loc
+        self.maybe = inner.maybe
+
+    def field(self, name: str) -> Field:
+        f = self.inner.field(name)
+        if name != "tags":
+            return f
+        own = f.value
+        if isinstance(own, Unknown) or (own is not None and not isinstance(own, dict)):
+            return f
+        if isinstance(self.default_tags, Unknown):
+            return Field(UNKNOWN, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
+        merged = {**self.default_tags, **(own or {})}
+        return Field(merged, True, f.attr_loc, lambda: (f.origin, f.origin_call_sites))
+
+    def sections(self, name: str) -> List[Section]:
+        return self.inner.sections(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 RESOURCE_COST = MODULE_COST = 2000  # budget units of a resource or module instance (about its memory)
 
 
-def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out: List[Resource], depth: int = 0) -> None:
+def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out: List[Resource], depth: int = 0,
+             default_tags: Any = None) -> None:
     if depth > MAX_MODULE_DEPTH:
         return
+    if depth == 0:
+        default_tags = provider_default_tags(inst)
     budget = inst.root.budget
     budget.left -= MODULE_COST
     if budget.left < 0:  # module fan-out (count = 100 on modules calling modules with count = 100...)
@@ -246,6 +295,8 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             # whether the resource exists is one question; what it contains if it does is another:
             # its blocks are not "maybe" because its count is unknown
             section = TerraformSection(block.body, scope, block.loc)
+            if default_tags is not None:
+                section = TaggedSection(section, default_tags)
             res = Resource(kind, type_, address, section, block.loc.path, inst.call_sites, maybe or inst.maybe,
                            root=inst.root.dir, maybe_reason=instance_doubt(block) if maybe else inst.maybe_reason)
             built = builder(res, _Context(project, model, inst, block)) if builder is not None else res
@@ -259,4 +310,4 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
                 project.has_supporting_resources(target) and project.mentions(inst.dir, f"module.{name}")):
             continue  # not parsed: no EMR resources, and nothing here uses what it creates
         for child in inst.child_instances(name) if block is inst.mdir.modules[name] else inst.call_instances(name, block):
-            _collect(project, model, child, out, depth + 1)
+            _collect(project, model, child, out, depth + 1, default_tags)
