@@ -71,10 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(cost, cache=False)
 
 
-    rules = sub.add_parser("rules", help="list every rule", description="List every rule.")
+    rules = sub.add_parser("rules", help="list every rule", description="List every rule: emrlint's, installed "
+                           "packages', and the policies and plugins of the config here.")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--data", action="store_true",
                        help="list emrlint's shipped data tables instead: date, age in days, sources")
+    _config_options(rules)
+
+    tests = sub.add_parser("test-policies", help="run each policy against its own examples",
+                           description="Run every policy (and Python rule) of the config here against its "
+                           "examples: failing cases must make it fire, passing cases must keep it silent.")
+    tests.add_argument("paths", nargs="*", metavar="POLICY",
+                       help="policy files or directories of them (default: the config's policies and plugins)")
+    tests.add_argument("--update", action="store_true", help="write each policy's snapshot.json of its findings")
+    _config_options(tests)
 
     prices = sub.add_parser("prices", help="build or check a price file",
                             description="Build a price file from AWS Price List offer files, or check one.")
@@ -100,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "Needs pygls: pip install 'emrlint[server]'.")
     explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
+    _config_options(explain)
     return parser
 
 
@@ -166,6 +177,24 @@ def _price_settings(args: argparse.Namespace, cfg) -> Any:
     return settings
 
 
+def _config_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="config file whose policies and plugins to include "
+                        "(default: the nearest .emrlint.yaml or pyproject.toml upward from here)")
+    parser.add_argument("--no-config", action="store_true", help="only emrlint's and installed packages' rules")
+
+
+def _config_here(args: argparse.Namespace):
+    """The config of the working directory (or --config), with its policies and plugins loaded."""
+    from emrlint.config import Config, load_config
+    from emrlint.layers import Layers
+
+    if args.no_config:
+        return Config(base_dir=os.getcwd())
+    if args.config:
+        return load_config(args.config)
+    return Layers().config_for(os.getcwd())
+
+
 def _codes(values: Optional[Sequence[str]], parse) -> Optional[List[str]]:
     """Repeated --select/--ignore options add up (--select EMR1 --select EMR3)."""
     if values is None:
@@ -218,7 +247,7 @@ def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from emrlint import baseline
-    from emrlint.config import merge_cli, parse_codes, selected_rules
+    from emrlint.config import merge_cli, selected_rules, split_codes
     from emrlint.engine import ScanOptions, failing
     from emrlint.report.progress import ProgressDisplay
 
@@ -227,7 +256,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.statistics and args.format != "text":
         raise UsageError("--statistics is a text report; it cannot be combined with --format " + args.format)
     stdin = _read_stdin(args)
-    cli_select, cli_ignore = _codes(args.select, parse_codes), _codes(args.ignore, parse_codes)
+    cli_select, cli_ignore = _codes(args.select, split_codes), _codes(args.ignore, split_codes)
     paths = [stdin[0]] if stdin else args.paths
     layers, cfg = _layers(args, paths, cli_select, cli_ignore)
     select, ignore = merge_cli(cfg, cli_select, cli_ignore)
@@ -241,7 +270,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     options = ScanOptions(
         paths=paths,
         overlay=dict([stdin]) if stdin else {},
-        rules=selected_rules(select, ignore),
+        rules=selected_rules(select, ignore, cfg.rules),
         excludes=list(cfg.exclude_groups) + [(args.exclude, os.getcwd())],
         severity=cfg.severity,
         params=cfg.params,
@@ -493,15 +522,17 @@ def _cmd_data(args: argparse.Namespace) -> int:
 def _cmd_rules(args: argparse.Namespace) -> int:
     if args.data:
         return _cmd_data(args)
-    from emrlint.registry import all_rules
+    from emrlint.registry import resolve
 
-    rules = list(all_rules().values())
+    cfg = _config_here(args)
+    rules = resolve("ALL", cfg.rules)
     if args.format == "json":
         import json
 
         doc = [{"id": r.id, "name": r.name, "severity": r.severity, "summary": r.summary,
                 "params": {k: {"type": p.type, "default": p.default, "description": p.description}
-                           for k, p in r.params.items()}} for r in rules]
+                           for k, p in r.params.items()},
+                **({"defined_in": _origin(r)} if r.origin else {})} for r in rules]
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return EXIT_OK
     from emrlint.report.terminal import STYLE, Writer
@@ -510,8 +541,46 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     name_w = max(len(r.name) for r in rules)
     for r in rules:
         out.line((r.id, "bold"), (f"  {r.name:<{name_w}}  ", None), (f"{r.severity:<8}", STYLE[r.severity]),
-                 (f"  {r.summary}", None))
+                 (f"  {r.summary}", None), (f"  ({_origin(r)})" if r.origin else "", None))
     return EXIT_OK
+
+
+def _origin(rule) -> str:
+    """Where an organisation's rule is defined, relative to here when below it."""
+    path, sep, line = rule.origin.rpartition(":")
+    if not sep or not line.isdigit():
+        path, line = rule.origin, ""
+    from emrlint.report import relpath
+
+    shown = relpath(path) if not relpath(path).startswith("..") else path
+    return f"{shown}:{line}" if line else shown
+
+
+def _cmd_test_policies(args: argparse.Namespace) -> int:
+    from emrlint.policies import PolicyError, load_policy
+    from emrlint.policies.testing import policies_in, run
+    from emrlint.registry import RuleDefinitionError, register, resolve
+
+    if args.paths:
+        rules = []
+        for path in policies_in(args.paths):
+            try:
+                rule = load_policy(path)
+                register([rule])
+            except PolicyError as exc:
+                raise UsageError(str(exc)) from None
+            except RuleDefinitionError as exc:
+                raise UsageError(f"{path}: {exc}") from None
+            rules.append(rule)
+    else:
+        from emrlint.registry import installed_rules
+
+        cfg = _config_here(args)
+        rules = [r for r in resolve("ALL", cfg.rules) if r.id in cfg.rules or r.id in installed_rules()]
+        if not rules:
+            raise UsageError("no policies to test: name policy files, or run this where a config names "
+                             "policies (policies:, .emrlint/policies/) or plugins")
+    return EXIT_FINDINGS if run(rules, update=args.update, report=lambda line: print(line, flush=True)) else EXIT_OK
 
 
 def _cmd_prices(args: argparse.Namespace) -> int:
@@ -567,7 +636,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from emrlint.docs import rule_markdown
     from emrlint.registry import by_id_or_name
 
-    rule = by_id_or_name(args.code)
+    rule = by_id_or_name(args.code, _config_here(args).rules)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (see `emrlint rules`)")
     text = rule_markdown(rule)
@@ -590,8 +659,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
-        handler = {"scan": _cmd_scan, "cost": _cmd_cost, "rules": _cmd_rules, "prices": _cmd_prices, "explain": _cmd_explain,
-                   "server": _cmd_server}[args.command]
+        handler = {"scan": _cmd_scan, "cost": _cmd_cost, "rules": _cmd_rules, "prices": _cmd_prices,
+                   "explain": _cmd_explain, "server": _cmd_server, "test-policies": _cmd_test_policies}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"emrlint: error: {exc}", file=sys.stderr)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import UsageError
 from emrlint.findings import SEVERITIES
@@ -35,7 +35,8 @@ CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
     "select": "list", "ignore": "list", "exclude": "list", "fail-on": "severity",
     "severity": "map", "params": "map", "var-files": "list", "max-file-size": "size",
-    "extend": "path", "per-path": "map", "region": "string", "prices": "string",
+    "extend": "path", "per-path": "map", "region": "string", "prices": "string", "policies": "list",
+    "plugins": "list",
 }
 ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size",
            "per_path": "per-path"}
@@ -105,6 +106,9 @@ class Config:
     region_where: str = ""  # "path:line" of the region key
     prices: Optional[str] = None  # a price file (absolute path), replacing or extending the shipped table
     prices_where: str = ""
+    rules: List[str] = field(default_factory=list)  # IDs of the rules its policies and plugins define
+    policy_files: List[str] = field(default_factory=list)  # its policies (with the extended files')
+    plugin_dirs: List[str] = field(default_factory=list)  # its directories of Python rule modules
 
     @property
     def exclude(self) -> List[str]:
@@ -113,7 +117,7 @@ class Config:
 
     def files(self) -> List[str]:
         """The config files whose contents decide this configuration."""
-        return self.extends + ([self.path] if self.path else [])
+        return self.extends + ([self.path] if self.path else []) + self.policy_files
 
 
 def config_in(directory: str) -> Optional[str]:
@@ -221,8 +225,8 @@ def _load_toml(path: str):
     return data, line_of
 
 
-def _rule_id(code: str, path: str, line: Optional[int], what: str) -> str:
-    rule_id = id_of(code)
+def _rule_id(code: str, path: str, line: Optional[int], what: str, custom: List[str]) -> str:
+    rule_id = id_of(code, custom)
     if rule_id is None:
         raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
     return rule_id
@@ -243,12 +247,16 @@ def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] =
     for raw_key, key, value in items:
         if key == "extend":
             _extend(cfg, raw_key, value, line_of(raw_key), chain + (path,))
+    inherited = list(cfg.rules)
+    # then the rules it defines: its other keys may name them
+    _custom_rules(cfg, [(raw_key, key, value) for raw_key, key, value in items if key in ("policies", "plugins")],
+                  line_of)
     for raw_key, key, value in items:
         line = line_of(raw_key)
         if KEYS[key] == "list":
             value = _strings(value, path, line, raw_key)
         if key in ("select", "ignore"):
-            _check_codes(value, path, line, raw_key)
+            _check_codes(value, path, line, raw_key, cfg.rules)
             if key == "select":
                 cfg.select = value
             else:
@@ -277,13 +285,73 @@ def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] =
                 raise ConfigError(path, line, f"{raw_key}: expected one of {', '.join(SEVERITIES)}")
             cfg.fail_on = value
         elif key == "severity":
-            cfg.severity.update(_severities(value, path, line_of, (raw_key,)))
+            cfg.severity.update(_severities(value, path, line_of, (raw_key,), cfg.rules))
         elif key == "params":
-            for rid, params in _params(value, path, line_of, (raw_key,)).items():
+            for rid, params in _params(value, path, line_of, (raw_key,), cfg.rules).items():
                 cfg.params.setdefault(rid, {}).update(params)
         elif key == "per-path":
-            cfg.per_path = cfg.per_path + _per_path(value, cfg.base_dir, path, line_of, raw_key)
+            cfg.per_path = cfg.per_path + _per_path(value, cfg.base_dir, path, line_of, raw_key, cfg.rules)
+    if cfg.select is not None and not any(key == "select" for _, key, _ in items):
+        # an extended select list: the rules this file defines itself are selected with it
+        cfg.select = cfg.select + [r for r in cfg.rules if r not in inherited]
     return cfg
+
+
+POLICY_DIR = os.path.join(".emrlint", "policies")
+
+
+def _custom_rules(cfg: Config, items: List[Tuple[Any, str, Any]], line_of) -> None:
+    """Load the policies (``policies:``, and ``.emrlint/policies/`` beside the config) and the
+    directories of rule modules (``plugins:``) of a config, and make their rules known."""
+    from emrlint.policies import PolicyError, load_policy, policy_files
+    from emrlint.registry import RuleDefinitionError, load_plugin_dir, register
+
+    path = cfg.path or ""
+    found: List[Tuple[str, Optional[int]]] = []  # (policy file, line of the config that names it)
+    dirs: List[Tuple[str, Optional[int]]] = []
+    auto = os.path.join(cfg.base_dir, POLICY_DIR)
+    if os.path.isdir(auto):
+        found += [(f, None) for f in policy_files([POLICY_DIR], cfg.base_dir)]
+    for raw_key, key, value in items:
+        line = line_of(raw_key)
+        value = _strings(value, path, line, raw_key)
+        if key == "policies":
+            for pattern in value:
+                try:
+                    found += [(f, line) for f in policy_files([pattern], cfg.base_dir)]
+                except FileNotFoundError:
+                    raise ConfigError(path, line, f"{raw_key}: {pattern}: no policy file (*.yaml, *.yml) there") from None
+        else:
+            for d in value:
+                full = os.path.normpath(os.path.join(cfg.base_dir, os.path.expanduser(d)))
+                if not os.path.isdir(full):
+                    raise ConfigError(path, line, f"{raw_key}: {d}: no such directory")
+                dirs.append((full, line))
+    for policy_path, line in found:
+        if policy_path in cfg.policy_files:
+            continue
+        try:
+            rule = load_policy(policy_path)
+            register([rule])
+        except PolicyError as exc:
+            raise ConfigError(exc.path, exc.line, exc.message) from None
+        except RuleDefinitionError as exc:
+            id_line = int(rule.origin.rsplit(":", 1)[1])
+            raise ConfigError(policy_path, id_line, f"id: {exc}") from None
+        cfg.policy_files.append(policy_path)
+        cfg.rules.append(rule.id)
+        base = os.path.dirname(policy_path)  # its examples are not part of the scanned configuration
+        cfg.exclude_groups.append(([f"/{os.path.splitext(os.path.basename(policy_path))[0]}/"], base))
+    for directory, line in dirs:
+        if directory in cfg.plugin_dirs:
+            continue
+        try:
+            rules = load_plugin_dir(directory)
+            register(rules)
+        except RuleDefinitionError as exc:
+            raise ConfigError(path, line, f"plugins: {exc}") from None
+        cfg.plugin_dirs.append(directory)
+        cfg.rules += [r.id for r in rules]
 
 
 def _strings(value: Any, path: str, line: Optional[int], what: str) -> List[str]:
@@ -294,9 +362,9 @@ def _strings(value: Any, path: str, line: Optional[int], what: str) -> List[str]
     return [str(v) for v in value]
 
 
-def _check_codes(codes: List[str], path: str, line: Optional[int], what: str) -> None:
+def _check_codes(codes: List[str], path: str, line: Optional[int], what: str, custom: List[str]) -> None:
     for code in codes:
-        if not resolve_ids(code):
+        if not resolve_ids(code, custom):
             raise ConfigError(path, line, f"{what}: unknown rule {code!r} (see `emrlint rules`)")
 
 
@@ -322,16 +390,19 @@ def _extend(cfg: Config, raw_key: Any, value: Any, line: Optional[int], chain: T
     cfg.params = {rid: dict(p) for rid, p in base.params.items()}
     cfg.var_files = list(base.var_files)
     cfg.per_path = list(base.per_path)
+    cfg.rules = list(base.rules)
+    cfg.policy_files = list(base.policy_files)
+    cfg.plugin_dirs = list(base.plugin_dirs)
 
 
-def _severities(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, str]:
+def _severities(value: Any, path: str, line_of, keys: Tuple[Any, ...], custom: List[str]) -> Dict[str, str]:
     what = ".".join(str(k) for k in keys)
     if not isinstance(value, dict):
         raise ConfigError(path, line_of(*keys), f"{what}: expected a mapping of rule to severity")
     out: Dict[str, str] = {}
     for code, sev in value.items():
         line = line_of(*keys, code)
-        rid = _rule_id(str(code), path, line, what)
+        rid = _rule_id(str(code), path, line, what, custom)
         if sev not in SEVERITIES:
             raise ConfigError(path, line, f"{what}.{code}: expected one of {', '.join(SEVERITIES)}")
         if rid == "EMR001" and sev != "error":
@@ -341,7 +412,7 @@ def _severities(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[s
     return out
 
 
-def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, Dict[str, Any]]:
+def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...], custom: List[str]) -> Dict[str, Dict[str, Any]]:
     from emrlint.jsonpos import plain
 
     what = ".".join(str(k) for k in keys)
@@ -349,7 +420,7 @@ def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, 
         raise ConfigError(path, line_of(*keys), f"{what}: expected a mapping of rule to parameters")
     out: Dict[str, Dict[str, Any]] = {}
     for code, params in value.items():
-        rid = _rule_id(str(code), path, line_of(*keys, code), what)
+        rid = _rule_id(str(code), path, line_of(*keys, code), what, custom)
         rule = load_rule(rid)
         if not isinstance(params, dict):
             raise ConfigError(path, line_of(*keys, code), f"{what}.{code}: expected a mapping")
@@ -370,7 +441,7 @@ def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...]) -> Dict[str, 
 PER_PATH_KEYS = ("ignore", "severity", "params")
 
 
-def _per_path(value: Any, base_dir: str, path: str, line_of, raw_key: Any) -> List["PerPath"]:
+def _per_path(value: Any, base_dir: str, path: str, line_of, raw_key: Any, custom: List[str]) -> List["PerPath"]:
     if not isinstance(value, dict):
         raise ConfigError(path, line_of(raw_key), f"{raw_key}: expected a mapping of path patterns to settings")
     out = []
@@ -386,11 +457,11 @@ def _per_path(value: Any, base_dir: str, path: str, line_of, raw_key: Any) -> Li
             keys = (raw_key, pattern, key)
             if key == "ignore":
                 pp.ignore = _strings(item, path, line_of(*keys), f"{where}.ignore")
-                _check_codes(pp.ignore, path, line_of(*keys), f"{where}.ignore")
+                _check_codes(pp.ignore, path, line_of(*keys), f"{where}.ignore", custom)
             elif key == "severity":
-                pp.severity = _severities(item, path, line_of, keys)
+                pp.severity = _severities(item, path, line_of, keys, custom)
             elif key == "params":
-                pp.params = _params(item, path, line_of, keys)
+                pp.params = _params(item, path, line_of, keys, custom)
             else:
                 raise ConfigError(path, line_of(*keys), f"{where}: unknown key {key!r} (known keys: "
                                   f"{', '.join(PER_PATH_KEYS)})")
@@ -403,21 +474,28 @@ def _clip(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def parse_codes(text: Optional[str]) -> Optional[List[str]]:
+def split_codes(text: Optional[str]) -> Optional[List[str]]:
+    """``--select EMR1,ACME001`` as a list of codes (checked once the configs that may define
+    them are loaded: emrlint.layers)."""
     if text is None:
         return None
-    codes = [c for c in re.split(r"[\s,]+", text) if c]
-    for code in codes:
+    return [c for c in re.split(r"[\s,]+", text) if c]
+
+
+def parse_codes(text: Optional[str]) -> Optional[List[str]]:
+    codes = split_codes(text)
+    for code in codes or ():
         if not resolve_ids(code):
             raise UsageError(f"unknown rule {code!r} (see `emrlint rules`)")
     return codes
 
 
-def selected_rules(select: Optional[List[str]], ignore: List[str]) -> List[str]:
-    """Rule IDs enabled by select/ignore lists (select defaults to all)."""
-    chosen = set(rule_index()) if not select else {i for code in select for i in resolve_ids(code)}
+def selected_rules(select: Optional[List[str]], ignore: List[str], custom: Sequence[str] = ()) -> List[str]:
+    """Rule IDs enabled by select/ignore lists (select defaults to all), among emrlint's and
+    installed rules and the config-defined rules ``custom``."""
+    chosen = set(resolve_ids("ALL", custom)) if not select else {i for code in select for i in resolve_ids(code, custom)}
     for code in ignore:
-        chosen -= set(resolve_ids(code))
+        chosen -= set(resolve_ids(code, custom))
     return sorted(chosen)
 
 

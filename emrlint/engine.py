@@ -136,7 +136,22 @@ def _part_key(options: ScanOptions) -> Dict[str, Any]:
             "var_files": [os.path.abspath(v) for v in options.var_files], "vars": [list(v) for v in options.vars],
             "base_dir": _base_dir(options), "max_file_size": options.max_file_size,
             "layers": options.layers.key() if options.layers is not None else None,
-            "prices": options.prices.key() if options.prices is not None else None}
+            "prices": options.prices.key() if options.prices is not None else None,
+            "installed": _installed_key()}
+
+
+def _installed_key() -> Dict[str, Any]:
+    """Installed rule packages: their code decides findings like emrlint's own."""
+    from emrlint.registry import installed_code_files
+
+    out = {}
+    for path in installed_code_files():
+        try:
+            st = os.stat(path)
+            out[path] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            out[path] = None
+    return out
 
 
 def _scan_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:

@@ -49,6 +49,7 @@ class Layers:
         self._nearest: Dict[str, Optional[str]] = {}  # directory -> its config file (None: no config)
         self._configs: Dict[str, Config] = {}  # config file -> the loaded configuration
         self._settings: Dict[Tuple[str, Tuple[int, ...]], Settings] = {}
+        self._key: Optional[Tuple[int, Dict[str, Any]]] = None
 
     # -- finding configurations ----------------------------------------------------------
 
@@ -93,6 +94,17 @@ class Layers:
         scan: its exclude patterns, cache key and worker processes need them all)."""
         for d in sorted({os.path.dirname(f) for f in files}):
             self.config_for(d)
+        self.check_codes()
+
+    def check_codes(self) -> None:
+        """The command line's rule codes must name rules emrlint, an installed package or one of
+        the loaded configs defines."""
+        from emrlint.registry import resolve
+
+        custom = [r for cfg in self.configs() for r in cfg.rules]
+        for code in list(self.select or ()) + list(self.ignore or ()):
+            if not resolve(code, custom):
+                raise UsageError(f"unknown rule {code!r} (see `emrlint rules`)")
 
     def configs(self) -> List[Config]:
         return [self.fixed] if self.fixed is not None else list(self._configs.values()) or [self._default]
@@ -120,7 +132,7 @@ class Layers:
             severity.update(pp.severity)
             for rid, values in pp.params.items():
                 params.setdefault(rid, {}).update(values)
-        return Settings(frozenset(selected_rules(select, ignore)), severity, params)
+        return Settings(frozenset(selected_rules(select, ignore, cfg.rules)), severity, params)
 
     # -- what the rest of a scan needs -------------------------------------------------------
 
@@ -140,10 +152,18 @@ class Layers:
 
     def key(self) -> Dict[str, Any]:
         """What the scan's result depends on: every configuration's files and their contents."""
+        if self._key is None or self._key[0] != len(self._configs):
+            self._key = (len(self._configs), self._compute_key())
+        return self._key[1]
+
+    def _compute_key(self) -> Dict[str, Any]:
+        from emrlint.registry import code_files
+
         files = sorted({f for cfg in self.configs() for f in cfg.files()})
+        code = sorted({f for cfg in self.configs() for d in cfg.plugin_dirs for f in code_files(d)})
         return {"select": self.select, "ignore": self.ignore, "fixed": self.fixed is not None,
                 "configs": sorted(cfg.path or "" for cfg in self.configs()),
-                "files": {f: _digest(f) for f in files}}
+                "files": {f: _digest(f) for f in files + code}}
 
 
 def _digest(path: str) -> Optional[str]:

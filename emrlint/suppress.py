@@ -23,7 +23,7 @@ from emrlint.findings import Finding, Loc
 _MARK = re.compile(r"^(?:#|//)\s*emrlint:ignore(?=\s|$)(.*)$", re.I | re.S)
 # what a user may have meant as a suppression: "emrlint" then a separator, or an ignore-like word
 _NEAR = re.compile(r"^(?:#|//)\s*emrlint(?:\s*[:=_-]|\s+(?:ignore|disable|noqa|skip|suppress|nolint)\b)", re.I)
-_CODE = re.compile(r"^[A-Za-z]{3}\d{3}$")
+_CODE = re.compile(r"^[A-Za-z]{2,10}\d{3}$")  # EMR102, and organisations' ACME001
 _SPLIT = re.compile(r"[\s,]+")
 
 

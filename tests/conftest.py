@@ -16,6 +16,17 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(REPO, "fixtures")
 
 
+@pytest.fixture(autouse=True)
+def _own_rules_only():
+    """A test that loads a config's policies or plugins leaves the next test emrlint's own rules."""
+    from emrlint import registry
+
+    saved = dict(registry._CUSTOM)
+    yield
+    registry._CUSTOM.clear()
+    registry._CUSTOM.update(saved)
+
+
 def write_tree(root: str, files: Dict[str, str]) -> None:
     for rel, text in files.items():
         path = os.path.join(root, rel)
