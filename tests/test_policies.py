@@ -203,8 +203,8 @@ require:
     (GOOD.replace("kinds: [cluster]", "kinds:\n  - cluster\n  - emr_cluster"), 7, "unknown kind 'emr_cluster'"),
     (GOOD.replace("field: log_uri", "field: log_url"), 8, "unknown field 'log_url' of cluster; did you mean log_uri?"),
     (GOOD.replace("exists: true", "exist: true"), 9, "unknown operator 'exist'; did you mean exists?"),
-    (GOOD.replace("exists: true", "matches: '(s3://[a-z]+)+/+'"), 9, "an unbounded repetition inside another"),
-    (GOOD.replace("exists: true", "matches: 's3://[a-z'"), 9, "invalid regular expression 's3://[a-z'"),
+    (GOOD.replace("exists: true", "matches: 's3://[a-z'"), 9, "invalid regular expression 's3://[a-z': missing ]"),
+    (GOOD.replace("exists: true", "matches: '^(s3)://\\1'"), 9, "lookarounds and backreferences are not supported"),
     (GOOD.replace("exists: true", "gte: ten"), 9, "gte expects a number, got 'ten'"),
     (GOOD.replace("exists: true", "one_of: {param: buckets}"), 9, "unknown parameter 'buckets'"),
     (GOOD.replace("id: ACME101", "id: EMR901"), 1, "the EMR prefix is emrlint's"),
@@ -221,8 +221,8 @@ require:
      "instance_type_configs is repeated: use all:, any: or none:"),
     (GOOD.replace("name: log-uri-required", "name: cluster-log-uri-missing"), 1,
      "rule name cluster-log-uri-missing is already used by EMR301"),
-    (GOOD + "params:\n  pattern:\n    type: string\n    default: '(a|ab)*'\n    description: x\n", 13,
-     "params.pattern.default"),
+    (GOOD + "params:\n  pattern:\n    type: string\n    default: '(?=s3)'\n    description: x\n", 13,
+     "params.pattern.default: not a valid regular expression: lookarounds"),
 ])
 def test_a_bad_policy_is_a_config_error_with_file_and_line(tmp_path, text, line, needle):
     if "params.pattern" in needle:
@@ -232,6 +232,17 @@ def test_a_bad_policy_is_a_config_error_with_file_and_line(tmp_path, text, line,
         load_config(str(tmp_path / ".emrlint.yaml"))
     message = str(err.value)
     assert f"acme101.yaml:{line}:" in message and needle in message, message
+
+
+def test_matching_takes_linear_time_whatever_the_pattern():
+    import time
+
+    from emrlint.policies.regex import compile_pattern
+
+    start = time.perf_counter()
+    assert compile_pattern("^(a+)+$").search("a" * 5000 + "b") is False  # backtracking: 2^5000 steps
+    assert time.perf_counter() - start < 5
+    assert compile_pattern("^s3://acme-emr-logs/").search("s" * 200_000) is None  # too long: unknown
 
 
 def test_two_policies_with_one_id_are_an_error_naming_both(tmp_path):
