@@ -542,9 +542,9 @@ def test_policies_of_a_config_s_own_directory_are_found_without_naming_them(tmp_
 
 MONOREPO = os.path.join(REPO, "fixtures", "examples", "monorepo")
 EXPECTED = [
-    ("PLAT001", "teams/ingest/clickstream/main.tf", 6, "error"),     # the platform's policy, in the team
-    ("INGEST001", "teams/ingest/clickstream/main.tf", 30, "warning"),  # the team's own policy, at the task group
-    ("PLAT001", "teams/search/main.tf", 6, "error"),                 # no config: the root's, extending the platform's
+    ("PLAT001", "teams/ingest/clickstream/main.tf", 7, "error"),     # the platform's policy, in the team
+    ("INGEST001", "teams/ingest/clickstream/main.tf", 31, "warning"),  # the team's own policy, at the task group
+    ("PLAT001", "teams/search/main.tf", 7, "error"),                 # no config: the root's, extending the platform's
 ]
 
 
@@ -563,4 +563,4 @@ def test_monorepo_from_inside_a_team_directory(capsys, monkeypatch):
     assert got == [(r, p[len("teams/ingest/"):], line, s) for r, p, line, s in EXPECTED if p.startswith("teams/ingest/")]
     # and a team directory without a config of its own, from inside it: the root's
     monkeypatch.chdir(os.path.join(MONOREPO, "teams", "search"))
-    assert _json_scan(capsys, ".") == [("PLAT001", "main.tf", 6, "error")]
+    assert _json_scan(capsys, ".") == [("PLAT001", "main.tf", 7, "error")]
