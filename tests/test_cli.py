@@ -151,29 +151,43 @@ def test_readme_says_what_the_set_up_example_finds():
     assert sorted({f["rule"] for f in found}) == [r.strip() for r in m.group(2).split(",")]
 
 
-def test_explain_on_a_narrow_terminal_wraps_and_loses_no_word():
+def _run_in_pty(command, env, timeout=120):
+    """(bytes written to a terminal, exit status): the terminal is read while the command
+    runs, so a long output never fills the pty's buffer and blocks it."""
     import pty
-    import re
+    import select
+    import time
 
     master, slave = pty.openpty()
+    proc = subprocess.Popen(command, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    data = b""
+    deadline = time.monotonic() + timeout
     try:
-        env = dict(os.environ, COLUMNS="60", LINES="40", TERM="xterm-256color")
-        env.pop("NO_COLOR", None)
-        proc = subprocess.run([EMRLINT, "explain", "EMR202"], stdout=slave, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, env=env, timeout=120)
-        os.close(slave)
-        data = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the command closed the terminal
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            elif proc.poll() is not None:
                 break
-            if not chunk:
-                break
-            data += chunk
     finally:
         os.close(master)
-    assert proc.returncode == 0
+    return data, proc.wait(timeout=max(1, deadline - time.monotonic()))
+
+
+def test_explain_on_a_narrow_terminal_wraps_and_loses_no_word():
+    import re
+
+    env = dict(os.environ, COLUMNS="60", LINES="40", TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    data, returncode = _run_in_pty([EMRLINT, "explain", "EMR202"], env)
+    assert returncode == 0
     shown = data.decode("utf-8", "replace")
     shown = re.sub(r"\x1b\]8;[^\x1b]*\x1b\\", "", shown)  # hyperlinks (OSC 8)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # colours
