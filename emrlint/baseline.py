@@ -35,21 +35,60 @@ def _entry(f: Finding) -> Dict[str, object]:
             "message": f.message}
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write a file so that readers see the old or the new content, never a partial one."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".emrlint-", dir=directory)
-    try:
+_PENDING: "set[AtomicFile]" = set()
+
+
+def discard_pending() -> None:
+    """Remove every temporary file not yet renamed into place (a scan that stops early)."""
+    for pending in list(_PENDING):
+        pending.discard()
+
+
+class AtomicFile:
+    """A file written so that readers see the old or the new content, never a partial one:
+    a temporary file beside it, renamed into place by :meth:`commit`.  Created before the
+    work that produces the content, so an unwritable destination fails at once; until
+    :meth:`commit`, :meth:`discard` (also on SIGTERM, see :mod:`emrlint.cli`) removes it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        fd, self.tmp = tempfile.mkstemp(prefix=".emrlint-", dir=os.path.dirname(os.path.abspath(path)))
+        os.close(fd)
+        _PENDING.add(self)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it 0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        try:
+            os.chmod(self.tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it 0600)
+        except OSError:
+            self.discard()
+            raise
+
+    def commit(self, text: str) -> None:
+        try:
+            with open(self.tmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(self.tmp, self.path)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        _PENDING.discard(self)
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never a partial one."""
+    with AtomicFile(path) as out:
+        out.commit(text)
 
 
 def write(path: str, findings: List[Finding]) -> int:

@@ -20,6 +20,8 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 from emrlint.shellwords import Reader as _Reader
 from emrlint.values import leading_text
 
+from emrlint.text import quote
+
 ReadFile = Callable[[str], Optional[str]]
 Word = Optional[str]  # None: a word whose value is unknown
 
@@ -61,7 +63,8 @@ def analyze_args(args: Sequence[object], script_name: str = "", read_file: Optio
             text = _clip(" ".join(tok.raw for tok in tokens))
             script = script_name.rstrip("/").rsplit("/", 1)[-1]
             offences.append(Offence(0, 0, 0, "install-script-args-unpinned", text, (
-                f"`{text}` passes {_names(loose)} to the install script {script} without an exact version; "
+                f"`{text}` passes {_names(loose)} to the install script {quote(script, marks=False)} without an "
+                "exact version; "
                 f"pass exact pins instead ({_pin_example(loose[0], '==')}).")))
     return offences
 
@@ -411,7 +414,7 @@ def _resolve(words: Sequence[Word], search: bool) -> Tuple[int, Optional[str], L
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
     more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
+    return ", ".join(quote(item, marks=False) for item in items[:limit]) + more
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -421,7 +424,7 @@ def _clip(text: str, limit: int = 120) -> str:
 
 def _pin_example(spec: str, sep: str) -> str:
     match = re.match(r"@?[A-Za-z0-9][A-Za-z0-9._/-]*", spec)
-    return (match.group(0) if match else spec) + sep + "<version>"
+    return quote(match.group(0) if match else spec, marks=False) + sep + "<version>"
 
 
 # --------------------------------------------------------------------------- pip
@@ -510,7 +513,7 @@ def _pip(name: str, args: List[Word], ctx: _Context) -> Optional[Tuple[str, str]
     if unpinned:
         return "pip-unpinned", (f"installs {_names(unpinned)} without an exact version; pin them ({example}) "
                                 "or use a requirements file with == pins.")
-    return "pip-requirements-unpinned", (f"installs {', '.join(files)}, whose {_names(loose)} have no exact "
+    return "pip-requirements-unpinned", (f"installs {_names(list(files))}, whose {_names(loose)} have no exact "
                                          f"version; pin every requirement with == ({example}).")
 
 
@@ -649,7 +652,8 @@ def _git(name: str, args: List[Word], ctx: _Context) -> Optional[Tuple[str, str]
     target = _basename(operands[2]) if len(operands) > 2 else _basename(operands[1]).removesuffix(".git")
     if _pins_later(target, ctx.later):
         return None
-    return "git-clone-unpinned", (f"clones {operands[1]} at whatever its default branch points to at boot time; "
+    return "git-clone-unpinned", (f"clones {quote(str(operands[1]), marks=False)} at whatever its default branch "
+                                  "points to at boot time; "
                                   "clone a tag (--branch v1.2.3) or git checkout a commit after cloning.")
 
 
@@ -681,7 +685,8 @@ def _download(name: str, args: List[Word], ctx: _Context) -> Optional[Tuple[str,
     latest = next((url for url in urls if _is_latest(url)), None)
     if latest is None:
         return None
-    return "latest-download", (f"downloads {latest}, which changes whenever a new release is published; "
+    return "latest-download", (f"downloads {quote(str(latest), marks=False)}, which changes whenever a new release "
+                               "is published; "
                                "download a fixed version (or a copy kept in S3) instead.")
 
 

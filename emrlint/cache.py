@@ -35,11 +35,11 @@ import re
 import sys
 import tempfile
 from dataclasses import fields
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from emrlint import __version__
 from emrlint.findings import CallSite, Finding, Loc
-from emrlint.sources import MAX_FILE_BYTES, SourceError, Sources
+from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources
 
 FORMAT = 2
 MAX_ENTRIES = 20_000  # a part per root module: large monorepos have thousands
@@ -247,21 +247,6 @@ def _unlink(path: str, regular_only: bool = False) -> None:
 # ---------------------------------------------------------------------------
 
 
-class Boundary:
-    """The paths a scan may read: below its directories, or files it was given."""
-
-    def __init__(self, directories: Iterable[str], files: Iterable[str] = ()):
-        self.prefixes = tuple(sorted({os.path.normpath(os.path.abspath(d)).rstrip(os.sep) + os.sep
-                                      for d in directories}))
-        self.files = {os.path.normpath(os.path.abspath(f)) for f in files}
-
-    def __contains__(self, path: Any) -> bool:
-        if not isinstance(path, str) or not os.path.isabs(path) or "\0" in path:
-            return False
-        path = os.path.normpath(path)
-        return path in self.files or (path + os.sep).startswith(self.prefixes)
-
-
 class ScanCache:
     """The cache as one scan uses it.
 
@@ -275,7 +260,7 @@ class ScanCache:
         self.boundary = boundary
         self.max_file_size = max_file_size
         # what validating entries read: a scan after a miss starts from it (nothing is read twice)
-        self.sources = Sources(max_file_size)
+        self.sources = Sources(boundary, max_file_size)
         code = _code_fingerprint()
         self.key = _material_key({"format": FORMAT, "code": code, "cwd": os.getcwd(), "scan": scan_key})
         self._part_material = {"format": FORMAT, "code": code, "part": part_key}
@@ -304,7 +289,7 @@ class ScanCache:
             if path not in self.boundary or not (recorded is None or isinstance(recorded, str)):
                 return False
         for q in queries:
-            if not (isinstance(q, list) and len(q) == 4 and q[0] in ("kind", "list", "glob") and q[1] in self.boundary
+            if not (isinstance(q, list) and len(q) == 4 and q[0] in ("kind", "list", "glob", "real") and q[1] in self.boundary
                     and isinstance(q[2], str)):
                 return False
         for path, recorded in inputs.items():
@@ -413,7 +398,7 @@ def finding_to_json(f: Finding) -> Dict[str, Any]:
         "rule": f.rule, "name": f.name, "severity": f.severity, "message": f.message, "loc": _loc(f.loc),
         "resource": f.resource, "call_sites": [[c.address, _loc(c.loc)] for c in f.call_sites],
         "related": [[m, _loc(loc)] for m, loc in f.related], "key": f.key, "source_format": f.source_format,
-        "subject": _loc(f.subject) if f.subject else None,
+        "subject": _loc(f.subject) if f.subject else None, "secret": f.secret,
     }
 
 
@@ -425,7 +410,7 @@ def finding_from_json(d: Any) -> Finding:
         _str(d["resource"]),
         tuple(CallSite(_str(a), _loc_from(loc)) for a, loc in d["call_sites"]),
         tuple((_str(m), _loc_from(loc)) for m, loc in d["related"]), _str(d["key"]), _str(d["source_format"]),
-        _loc_from(d["subject"]) if d["subject"] is not None else None,
+        _loc_from(d["subject"]) if d["subject"] is not None else None, d.get("secret") is True,
     )
 
 

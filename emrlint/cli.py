@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -266,6 +267,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         same = args.write_baseline and os.path.abspath(args.write_baseline) == os.path.abspath(args.baseline)
         # --baseline X --write-baseline X on the first run: X is created
         baseline_entries = [] if same and not os.path.exists(args.baseline) else baseline.load(args.baseline)
+    output = _reserve(args.output) if args.output else None
     progress = ProgressDisplay(enabled=None if args.format == "text" and not args.quiet else False)
     options = ScanOptions(
         paths=paths,
@@ -305,11 +307,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         notes += [f"  fixed: {e['rule']} {e.get('resource') or e.get('path')}" for e in applied.fixed[:20]]
 
     mode = "statistics" if args.statistics else ("quiet" if args.quiet else "full")
-    if args.output:
-        from emrlint.baseline import write_atomic
-
+    if output is not None:
         try:
-            write_atomic(args.output, _render(args.format, findings, result, baseline_info, mode))
+            output.commit(_render(args.format, findings, result, baseline_info, mode))
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         if args.github_annotations:
@@ -321,7 +321,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(_render(args.format, findings, result, baseline_info, mode))
         for note in notes:
-            print(f"emrlint: {note.strip()}", file=sys.stderr)
+            print(f"emrlint: {_shown(note.strip())}", file=sys.stderr)
     if result.errors:
         _report_internal_errors(result.errors, args, in_report=args.format == "text" and not args.output)
         return EXIT_ERROR
@@ -364,24 +364,36 @@ def _no_files_warning(paths: Sequence[str], skipped: Sequence[Tuple[str, str]]) 
     """A scan that checked nothing says so: a clean result must not come from an empty scan."""
     reasons = "; ".join(f"{p}: {why}" for p, why in skipped)
     detail = reasons or "looked in " + ", ".join(paths)
-    print(f"emrlint: warning: no files were checked ({detail}); emrlint reads {FILE_KINDS}, "
-          "except excluded paths (--exclude, the config's exclude).", file=sys.stderr)
+    print(_shown(f"emrlint: warning: no files were checked ({detail}); emrlint reads {FILE_KINDS}, "
+                 "except excluded paths (--exclude, the config's exclude)."), file=sys.stderr)
 
 
 def _report_internal_errors(errors, args: argparse.Namespace, in_report: bool) -> None:
     """Internal errors are in every report; on stderr too unless the report is the terminal,
     and with --debug their tracebacks."""
-    from emrlint.report import relpath
+    from emrlint.report import display_path
+    from emrlint.text import printable
 
     for e in errors:
         if not in_report:
-            where = f" in {relpath(e.path)}" if e.path else ""
-            print(f"emrlint: internal error{where}: {e.message}", file=sys.stderr)
+            where = f" in {display_path(e.path)}" if e.path else ""
+            print(f"emrlint: internal error{where}: {_shown(e.message)}", file=sys.stderr)
         if args.debug and e.detail:
-            sys.stderr.write(e.detail)
+            sys.stderr.write("".join(printable(line) + "\n" for line in e.detail.splitlines()))
     if not in_report:
         print(f"emrlint: {len(errors)} internal error{'s' if len(errors) != 1 else ''}: the report is incomplete "
               "(exit status 2); rerun with --debug for tracebacks", file=sys.stderr)
+
+
+def _reserve(path: str):
+    """The ``--output`` file, reserved before the scan (a temporary file beside it): an
+    unwritable destination fails at once, and nothing is left behind if the scan stops."""
+    from emrlint.baseline import AtomicFile
+
+    try:
+        return AtomicFile(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _terminal(findings, result, mode, notes, args, stream=None) -> None:
@@ -651,7 +663,36 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _shown(text: str) -> str:
+    from emrlint.text import clip, printable
+
+    return printable(clip(text))
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: temporary files are removed on the way out
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        try:
+            if signum is not None:
+                previous[signum] = signal.signal(signum, _terminated)
+        except ValueError:  # not the main thread: signals stay as they are
+            pass
+    try:
+        return _main(argv)
+    finally:
+        written = sys.modules.get("emrlint.baseline")
+        if written is not None:
+            written.discard_pending()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -663,7 +704,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                    "explain": _cmd_explain, "server": _cmd_server, "test-policies": _cmd_test_policies}[args.command]
         return handler(args)
     except UsageError as exc:
-        print(f"emrlint: error: {exc}", file=sys.stderr)
+        print(f"emrlint: error: {_shown(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("emrlint: interrupted", file=sys.stderr)
@@ -677,7 +718,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as exc:  # an emrlint bug: one line, no traceback unless --debug
         if debug:
             raise
-        print(f"emrlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        print(f"emrlint: internal error: {type(exc).__name__}: {_shown(str(exc))} (rerun with --debug for details)",
+              file=sys.stderr)
         return EXIT_ERROR
 
 

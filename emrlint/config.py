@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from emrlint.discovery import UsageError
 from emrlint.findings import SEVERITIES
 from emrlint.registry import id_of, load_rule, resolve_ids, rule_index
+from emrlint.text import quote
 
 CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
@@ -264,7 +265,7 @@ def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] =
         elif key == "exclude":
             cfg.exclude_groups.append((value, cfg.base_dir))
         elif key == "var-files":
-            cfg.var_files = cfg.var_files + [os.path.join(cfg.base_dir, v) for v in value]
+            cfg.var_files = cfg.var_files + [_inside_repository(path, line, cfg.base_dir, v, raw_key) for v in value]
         elif key in ("region", "prices"):
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(path, line, f"{raw_key}: expected "
@@ -373,7 +374,7 @@ def _extend(cfg: Config, raw_key: Any, value: Any, line: Optional[int], chain: T
     path = chain[-1]
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(path, line, f"{raw_key}: expected the path of a config file")
-    target = os.path.normpath(os.path.join(cfg.base_dir, os.path.expanduser(value)))
+    target = _inside_repository(path, line, cfg.base_dir, value, raw_key)
     if target in chain:
         raise ConfigError(path, line, f"{raw_key}: {value} extends this file again (a cycle)")
     if len(chain) > MAX_EXTEND_DEPTH:
@@ -433,7 +434,7 @@ def _params(value: Any, path: str, line_of, keys: Tuple[Any, ...], custom: List[
             pvalue = plain(pvalue)
             problem = spec.validate(pvalue)
             if problem:
-                raise ConfigError(path, pline, f"{what}.{code}.{pname}: {problem} (got {_clip(pvalue)})")
+                raise ConfigError(path, pline, f"{what}.{code}.{pname}: {problem} (got {quote(pvalue, 80)})")
             out.setdefault(rid, {})[str(pname)] = pvalue
     return out
 
@@ -469,9 +470,35 @@ def _per_path(value: Any, base_dir: str, path: str, line_of, raw_key: Any, custo
     return out
 
 
-def _clip(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _inside_repository(path: str, line: Optional[int], base_dir: str, value: str, raw_key: str) -> str:
+    """A file a config names (``var-files``, ``extend``): in the project holding the config
+    (:func:`project_root`), real paths compared, links resolved; anything else would let a
+    repository's config make emrlint read, and print, files that are not its own."""
+    full = os.path.normpath(os.path.join(base_dir, os.path.expanduser(value)))
+    root = os.path.realpath(project_root(base_dir))
+    real = os.path.realpath(full)
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise ConfigError(path, line, f"{raw_key}: {quote(value)} is outside the repository of this config file; "
+                                      "name files in the repository (or pass --var-file)")
+    return full
+
+
+def project_root(directory: str) -> str:
+    """The git repository holding ``directory``; outside a repository, the highest directory
+    above it (or itself) that holds an emrlint config, as a monorepo's root config does."""
+    from emrlint.sources import repository_of
+
+    repository = repository_of(directory)
+    if repository != directory or os.path.exists(os.path.join(directory, ".git")):
+        return repository
+    root, d = directory, directory
+    while True:
+        parent = os.path.dirname(d)
+        if parent == d:
+            return root
+        d = parent
+        if config_in(d):
+            root = d
 
 
 def split_codes(text: Optional[str]) -> Optional[List[str]]:

@@ -11,7 +11,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
-from emrlint.sources import MAX_FILE_BYTES, SourceError, Sources
+from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources, repository_of
+from emrlint.text import clip, quote
 
 # The rules and the loaders (python-hcl2, lark, ruamel.yaml) are imported only when a
 # scan has to read files, not when its result comes from the cache.
@@ -63,9 +64,11 @@ def _resolve_code(code: str) -> Optional[str]:
 
 
 def _finding(rule, severity: Dict[str, str], loc: Loc, message: str, resource: str = "",
-             call_sites=(), related=(), key: str = "", source_format: str = "", subject: Optional[Loc] = None) -> Finding:
-    return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), message, loc, resource,
-                   tuple(call_sites), tuple(related), key, source_format, subject)
+             call_sites=(), related=(), key: str = "", source_format: str = "", subject: Optional[Loc] = None,
+             secret: bool = False) -> Finding:
+    return Finding(rule.id, rule.name, severity.get(rule.id, rule.severity), clip(message), loc, resource,
+                   tuple(call_sites), tuple((clip(m), where) for m, where in related), key, source_format, subject,
+                   secret)
 
 
 def _settings(options: ScanOptions, directory: str, paths: Sequence[str]):
@@ -105,14 +108,15 @@ def scan(options: ScanOptions) -> ScanResult:
         options.layers.prepare(found.files)
         excluder = Excluder(list(options.excludes) + options.layers.exclude_groups())
         _exclude(found, excluder)
+    boundary = scan_boundary(options)
     cache = None
     if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
         from emrlint.cache import ScanCache
 
-        cache = ScanCache(_scan_key(options, found), _part_key(options), _boundary(options), options.max_file_size)
+        cache = ScanCache(_scan_key(options, found), _part_key(options), boundary, options.max_file_size)
         hit = cache.load()
         if hit is not None:
-            return ScanResult(hit["findings"], hit["files"], hit["suppressed"], Sources(options.max_file_size),
+            return ScanResult(hit["findings"], hit["files"], hit["suppressed"], Sources(boundary, options.max_file_size),
                               skipped=found.skipped, unused_vars=hit["unused_vars"])
     # A scan keeps what it parses until it ends and makes little cyclic garbage: the cyclic
     # collector would only re-walk the retained trees, at a cost that grows faster than
@@ -120,7 +124,7 @@ def scan(options: ScanOptions) -> ScanResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        result = _scan(options, found, excluder, cache)
+        result = _scan(options, found, excluder, boundary, cache)
     finally:
         if collecting:
             gc.enable()
@@ -134,7 +138,7 @@ def _part_key(options: ScanOptions) -> Dict[str, Any]:
     """What a root module's findings depend on besides the files it reads."""
     return {"rules": sorted(options.rules), "severity": options.severity, "params": options.params,
             "var_files": [os.path.abspath(v) for v in options.var_files], "vars": [list(v) for v in options.vars],
-            "base_dir": _base_dir(options), "max_file_size": options.max_file_size,
+            "boundary": repr(scan_boundary(options)), "max_file_size": options.max_file_size,
             "layers": options.layers.key() if options.layers is not None else None,
             "prices": options.prices.key() if options.prices is not None else None,
             "installed": _installed_key()}
@@ -159,18 +163,18 @@ def _scan_key(options: ScanOptions, found: Discovered) -> Dict[str, Any]:
                 excludes=[[list(p), b] for p, b in options.excludes], explicit=found.explicit, files=found.files)
 
 
-def _boundary(options: ScanOptions):
-    """What a scan may read: below the directory file() may read (which holds the scanned
-    paths), and the variable files it was given."""
-    from emrlint.cache import Boundary
-
-    paths = [os.path.abspath(p) for p in list(options.paths) + list(options.roots)]
+def scan_boundary(options: ScanOptions) -> Boundary:
+    """What a scan may read: the scanned directories; for a file named on its own (as
+    pre-commit names them), the git repository holding it (its module may call
+    ``../modules``), or its directory outside a repository; the variable files it was
+    given or its configurations name; and ``roots`` (an editor's workspace folders).
+    Never the working directory as such: scanning from ``/`` reads no more."""
+    roots = [os.path.abspath(r) for r in options.roots]
+    for raw in options.paths:
+        path = os.path.abspath(raw)
+        roots.append(path if os.path.isdir(path) else repository_of(os.path.dirname(path)))
     scoped = [f for _, files in options.layers.scoped_var_files() for f in files] if options.layers is not None else []
-    return Boundary([_base_dir(options)] + paths, [os.path.abspath(v) for v in list(options.var_files) + scoped])
-
-
-def _base_dir(options: ScanOptions) -> str:
-    return _read_base([os.path.abspath(p) for p in list(options.paths) + list(options.roots)])
+    return Boundary(roots, [os.path.abspath(v) for v in list(options.var_files) + scoped])
 
 
 def _exclude(found: Discovered, excluder: Excluder) -> None:
@@ -264,7 +268,7 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
                         loc = _empty_block_at(res, problem.key, problem.loc)
                         found.append(_finding(rule, settings.severity, loc, problem.message + doubt + note,
                                               res.address, call_sites, problem.related, problem.key,
-                                              res.source_format, res.loc))
+                                              res.source_format, res.loc, problem.secret))
                 except Exception as exc:  # a bug in a rule: reported for this resource, never a traceback
                     errors.append(internal_error(exc, f"rule {rule_id} failed on {res.address}", res.file,
                                                  res.address, rule_id))
@@ -283,7 +287,7 @@ def _terraform_suppressions(project, sources: Sources) -> list:
     return out
 
 
-def _root_parts(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str],
+def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str],
                 shared: Optional[Sources] = None, progress=None) -> Dict[str, _Part]:
     """Evaluate and check root modules one by one: each root module's findings, file
     errors, suppressions and duplicate declarations, internal errors, and what it read
@@ -297,14 +301,14 @@ def _root_parts(options: ScanOptions, tf_files: List[str], base_dir: str, roots:
     from emrlint.terraform.project import TerraformProject
 
     if shared is None:
-        shared = Sources(options.max_file_size, options.overlay)
+        shared = Sources(boundary, options.max_file_size, options.overlay)
     parse_cache: Dict[str, Any] = {}
     out: Dict[str, _Part] = {}
     for n, root in enumerate(roots):
         if progress is not None:
             progress("evaluating Terraform modules", n, len(roots))
         sources = shared.view()
-        project = TerraformProject(tf_files, sources, _tf_options(options), base_dir, parse_cache)
+        project = TerraformProject(tf_files, sources, _tf_options(options), parse_cache)
         model = Model()
         internal: List[ScanError] = []
         build_model(project, model, roots=[root], errors=internal)
@@ -326,16 +330,16 @@ def _init_worker(queue) -> None:
     _PROGRESS_QUEUE = queue
 
 
-def _worker(options: ScanOptions, tf_files: List[str], base_dir: str, roots: List[str]) -> Dict[str, _Part]:
+def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str]) -> Dict[str, _Part]:
     queue = _PROGRESS_QUEUE
     report = None if queue is None else (lambda stage, n, total: queue.put(1) if n else None)
-    out = _root_parts(options, tf_files, base_dir, roots, progress=report)
+    out = _root_parts(options, tf_files, boundary, roots, progress=report)
     if queue is not None:
         queue.put(1)  # the last root module of this bucket
     return out
 
 
-def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir: str,
+def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary: Boundary,
                     roots: List[str], progress=None) -> Optional[Dict[str, _Part]]:
     """Check root modules in ``options.jobs`` processes when there is enough to do: each
     process evaluates whole root modules (parsing, evaluation and rules), so only
@@ -366,7 +370,7 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir
         queue = context.SimpleQueue() if progress is not None else None
         with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context, initializer=_init_worker,
                                  initargs=(queue,)) as pool:
-            futures = [pool.submit(_worker, worker_options, tf_files, base_dir, b) for b in buckets if b]
+            futures = [pool.submit(_worker, worker_options, tf_files, boundary, b) for b in buckets if b]
             if queue is not None:
                 from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -385,7 +389,7 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], base_dir
         return None  # no processes here (a sandbox): do it in this one
 
 
-def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], base_dir: str,
+def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], boundary: Boundary,
                      cache, progress) -> List[_Part]:
     """The root modules' parts: from the cache where nothing a root module read has
     changed, else evaluated (in parallel processes when there is enough to do)."""
@@ -399,9 +403,9 @@ def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: 
         else:
             todo.append(root)
     if todo:
-        computed = _parallel_roots(options, project, tf_files, base_dir, todo, options.progress)
+        computed = _parallel_roots(options, project, tf_files, boundary, todo, options.progress)
         if computed is None:
-            computed = _root_parts(options, tf_files, base_dir, todo, sources, progress)
+            computed = _root_parts(options, tf_files, boundary, todo, sources, progress)
         for root, part in computed.items():
             sources.record(part.inputs, part.queries)
             if cache is not None and not part.internal:  # a part that met a bug is not worth repeating
@@ -443,19 +447,18 @@ def _store_part(cache, what: Dict[str, Any], part: _Part) -> None:
     cache.store_part(what, part.inputs, part.queries, payload)
 
 
-def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=None) -> ScanResult:
+def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, boundary: Boundary, cache=None) -> ScanResult:
     from emrlint.model import Model
     from emrlint.registry import load_rule
     from emrlint.suppress import SuppressionIndex, collect, document_suppressions, yaml_comments, yaml_spans
     from emrlint.terraform.project import TerraformProject
 
     # after a cache miss, the files its validation read are not read again
-    sources = cache.sources if cache is not None and not options.overlay else Sources(options.max_file_size,
+    sources = cache.sources if cache is not None and not options.overlay else Sources(boundary, options.max_file_size,
                                                                                      options.overlay)
-    base_dir = _base_dir(options)
     tf_files = [f for f in found.files if file_kind(f) != "document"]
     doc_files = [f for f in found.files if file_kind(f) == "document"]
-    project = TerraformProject(tf_files, sources, _tf_options(options), base_dir)
+    project = TerraformProject(tf_files, sources, _tf_options(options))
     progress = options.progress or (lambda stage, done, total: None)
 
     model = Model()
@@ -470,7 +473,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
 
         build_model(project, model, progress, errors=internal)
     else:
-        parts += _terraform_parts(options, project, sources, tf_files, base_dir, cache, progress)
+        parts += _terraform_parts(options, project, sources, tf_files, boundary, cache, progress)
     progress("reading documents", 0, 1)
     if doc_files:
         from emrlint.documents.load import load_documents
@@ -528,7 +531,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
         if "EMR002" in enabled:
             if s.near_miss:
                 kept.append(_finding(load_rule("EMR002"), severity, s.loc,
-                                     f"`{_clip(s.text)}` is not an emrlint suppression and silences nothing; write "
+                                     f"`{quote(s.text, 80, marks=False)}` is not an emrlint suppression and silences nothing; write "
                                      "`emrlint:ignore` (no space or other character after the colon), the rule IDs, "
                                      "then the reason: # emrlint:ignore EMR102 reason text.", key=s.text))
                 continue
@@ -568,7 +571,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, cache=Non
     result.sort(key=Finding.sort_key)
     files = found.explicit if found.explicit is not None else found.files
     unused_vars = sorted({name for name, _ in options.vars} - project.declared_vars)
-    return ScanResult(result, list(files), suppressed, sources, internal, unused_vars=unused_vars,
+    return ScanResult(_cap_per_file(result), list(files), suppressed, sources, internal, unused_vars=unused_vars,
                       estimates=_reported(estimates, report_only, excluder))
 
 
@@ -586,11 +589,6 @@ def _reported(estimates: list, report_only, excluder: Excluder) -> list:
     out.sort(key=lambda e: (e.path, e.line, e.column, e.address))
     return out
 
-
-def _clip(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def _unread(files: Sequence[str], sources: Sources) -> list:
     """Discovered files that were not read, or could not have been: too large, not a regular
     file, unreadable (read errors the loaders met, and a cheap check of files they never opened)."""
@@ -604,7 +602,12 @@ def _unread(files: Sequence[str], sources: Sources) -> list:
             except SourceError:
                 pass
         err = sources.read_error(path)
-        if err is None and sources.content(path) is None:
+        if err is None and sources.content(path) is None and not sources.inside(path):
+            try:  # a link out of the scan's boundary: refused without looking at its target
+                sources.read_bytes(path)
+            except SourceError:
+                err = sources.read_error(path)
+        elif err is None and sources.content(path) is None:
             try:
                 st = os.stat(path)
             except OSError as exc:
@@ -617,6 +620,33 @@ def _unread(files: Sequence[str], sources: Sources) -> list:
                     err = sources.read_error(path)
         if err is not None:
             out.append(FileError(path, err.message, err.line, err.column))
+    return out
+
+
+MAX_PER_RULE_AND_FILE = 100
+
+
+def _cap_per_file(findings: List[Finding]) -> List[Finding]:
+    """At most :data:`MAX_PER_RULE_AND_FILE` findings of a rule in one file, then one that
+    counts the rest (at the first of them): a generated 200,000-line script gives a report
+    of bounded size, and the first hundred say what to fix."""
+    counts: Dict[Tuple[str, str], int] = {}
+    for f in findings:
+        counts[(f.rule, f.loc.path)] = counts.get((f.rule, f.loc.path), 0) + 1
+    if all(n <= MAX_PER_RULE_AND_FILE for n in counts.values()):
+        return findings
+    out, seen = [], {}
+    for f in findings:
+        key = (f.rule, f.loc.path)
+        n = seen[key] = seen.get(key, 0) + 1
+        if n <= MAX_PER_RULE_AND_FILE:
+            out.append(f)
+        elif n == MAX_PER_RULE_AND_FILE + 1:
+            rest = counts[key] - MAX_PER_RULE_AND_FILE
+            out.append(replace(f, message=f"{rest:,} more {f.rule} findings in this file, from here on, are not listed "
+                                          f"(emrlint reports the first {MAX_PER_RULE_AND_FILE} of a rule in a file); "
+                                          f"fix these or scan again to see them.", resource="", related=(),
+                               call_sites=(), key="more-findings", secret=False))
     return out
 
 
@@ -703,20 +733,6 @@ def _empty_block_at(res, key: str, loc: Loc) -> Loc:
             break
         section = blocks[0]
     return loc
-
-
-def _read_base(paths: List[str]) -> str:
-    """The directory that file()/templatefile() may read below: the working
-    directory when every scanned path is inside it, else the paths' common parent."""
-    cwd = os.getcwd()
-    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths]
-    try:
-        common = os.path.commonpath(dirs)
-        if os.path.commonpath([common, cwd]) == cwd:
-            return cwd
-        return common
-    except ValueError:  # different drives
-        return cwd
 
 
 def failing(findings: Sequence[Finding], fail_on: str) -> bool:

@@ -45,6 +45,7 @@ class Finding:
     key: str = ""  # what the finding is about, stable across edits (an attribute path)
     source_format: str = ""  # the format of the resource it is about (terraform, cloudformation...)
     subject: Optional[Loc] = None  # the resource's block: a suppression above it covers the finding
+    secret: bool = False  # its lines hold a secret: no report shows their values
 
     def sort_key(self) -> tuple:
         return (self.loc.path, self.loc.line, self.loc.column, self.rule, self.resource, self.message)
@@ -71,6 +72,7 @@ class Problem:
     related: Tuple[Tuple[str, Loc], ...] = ()
     call_sites: Optional[Tuple[CallSite, ...]] = None  # None: the resource's own
     key: str = ""  # what it is about, stable across unrelated edits: "log_uri", "bootstrap_action[0].args"
+    secret: bool = False  # it points at a secret (a password literal): code frames mask the value
 
 
 def fingerprint(finding: Finding, path: str) -> str:
@@ -80,4 +82,4 @@ def fingerprint(finding: Finding, path: str) -> str:
 
     subject = finding.resource or path
     what = finding.key or (finding.message if not finding.resource else "")
-    return hashlib.sha256(f"{finding.rule}|{subject}|{what}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{finding.rule}|{subject}|{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]

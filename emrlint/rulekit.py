@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, Optional
 
 from emrlint.findings import Loc, Problem  # noqa: F401  (re-exported for rules)
 from emrlint.model import Model
+from emrlint.text import quote  # noqa: F401  (re-exported for rules: values in messages)
 from emrlint.values import Unknown, is_unknown, refs_of  # noqa: F401  (re-exported for rules)
 
 

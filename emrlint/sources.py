@@ -4,10 +4,10 @@ stops the scan."""
 
 from __future__ import annotations
 
-import glob as _glob
 import os
+import re
 import stat
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the default size limit (config ``max-file-size``)
 _MISSING = object()
@@ -55,13 +55,76 @@ def _raise(message: str, data: bytes, offset: int) -> str:
     raise SourceError(message, line, column)
 
 
-class Sources:
-    """Every file-system read of a scan: a cache of file contents shared by loaders and
-    reporters, and a record of what was read and asked (listings, existence, globs) so
-    that a cached result can be proven still valid (see :mod:`emrlint.cache`)."""
+class Boundary:
+    """What a scan may read: files and directories whose real path (symbolic links
+    resolved) is a scanned directory or below one, plus single files named explicitly
+    (``--var-file``).  Nothing else is read, listed or probed, so no value, message or
+    code frame can carry another file's contents."""
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES, overlay: Optional[Dict[str, bytes]] = None,
-                 shared: Optional["Sources"] = None) -> None:
+    def __init__(self, roots: Sequence[str], files: Sequence[str] = ()):
+        self.roots = tuple(sorted({os.path.realpath(r) for r in roots}))
+        self.files = frozenset(os.path.realpath(f) for f in files)
+        self._real_dirs: Dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"Boundary({list(self.roots)!r}, {sorted(self.files)!r})"
+
+    def real(self, path: str) -> str:
+        """The real path, as opening ``path`` would resolve it; the real paths of
+        directories are remembered (one ``lstat`` per new file)."""
+        if not os.path.isabs(path) or os.path.normpath(path) != path:
+            return os.path.realpath(path)  # ".." after a link is resolved physically, as open() does
+        directory, name = os.path.split(path)
+        real_dir = self._real_dirs.get(directory)
+        if real_dir is None:
+            real_dir = self._real_dirs[directory] = os.path.realpath(directory)
+        if not name:
+            return real_dir
+        joined = os.path.join(real_dir, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    def contains_real(self, real: str) -> bool:
+        if real in self.files:
+            return True
+        for root in self.roots:
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+    def contains(self, path: str) -> bool:
+        return self.contains_real(self.real(path))
+
+    def __contains__(self, path: Any) -> bool:
+        """``path in boundary``: an absolute path (a name the OS can look up) within it."""
+        return isinstance(path, str) and os.path.isabs(path) and "\0" not in path and self.contains(path)
+
+
+def repository_of(directory: str) -> str:
+    """The git repository holding ``directory`` (the nearest directory with ``.git``), else ``directory``."""
+    d = directory
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return directory
+        d = parent
+
+
+OUTSIDE = "its real path is outside the scanned directories, so it was not read"
+
+
+class Sources:
+    """Every file-system read of a scan, and the one place that enforces its
+    :class:`Boundary`: a path outside it is never opened, listed or probed (it reads
+    as absent; :meth:`inside` tells loaders to treat it as unknown).  Also a cache of
+    file contents shared by loaders and reporters, and a record of what was read and
+    asked (listings, existence, globs) so that a cached result can be proven still
+    valid (see :mod:`emrlint.cache`)."""
+
+    def __init__(self, boundary: Boundary, max_bytes: int = MAX_FILE_BYTES,
+                 overlay: Optional[Dict[str, bytes]] = None, shared: Optional["Sources"] = None) -> None:
+        self.boundary = boundary
         self.max_bytes = shared.max_bytes if shared else max_bytes
         # content that replaces (or adds) a file: an editor's unsaved buffer read from stdin
         self.overlay: Dict[str, bytes] = shared.overlay if shared else dict(overlay or {})
@@ -69,6 +132,8 @@ class Sources:
         self._bytes: Dict[str, Union[bytes, SourceError]] = shared._bytes if shared else {}
         self._text: Dict[str, Union[str, SourceError]] = shared._text if shared else {}
         self._answers: Dict[Tuple[str, str, str], Any] = shared._answers if shared else {}
+        # path -> (inside the boundary, its real path when a link on the way makes it differ)
+        self._inside: Dict[str, Tuple[bool, Optional[str]]] = shared._inside if shared else {}
         # what was read and asked through this object
         self._reads: Dict[str, None] = {}
         self.queries: Dict[Tuple[str, str, str], Any] = {}  # (kind, path, arg) -> answer
@@ -77,10 +142,31 @@ class Sources:
     def view(self) -> "Sources":
         """A Sources that shares this one's contents (each file is read once per scan) but
         records only what is read and asked through it: what one root module depends on."""
-        return Sources(shared=self)
+        return Sources(self.boundary, shared=self)
+
+    def inside(self, path: str) -> bool:
+        """Whether ``path`` (its real path, links resolved) is within the scan's boundary."""
+        got = self._inside.get(path)
+        if got is None:
+            if path in self.overlay:  # the content comes from stdin or an editor, not from the disk
+                got = (True, None)
+            elif "\x00" in path:  # no file has such a name (and the OS refuses to look one up)
+                got = (False, None)
+            else:
+                real = self.boundary.real(path)
+                got = (self.boundary.contains_real(real), real if real != os.path.abspath(path) else None)
+            self._inside[path] = got
+        if got[1] is not None:  # a link on the way: its target decides, and may change (for the cache)
+            self.queries[("real", path, "")] = got[1]
+        return got[0]
 
     def ask(self, kind: str, path: str, arg: str = "") -> Any:
-        """The answer to a question about the file system: "kind", "list" or "glob"."""
+        """The answer to a recorded question about the file system ("kind", "list", "glob",
+        "real"), as this scan's boundary lets it be answered."""
+        if kind == "real":
+            return answer(kind, path)
+        if not self.inside(path):
+            return [] if kind == "list" else None
         return self._ask(kind, path, arg)
 
     def _ask(self, kind: str, path: str, arg: str = "") -> Any:
@@ -104,8 +190,8 @@ class Sources:
         return got
 
     def kind(self, path: str) -> Optional[str]:
-        """"file", "dir" or None."""
-        return self._ask("kind", path)
+        """"file", "dir" or None (also for anything outside the boundary)."""
+        return self._ask("kind", path) if self.inside(path) else None
 
     def isfile(self, path: str) -> bool:
         return self.kind(path) == "file"
@@ -114,14 +200,19 @@ class Sources:
         return self.kind(path) == "dir"
 
     def listdir(self, path: str) -> List[str]:
-        """Sorted names in a directory ([] when it cannot be listed)."""
-        return self._ask("list", path)
+        """Sorted names in a directory ([] when it cannot be listed or is outside the boundary)."""
+        return self._ask("list", path) if self.inside(path) else []
 
-    def glob(self, directory: str, pattern: str) -> List[str]:
-        """Files below ``directory`` matching a recursive glob, relative, sorted."""
+    def glob(self, directory: str, pattern: str) -> Optional[List[str]]:
+        """Files below ``directory`` matching a Terraform glob, relative and sorted; None
+        when that is unknown (the directory is outside the boundary, or see :func:`_glob`)."""
+        if not self.inside(directory):
+            return None
         return self._ask("glob", directory, pattern)
 
     def read_paths(self) -> List[str]:
+        """Files read, or tried, through this object (for the cache); not those refused as
+        outside the boundary, which were never opened (a ``real`` query records a link's target)."""
         return list(self._reads) + [p for p in self.external if p not in self._reads]
 
     def record(self, inputs: Dict[str, Optional[str]], queries: Dict[Tuple[str, str, str], Any]) -> None:
@@ -146,6 +237,8 @@ class Sources:
         return got if isinstance(got, bytes) else None
 
     def read_bytes(self, path: str) -> bytes:
+        if not self.inside(path):
+            raise self._bytes.setdefault(path, SourceError(OUTSIDE))
         self._reads[path] = None
         got = self._bytes.get(path)
         if got is None:
@@ -178,6 +271,8 @@ class Sources:
         return data
 
     def read_text(self, path: str) -> str:
+        if not self.inside(path):
+            raise self._bytes.setdefault(path, SourceError(OUTSIDE))
         self._reads[path] = None
         got = self._text.get(path)
         if got is None:
@@ -229,6 +324,84 @@ def answer(kind: str, path: str, arg: str = "") -> Any:
         except (OSError, ValueError):  # ValueError: a NUL character in the name
             return []
     if kind == "glob":
-        found = _glob.glob(os.path.join(_glob.escape(path), arg), recursive=True)
-        return sorted(os.path.relpath(p, path).replace(os.sep, "/") for p in found if os.path.isfile(p))
+        return _glob(path, arg)
+    if kind == "real":
+        return os.path.realpath(path)
     raise ValueError(kind)
+
+
+MAX_GLOB_ENTRIES = 100_000
+
+
+def _glob(directory: str, pattern: str) -> Optional[List[str]]:
+    """Terraform's fileset() matching: regular files below ``directory`` whose relative
+    path matches ``pattern``, found without following or even looking through a symbolic
+    link.  None (unknown) for a pattern it does not support, an unreadable or too large
+    tree, or a link the answer could depend on (one the pattern matches, or any link when
+    the pattern reaches into subdirectories)."""
+    regex = _glob_regex(pattern)
+    if regex is None:
+        return None
+    deep = "/" in pattern or "**" in pattern
+    found: List[str] = []
+    stack, seen = [("", directory)], 0
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            return None
+        seen += len(entries)
+        if seen > MAX_GLOB_ENTRIES:
+            return None
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                if deep or regex.fullmatch(rel):
+                    return None
+            elif entry.is_dir(follow_symlinks=False):
+                if deep:
+                    stack.append((rel + "/", entry.path))
+            elif entry.is_file(follow_symlinks=False) and regex.fullmatch(rel):
+                found.append(rel)
+    return sorted(found)
+
+
+def _glob_regex(pattern: str) -> Optional["re.Pattern[str]"]:
+    """A Terraform (doublestar) glob as a regular expression: ``*`` and ``?`` stay within a
+    directory, ``**`` crosses directories, ``[...]``/``[^...]`` are classes; ``{a,b}``
+    alternatives are not supported (None)."""
+    if "{" in pattern or "\\" in pattern or not pattern:
+        return None
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pattern.find("]", i + 2)
+            if end < 0:
+                return None
+            body = pattern[i + 1:end]
+            negate = body[:1] in ("^", "!")
+            body = body[1:] if negate else body
+            out.append("[" + ("^/" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    try:
+        return re.compile("".join(out), re.S)
+    except re.error:
+        return None

@@ -75,11 +75,14 @@ def trailing_text(value: Any) -> str:
 
 
 def shown(value: Any) -> str:
-    """A (partly known) string as a message shows it, unknown parts as ``${...}``."""
+    """A (partly known) string as a message shows it, unknown parts as ``${...}``; clipped
+    and escaped as every value in a message is (:func:`emrlint.text.quote`)."""
+    from emrlint.text import quote
+
     if isinstance(value, str):
-        return value.strip()
+        return quote(value.strip(), marks=False)
     if isinstance(value, Unknown) and value.parts:
-        return "".join(p if isinstance(p, str) else "${...}" for p in value.parts).strip()
+        return quote("".join(p if isinstance(p, str) else "${...}" for p in value.parts).strip(), marks=False)
     return "${...}"
 
 

@@ -23,6 +23,7 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 from emrlint.findings import Loc
 from emrlint.model import Field, get_ci, is_false, is_true  # noqa: F401  (re-exported for the rules)
+from emrlint.text import quote
 from emrlint.values import Unknown
 
 # ---------------------------------------------------------------------------
@@ -65,13 +66,7 @@ def lookup(value: Any, path: Sequence[str]) -> Any:
 
 def show(value: Any) -> str:
     """A JSON value as a message shows it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'the string "{value}"'
-    if value is None:
-        return "null"
-    return repr(value)
+    return f"the string {quote(value)}" if isinstance(value, str) else quote(value)
 
 
 def text(value: Any) -> Optional[str]:

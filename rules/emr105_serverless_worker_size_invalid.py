@@ -201,12 +201,11 @@ Resources:
 * [Spark job properties (EMR Serverless user guide)](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-spark.html)
 """
 
-import json
 import re
 
 from emrlint import data
 from emrlint.capacity import fmt, initial_capacity, parse_amount
-from emrlint.rulekit import Problem, Unknown
+from emrlint.rulekit import Problem, Unknown, quote
 from emrlint.values import number_from_text
 from emrlint.rules._jobruns import application_of
 from emrlint.rules._serverless import (
@@ -231,12 +230,6 @@ _SPELLING = {
 _CPUS = ", ".join(str(c) for c in WORKER_MEMORY)
 
 
-def _show(value):
-    if isinstance(value, str):
-        return f'"{value}"'
-    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
-
-
 def _suggest(value, unit, default):
     m = re.match(r"\s*([0-9]+)", value) if isinstance(value, str) else None
     return f'"{(m.group(1).lstrip("0") or "0") if m else default} {unit}"'
@@ -254,7 +247,7 @@ def _cpu_problems(app, where, key, cpu_f, cpu):
     if is_malformed(cpu_f.value, "cpu"):
         yield Problem(
             cpu_f.origin,
-            f"{where}: {name} = {_show(cpu_f.value)} is not a vCPU count EMR Serverless reads, {_FAILS}. "
+            f"{where}: {name} = {quote(cpu_f.value)} is not a vCPU count EMR Serverless reads, {_FAILS}. "
             f"Write one of {_CPUS} with its unit, like {_suggest(cpu_f.value, 'vCPU', 4)}.",
             key=f"{key}.cpu",
         )
@@ -272,7 +265,7 @@ def _memory_problems(app, where, key, memory_f, cpu):
     if is_malformed(memory_f.value, "memory"):
         yield Problem(
             memory_f.origin,
-            f"{where}: {name} = {_show(memory_f.value)} is not an amount EMR Serverless reads, {_FAILS}. "
+            f"{where}: {name} = {quote(memory_f.value)} is not an amount EMR Serverless reads, {_FAILS}. "
             f"Write whole GB, like {_suggest(memory_f.value, 'GB', 16)}.",
             key=f"{key}.memory",
         )
@@ -310,7 +303,7 @@ def _disk_problems(app, where, key, disk_f, disk_type):
     if lacks_unit(disk_f.value, "disk"):
         yield Problem(
             disk_f.origin,
-            f"{where}: {name} = {_show(disk_f.value)} has no unit, and EMR Serverless requires one for disk "
+            f"{where}: {name} = {quote(disk_f.value)} has no unit, and EMR Serverless requires one for disk "
             f"(memory and cpu may omit theirs), {_FAILS}. Write {_suggest(str(disk_f.value), 'GB', 20)}.",
             key=f"{key}.disk",
         )
@@ -318,7 +311,7 @@ def _disk_problems(app, where, key, disk_f, disk_type):
     if is_malformed(disk_f.value, "disk"):
         yield Problem(
             disk_f.origin,
-            f"{where}: {name} = {_show(disk_f.value)} is not an amount EMR Serverless reads, {_FAILS}. "
+            f"{where}: {name} = {quote(disk_f.value)} is not an amount EMR Serverless reads, {_FAILS}. "
             f"Write whole GB, like {_suggest(disk_f.value, 'GB', 20)}.",
             key=f"{key}.disk",
         )

@@ -159,7 +159,7 @@ Resources:
 """
 
 from emrlint.model import InstanceFleet, known_number
-from emrlint.rulekit import Param, Problem
+from emrlint.rulekit import Param, Problem, quote
 from emrlint.values import Unknown
 
 ID = "EMR109"
@@ -254,7 +254,7 @@ def _fleet(res, fleet, ctx, inline):
         return
     if isinstance(value, str) and value.strip().lower() in CAPACITY_AWARE:
         return
-    shown = f'"{value}"' if isinstance(value, str) else str(value)
+    shown = quote(value)
     yield Problem(
         strategy.origin,
         f"{label} uses the Spot allocation strategy {shown}, {why} "

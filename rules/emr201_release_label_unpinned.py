@@ -74,7 +74,7 @@ resource "aws_emrserverless_application" "spark" {
 
 import re
 
-from emrlint.rulekit import Problem, is_unknown, refs_of
+from emrlint.rulekit import Problem, is_unknown, quote, refs_of
 
 ID = "EMR201"
 NAME = "release-label-unpinned"
@@ -111,7 +111,7 @@ def check(resource, ctx):
     elif not isinstance(value, str) or not FULL_LABEL.match(value.strip()):
         yield Problem(
             f.origin,
-            f"release_label {value!r} is not a full emr-MAJOR.MINOR.PATCH label; {_WHY}. "
+            f"release_label {quote(value)} is not a full emr-MAJOR.MINOR.PATCH label; {_WHY}. "
             'Pin the exact release (for example "emr-7.1.0").',
             key="release_label",
         )

@@ -111,9 +111,9 @@ resource "aws_emr_cluster" "spark" {
 import os
 
 from emrlint.bootstrap import analyze_args, analyze_script, is_http_url
-from emrlint.values import shown
 from emrlint.findings import Loc
-from emrlint.rulekit import Problem
+from emrlint.rulekit import Problem, quote
+from emrlint.values import shown
 
 ID = "EMR202"
 NAME = "bootstrap-action-not-reproducible"
@@ -123,7 +123,7 @@ KIND = "cluster"
 
 def _action_name(action, index):
     name = action.section.field("name").value
-    return f'"{name}"' if isinstance(name, str) and name else f"#{index + 1}"
+    return quote(name) if isinstance(name, str) and name else f"#{index + 1}"
 
 
 def check(cluster, ctx):

@@ -99,7 +99,7 @@ Resources:
 
 import re
 
-from emrlint.rulekit import Param, Problem, release_label
+from emrlint.rulekit import Param, Problem, quote, release_label
 from emrlint.rules.emr201_release_label_unpinned import FULL_LABEL
 
 ID = "EMR203"
@@ -137,10 +137,10 @@ def check(resource, ctx):
     if isinstance(allowed, list) and allowed:
         allowed = [a.strip() for a in allowed if isinstance(a, str)]
         if label not in allowed:
-            shown = ", ".join(allowed[:5]) + (", ..." if len(allowed) > 5 else "")
+            shown = ", ".join(quote(a) for a in allowed[:5]) + (", ..." if len(allowed) > 5 else "")
             yield Problem(
                 f.origin,
-                f"release_label {label!r} is not one of this repository's allowed_release_labels ({shown}); "
+                f"release_label {quote(label)} is not one of this repository's allowed_release_labels ({shown}); "
                 "releases outside the supported set miss its fixes and are not tested with its jobs. "
                 f"Use an allowed label (for example \"{max(allowed, key=lambda a: version(a) or (0,))}\").",
                 key="release_label",
@@ -153,7 +153,7 @@ def check(resource, ctx):
         return
     yield Problem(
         f.origin,
-        f"release_label {label!r} is older than this repository's min_release_label {minimum!r}; old releases carry "
+        f"release_label {quote(label)} is older than this repository's min_release_label {quote(minimum)}; old releases carry "
         "old Spark/Hadoop/JDK versions with known bugs and CVEs and run the same jobs slower. "
         f"Upgrade to {minimum} or later, after testing the jobs on it.",
         key="release_label",

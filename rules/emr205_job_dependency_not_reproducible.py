@@ -139,7 +139,7 @@ resource "aws_emr_cluster" "nightly" {
 import re
 
 from emrlint.bootstrap import is_http_url
-from emrlint.rulekit import Problem, is_unknown
+from emrlint.rulekit import Problem, is_unknown, quote
 from emrlint.shellwords import split
 from emrlint.values import Unknown, leading_text, shown
 from emrlint.rules._jobruns import placeholder, spark_default_properties
@@ -216,14 +216,15 @@ def _findings(setting, value, where):
             if why is None:
                 continue
             ga = ":".join(coordinate.split(":")[:2])
-            message = (f"{where} pulls the Maven package {coordinate}, which {why}: every run resolves whatever the "
+            message = (f"{where} pulls the Maven package {quote(coordinate, marks=False)}, which {why}: every run "
+                       "resolves whatever the "
                        "repository holds that day, so two runs can load different code. Pin an exact version "
-                       f"({ga}:<version>).")
+                       f"({quote(ga, marks=False)}:<version>).")
             yield message, f"{PACKAGES}|{ga}"
     elif setting in _URI_OPTION:
         for uri, complete in _entries(value):
             if is_http_url(uri):
-                shown_uri = uri if complete else uri + "${...}"
+                shown_uri = quote(uri if complete else uri + "${...}", marks=False)
                 message = (f"{where} fetches {shown_uri} ({_URI_OPTION[setting]}) over HTTP at submit time; the file "
                            "can change or disappear between runs. Copy it to a versioned S3 bucket and reference the "
                            "s3:// object.")
@@ -333,7 +334,8 @@ def _step_problems(args_f, label, key_prefix):
     if is_http_url(entry) and not placeholder(entry):
         yield Problem(
             args_f.origin,
-            f"{label} runs {entry.strip()}, fetched over HTTP at submit time; it can change or disappear "
+            f"{label} runs {quote(entry.strip(), marks=False)}, fetched over HTTP at submit time; it can change or "
+            "disappear "
             "between runs. Copy it to a versioned S3 bucket and submit the s3:// object.",
             key=f"{key_prefix}args|entry_point",
         )

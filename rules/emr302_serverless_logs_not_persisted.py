@@ -127,7 +127,7 @@ Resources:
 import os
 
 from emrlint.model import is_true
-from emrlint.rulekit import Problem, is_unknown
+from emrlint.rulekit import Problem, is_unknown, quote
 from emrlint.rules._jobruns import application_of, dig, serverless_job_links
 
 ID = "EMR302"
@@ -184,7 +184,7 @@ def _app_location(app):
             f = s3.field("log_uri")
             if f.present:
                 state = ("evaluates to null" if f.value is None else "is empty" if isinstance(f.value, str)
-                         else f"is {f.value!r}, not an S3 URI")
+                         else f"is {quote(f.value)}, not an S3 URI")
                 return f.loc, f"EMR Serverless application's s3_monitoring_configuration.log_uri {state}"
         return blocks[0].loc, ("EMR Serverless application's monitoring_configuration sends logs neither to S3 "
                                "nor to CloudWatch")

@@ -115,7 +115,7 @@ resource "aws_emr_block_public_access_configuration" "account" {
 """
 
 from emrlint.model import is_true, known_number
-from emrlint.rulekit import Problem
+from emrlint.rulekit import Problem, quote
 from emrlint.rules._security import is_terraform, spelled
 
 ID = "EMR406"
@@ -134,7 +134,7 @@ def check(bpa, ctx):
         if f.value is None:
             state = "evaluates to null" if f.present else "is not set"
         else:
-            state = f"is {_show(f.value)}"
+            state = f"is {quote(f.value)}"
         name = spelled(bpa, "block_public_security_group_rules")
         yield Problem(
             f.loc,
@@ -179,7 +179,3 @@ def _port(value):
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _show(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)

@@ -196,4 +196,5 @@ def check(cluster, ctx):
                 f"{spelled(cluster, 'kerberos_attributes.' + name)} is written in the code: {what} ends up in "
                 f"{where}. Read it from AWS Secrets Manager at deploy time ({fix}) and rotate the committed password.",
                 key=f"kerberos_attributes.{name}",
+                secret=True,
             )

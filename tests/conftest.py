@@ -13,6 +13,9 @@ from emrlint.engine import ScanOptions, scan
 from emrlint.findings import Finding
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# scans in the test process keep their cache (results, parse tables) out of the user's own
+os.environ.setdefault("EMRLINT_CACHE_DIR", os.path.join(os.environ.get("PYTEST_TMPDIR", "/tmp"),
+                                                        f"emrlint-test-cache-{os.getpid()}"))
 FIXTURES = os.path.join(REPO, "fixtures")
 
 

@@ -111,7 +111,7 @@ def test_any_changed_input_is_a_miss(cache_dir, tmp_path, monkeypatch):
     write_tree(str(tmp_path), {"infra/main.tf": CLUSTER, "shared/emr/main.tf": MODULE,
                                "shared/emr/conf.json": "[]"})
     monkeypatch.chdir(tmp_path)
-    options = ScanOptions(paths=["infra"], rules=["EMR301", "EMR201"], cache=True)
+    options = ScanOptions(paths=["infra", "shared"], rules=["EMR301", "EMR201"], cache=True)
 
     def rules():
         return [(f["rule"], f["loc"][1]) for f in findings(scan(options))]
@@ -121,7 +121,7 @@ def test_any_changed_input_is_a_miss(cache_dir, tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(emrlint.engine, "_scan", lambda *a: calls.append(1) or real_scan(*a))
     assert rules() == [("EMR301", 6)] and calls == []  # from the cache
-    # a module outside the scanned directory, read through its source
+    # a module in another scanned directory, read through its source
     (tmp_path / "shared/emr/main.tf").write_text(MODULE.replace('"emr-7.1.0"', '"emr-7"'))
     assert rules() == [("EMR201", 5), ("EMR301", 6)] and len(calls) == 1
     # a new file in the root module's directory (terraform.tfvars) changes the inputs

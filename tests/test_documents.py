@@ -122,7 +122,7 @@ def test_terraform_state_machine_definition_points_into_jsonencode(tf):
 def test_job_runs_spark_settings_are_read(tmp_path, monkeypatch):
     from conftest import write_tree
     from emrlint.documents.load import load_documents
-    from emrlint.sources import Sources
+    from emrlint.sources import Boundary, Sources
 
     monkeypatch.chdir(tmp_path)
     write_tree(str(tmp_path), {"job.json": json.dumps({
@@ -133,7 +133,7 @@ def test_job_runs_spark_settings_are_read(tmp_path, monkeypatch):
         "configurationOverrides": {"applicationConfiguration": [
             {"classification": "spark-defaults", "properties": {"spark.dynamicAllocation.maxExecutors": "50"}}]},
     })})
-    (job,) = load_documents([str(tmp_path / "job.json")], Sources()).resources
+    (job,) = load_documents([str(tmp_path / "job.json")], Sources(Boundary([str(tmp_path)]))).resources
     assert job.kind == "job_run" and job.platform == "serverless"
     assert job.field("execution_timeout_minutes").value == 60
     conf = {k: f.value for k, f in job.spark.conf.items()}

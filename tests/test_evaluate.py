@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 
-from emrlint.sources import Sources
+from emrlint.sources import Boundary, Sources
 from emrlint.terraform.project import Options, TerraformProject
 from emrlint.values import Unknown
 
@@ -15,7 +15,7 @@ from conftest import write_tree
 def evaluate_locals(tmp_path, files, var_files=(), cli_vars=()):
     write_tree(str(tmp_path), files)
     paths = [os.path.join(str(tmp_path), p) for p in files if p.endswith((".tf", ".tfvars"))]
-    project = TerraformProject(paths, Sources(), Options(var_files, cli_vars), str(tmp_path))
+    project = TerraformProject(paths, Sources(Boundary([str(tmp_path)], var_files)), Options(var_files, cli_vars))
     mdir = project.module_dir(str(tmp_path))
     from emrlint.terraform.module import ModuleInstance
 
@@ -221,6 +221,61 @@ def test_templatefile_and_file(tmp_path):
     assert inst.local_value("conf") == {"mem": "8g", "esc": "${keep}", "x": ["a", "b", "z"]}
     assert inst.local_value("raw") == "hello\n"
     assert isinstance(inst.local_value("outside"), Unknown)
+
+
+def test_file_functions_answer_unknown_outside_the_scanned_directory(tmp_path):
+    """The boundary is the scanned directory's real path: absolute paths, ``..``, links to
+    files and directories outside and a ``..`` after a link are all unknown, never read,
+    never answered from the file system (fileexists would tell what exists outside)."""
+    outside = tmp_path / "outside"
+    write_tree(str(outside), {"secret.txt": "s3cr3t\n", "tpl.sh": "pip install ${pkg}\n", "sub/x.txt": "x\n"})
+    tree = tmp_path / "tree"
+    files = {
+        "main.tf": f'''
+            locals {{
+              absolute     = file("{outside}/secret.txt")
+              dotdot       = file("${{path.module}}/../outside/secret.txt")
+              linked       = file("${{path.module}}/link.txt")
+              via_dir_link = file("${{path.module}}/out/secret.txt")
+              after_link   = file("${{path.module}}/out/../outside/secret.txt")
+              template     = templatefile("${{path.module}}/tpl.sh", {{ pkg = "x" }})
+              exists_out   = fileexists("{outside}/secret.txt")
+              exists_link  = fileexists("${{path.module}}/link.txt")
+              missing_in   = fileexists("${{path.module}}/nothing.txt")
+              set_out      = fileset("{outside}", "*")
+              set_dir_link = fileset("${{path.module}}/out", "*")
+              set_linked   = fileset(path.module, "*.txt")
+              set_deep     = fileset(path.module, "**/*.sh")
+              inside       = file("${{path.module}}/conf/inside.txt")
+              set_inside   = fileset("${{path.module}}/conf", "**")
+            }}
+        ''',
+        "conf/inside.txt": "fine\n",
+        "conf/nested/b.txt": "b\n",
+    }
+    write_tree(str(tree), files)
+    os.symlink(str(outside / "secret.txt"), str(tree / "link.txt"))
+    os.symlink(str(outside), str(tree / "out"))
+    os.symlink(str(outside / "tpl.sh"), str(tree / "tpl.sh"))
+    inst, project = evaluate_locals(tree, {})
+    for name in ("absolute", "dotdot", "linked", "via_dir_link", "after_link", "template", "exists_out",
+                 "exists_link", "set_out", "set_dir_link", "set_linked", "set_deep"):
+        assert isinstance(inst.local_value(name), Unknown), name
+    assert inst.local_value("missing_in") is False
+    assert inst.local_value("inside") == "fine\n"
+    assert inst.local_value("set_inside") == ["inside.txt", "nested/b.txt"]
+    read = [project.sources.content(p) for p in project.sources.read_paths()]
+    assert b"fine\n" in read and not [data for data in read if data and (b"s3cr3t" in data or b"pip" in data)]
+
+
+def test_fileset_does_not_follow_link_loops(tmp_path):
+    """Two links back up the tree made Python's recursive glob run for hours; fileset()
+    never follows a link, so the answer is unknown at once."""
+    write_tree(str(tmp_path), {"main.tf": 'locals {\n  all = fileset(path.module, "**")\n}\n', "a/x.sh": "x\n"})
+    os.symlink("..", str(tmp_path / "a" / "up"))
+    os.symlink("..", str(tmp_path / "a" / "up2"))
+    inst, _ = evaluate_locals(tmp_path, {})
+    assert isinstance(inst.local_value("all"), Unknown)
 
 
 def test_origins_follow_variables_locals_and_literals(tmp_path):

@@ -8,7 +8,7 @@ import json
 import os
 
 from emrlint.documents.plan import _address_lines
-from emrlint.sources import Sources, _read_limited
+from emrlint.sources import Boundary, Sources, _read_limited
 
 from conftest import FIXTURES
 
@@ -72,7 +72,7 @@ def test_reading_is_bounded_by_the_limit_whatever_the_reported_size(tmp_path):
     big.write_bytes(b"#" * 1001)
     small = tmp_path / "small.tf"
     small.write_bytes(b"# one line\n")
-    sources = Sources(max_bytes=1000)
+    sources = Sources(Boundary([str(tmp_path)]), max_bytes=1000)
     assert sources.read_bytes(str(small)) == b"# one line\n"
     try:
         sources.read_bytes(str(big))

@@ -205,7 +205,10 @@ def test_toml_per_path_and_extend(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("files,needle", [
     ({".emrlint.yaml": "select: [EMR301]\nextend: a.yaml\n", "a.yaml": "extend: .emrlint.yaml\n"},
      "a.yaml:1: extend: .emrlint.yaml extends this file again (a cycle)"),
-    ({".emrlint.yaml": "\nextend: ../nowhere.yaml\n"}, ".emrlint.yaml:2: extend: ../nowhere.yaml: no such config file"),
+    ({".emrlint.yaml": "\nextend: nowhere.yaml\n"}, ".emrlint.yaml:2: extend: nowhere.yaml: no such config file"),
+    # out of the project: refused before looking (whether it exists would be news from outside)
+    ({".emrlint.yaml": "\nextend: ../nowhere.yaml\n"}, '.emrlint.yaml:2: extend: "../nowhere.yaml" is outside the '
+                                                      "repository of this config file"),
     ({".emrlint.yaml": "extend: base.yaml\n", "base.yaml": "select: [EMR301]\nseverity: {EMR301: loud}\n"},
      "base.yaml:2: severity.EMR301: expected one of info, warning, error"),
     ({".emrlint.yaml": "per-path:\n  legacy/:\n    ignore: [EMR301]\n    select: [EMR1]\n"},

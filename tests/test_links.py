@@ -7,7 +7,7 @@ import os
 
 from emrlint.documents.load import load_documents
 from emrlint.model import Model
-from emrlint.sources import Sources
+from emrlint.sources import Boundary, Sources
 from emrlint.terraform.build import build_model
 from emrlint.terraform.project import Options, TerraformProject
 from emrlint.values import Unknown
@@ -18,10 +18,10 @@ from conftest import write_tree
 def model_of(tmp_path, files):
     write_tree(str(tmp_path), files)
     paths = [os.path.join(d, f) for d, _, fs in os.walk(tmp_path) for f in fs]
-    sources = Sources()
+    sources = Sources(Boundary([str(tmp_path)]))
     model = Model()
     tf = [p for p in paths if p.endswith((".tf", ".tfvars"))]
-    build_model(TerraformProject(tf, sources, Options(), str(tmp_path)), model)
+    build_model(TerraformProject(tf, sources, Options()), model)
     docs = load_documents([p for p in paths if p.endswith((".json", ".yaml"))], sources)
     for r in docs.resources:
         model.add(r)

@@ -328,7 +328,7 @@ def test_var_file_and_cli_var(tf, tmp_path):
 def test_configurations_json_is_decoded_into_the_model(tmp_path, monkeypatch):
     from conftest import write_tree
     from emrlint.model import Model, classification_properties
-    from emrlint.sources import Sources
+    from emrlint.sources import Boundary, Sources
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import Options, TerraformProject
     from emrlint.values import Unknown
@@ -355,7 +355,7 @@ def test_configurations_json_is_decoded_into_the_model(tmp_path, monkeypatch):
           ])
         }
     '''})
-    project = TerraformProject([str(tmp_path / "main.tf")], Sources(), Options(), str(tmp_path))
+    project = TerraformProject([str(tmp_path / "main.tf")], Sources(Boundary([str(tmp_path)])), Options())
     model = Model()
     build_model(project, model)
     clusters = {c.address: c for c in model.of_kind("cluster")}

@@ -23,7 +23,7 @@ from emrlint.findings import Loc
 from emrlint.model import KIND_CLASSES, Field, Model, Resource, Section, attach_units
 from emrlint.registry import all_rules
 from emrlint.rulekit import RuleContext
-from emrlint.sources import Sources
+from emrlint.sources import Boundary, Sources
 from emrlint.terraform import build
 from emrlint.values import UNKNOWN
 
@@ -77,7 +77,7 @@ def _run_rules(resources: List[Resource]) -> None:
         model.add(res)
     for rule in all_rules().values():
         params = {name: p.default for name, p in rule.params.items()}
-        ctx = RuleContext(params, model, Sources())
+        ctx = RuleContext(params, model, Sources(Boundary([])))
         for res in model.resources:
             if res.kind in rule.kinds:
                 try:

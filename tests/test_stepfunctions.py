@@ -183,7 +183,7 @@ def test_unknown_service_in_the_arn_is_not_an_emr_task(tmp_path, monkeypatch):
 
 def test_state_machine_resource_lists_map_states_with_emr_work(tmp_path, monkeypatch):
     from emrlint.documents.load import load_documents
-    from emrlint.sources import Sources
+    from emrlint.sources import Boundary, Sources
 
     definition = {
         "StartAt": "Outer",
@@ -207,7 +207,7 @@ def test_state_machine_resource_lists_map_states_with_emr_work(tmp_path, monkeyp
         },
     }
     write_tree(str(tmp_path), {"m.asl.json": json.dumps(definition, indent=2)})
-    found = load_documents([str(tmp_path / "m.asl.json")], Sources()).resources
+    found = load_documents([str(tmp_path / "m.asl.json")], Sources(Boundary([str(tmp_path)]))).resources
     (machine,) = [r for r in found if isinstance(r, StateMachine)]
     by_name = {m.name: m for m in machine.maps}
     assert set(by_name) == {"Outer", "Inner"}
@@ -221,10 +221,10 @@ def test_state_machine_resource_lists_map_states_with_emr_work(tmp_path, monkeyp
 
 def _machine(tmp_path, definition):
     from emrlint.documents.load import load_documents
-    from emrlint.sources import Sources
+    from emrlint.sources import Boundary, Sources
 
     write_tree(str(tmp_path), {"m.asl.json": json.dumps(definition, indent=2)})
-    found = load_documents([str(tmp_path / "m.asl.json")], Sources()).resources
+    found = load_documents([str(tmp_path / "m.asl.json")], Sources(Boundary([str(tmp_path)]))).resources
     (machine,) = [r for r in found if isinstance(r, StateMachine)]
     return {m.name: m for m in machine.maps}
 

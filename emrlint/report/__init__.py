@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Dict, List
 
 from emrlint.findings import SEVERITIES, Finding
+from emrlint.text import FIELD_LIMIT, MESSAGE_LIMIT, clip, printable
 
 
 def relpath(path: str) -> str:
@@ -16,6 +17,21 @@ def relpath(path: str) -> str:
     except ValueError:  # another drive
         return path
     return rel.replace(os.sep, "/")
+
+
+def shown(text: str, limit: int = FIELD_LIMIT) -> str:
+    """A string from a scan as every report writes it: clipped, control characters escaped."""
+    return printable(clip(text, limit))
+
+
+def message(text: str) -> str:
+    """A finding's message as every report writes it."""
+    return shown(text, MESSAGE_LIMIT)
+
+
+def display_path(path: str) -> str:
+    """A path as every report shows it (relative, clipped, escaped)."""
+    return shown(relpath(path))
 
 
 def summary(findings: List[Finding], files: int, suppressed: int) -> Dict[str, object]:

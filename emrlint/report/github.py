@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from emrlint.findings import Finding, ScanError
-from emrlint.report import relpath
+from emrlint.report import display_path, message, shown
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -21,13 +21,13 @@ def _prop(text: str) -> str:
 def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
     lines = []
     for f in findings:
-        props = [f"file={_prop(relpath(f.loc.path))}", f"line={f.loc.line}", f"col={f.loc.column}"]
+        props = [f"file={_prop(display_path(f.loc.path))}", f"line={f.loc.line}", f"col={f.loc.column}"]
         if f.loc.line < f.loc.end_line <= f.loc.line + 2:  # not a whole block: annotate its first line
             props.append(f"endLine={f.loc.end_line}")
         props.append(f"title={_prop(f'{f.rule} {f.name}')}")
-        message = f.message + (f" ({f.resource})" if f.resource else "")
-        lines.append(f"::{LEVEL[f.severity]} {','.join(props)}::{_data(message)}")
+        text = message(f.message) + (f" ({shown(f.resource)})" if f.resource else "")
+        lines.append(f"::{LEVEL[f.severity]} {','.join(props)}::{_data(text)}")
     for e in errors:
-        props = f"file={_prop(relpath(e.path))}," if e.path else ""
-        lines.append(f"::error {props}title=emrlint internal error::{_data(e.message)}")
+        props = f"file={_prop(display_path(e.path))}," if e.path else ""
+        lines.append(f"::error {props}title=emrlint internal error::{_data(message(e.message))}")
     return "".join(line + "\n" for line in lines)

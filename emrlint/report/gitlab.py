@@ -13,7 +13,7 @@ import hashlib
 from typing import Dict, List, Sequence
 
 from emrlint.findings import Finding, ScanError, fingerprint
-from emrlint.report import relpath
+from emrlint.report import display_path, message, relpath, shown
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -23,13 +23,13 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
     seen: Dict[str, int] = {}
     issues = []
     for f in findings:
-        path = relpath(f.loc.path)
-        fp = fingerprint(f, path)
+        path = display_path(f.loc.path)
+        fp = fingerprint(f, relpath(f.loc.path))
         n = seen.get(fp, 0)
         seen[fp] = n + 1
         issues.append({
             "type": "issue",
-            "description": f"{f.rule} {f.message}" + (f" ({f.resource})" if f.resource else ""),
+            "description": f"{f.rule} {message(f.message)}" + (f" ({shown(f.resource)})" if f.resource else ""),
             "check_name": f"{f.rule} {f.name}",
             "categories": ["Security" if f.rule.startswith("EMR4") else "Bug Risk"],
             "fingerprint": fp if n == 0 else f"{fp}-{n}",
@@ -37,11 +37,11 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
             "location": {"path": path, "lines": {"begin": f.loc.line}},
         })
     for e in errors:
-        path = relpath(e.path) if e.path else ""
+        path = display_path(e.path) if e.path else ""
         issues.append({
-            "type": "issue", "description": f"emrlint internal error: {e.message}",
+            "type": "issue", "description": f"emrlint internal error: {message(e.message)}",
             "check_name": "emrlint internal error", "categories": ["Bug Risk"],
-            "fingerprint": hashlib.sha256(f"internal|{path}|{e.resource}|{e.rule}".encode()).hexdigest()[:32],
+            "fingerprint": hashlib.sha256(f"internal|{path}|{e.resource}|{e.rule}".encode("utf-8", "surrogatepass")).hexdigest()[:32],
             "severity": "blocker", "location": {"path": path, "lines": {"begin": 1}},
         })
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -7,7 +7,7 @@ from typing import List, Optional, Sequence
 
 from emrlint import __version__
 from emrlint.findings import Finding, ScanError, fingerprint
-from emrlint.report import relpath, summary
+from emrlint.report import display_path, message, relpath, shown, summary
 
 
 def finding_dict(f: Finding) -> dict:
@@ -15,22 +15,24 @@ def finding_dict(f: Finding) -> dict:
         "rule": f.rule,
         "name": f.name,
         "severity": f.severity,
-        "message": f.message,
-        "path": relpath(f.loc.path),
+        "message": message(f.message),
+        "path": display_path(f.loc.path),
         "line": f.loc.line,
         "column": f.loc.column,
         "end_line": f.loc.end_line,
         "end_column": f.loc.end_column,
-        "resource": f.resource,
+        "resource": shown(f.resource),
         "fingerprint": fingerprint(f, relpath(f.loc.path)),
-        "call_sites": [{"module": c.address, "path": relpath(c.loc.path), "line": c.loc.line} for c in f.call_sites],
-        "related": [{"message": m, "path": relpath(loc.path), "line": loc.line, "column": loc.column}
+        "call_sites": [{"module": shown(c.address), "path": display_path(c.loc.path), "line": c.loc.line}
+                       for c in f.call_sites],
+        "related": [{"message": message(m), "path": display_path(loc.path), "line": loc.line, "column": loc.column}
                     for m, loc in f.related],
     }
 
 
 def error_dict(e: ScanError) -> dict:
-    return {"message": e.message, "path": relpath(e.path) if e.path else "", "resource": e.resource, "rule": e.rule}
+    return {"message": message(e.message), "path": display_path(e.path) if e.path else "", "resource": shown(e.resource),
+            "rule": e.rule}
 
 
 def render(findings: List[Finding], files: int, suppressed: int, baseline: Optional[dict] = None,

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from emrlint import __version__
 from emrlint.findings import Finding, ScanError, fingerprint
 from emrlint.registry import all_rules
-from emrlint.report import relpath
+from emrlint.report import message as shown_message, relpath, shown
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _URL = re.compile(r"\((https?://[^)\s]+)\)")
@@ -40,7 +40,7 @@ def _rule_descriptor(rule) -> dict:
 
 
 def _uri(path: str) -> str:
-    return quote(relpath(path), safe="/")
+    return quote(relpath(path), safe="/", errors="surrogateescape")
 
 
 def _region(loc) -> dict:
@@ -56,16 +56,16 @@ def _location(loc, message: str = "") -> dict:
     out = {"physicalLocation": {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"},
                                 "region": _region(loc)}}
     if message:
-        out["message"] = {"text": message}
+        out["message"] = {"text": shown_message(message)}
     return out
 
 
 def _notification(e: ScanError) -> dict:
-    out = {"level": "error", "message": {"text": f"internal error: {e.message}"}}
+    out = {"level": "error", "message": {"text": f"internal error: {shown_message(e.message)}"}}
     if e.path:
         out["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path), "uriBaseId": "%SRCROOT%"}}}]
         if e.resource:
-            out["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": e.resource, "kind": "resource"}]
+            out["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": shown(e.resource), "kind": "resource"}]
     if e.rule:
         out["associatedRule"] = {"id": e.rule}
     return out
@@ -78,16 +78,16 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
     for f in findings:
         location = _location(f.loc)
         if f.resource:
-            location["logicalLocations"] = [{"fullyQualifiedName": f.resource, "kind": "resource"}]
+            location["logicalLocations"] = [{"fullyQualifiedName": shown(f.resource), "kind": "resource"}]
         result = {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": shown_message(f.message)},
             "locations": [location],
             "partialFingerprints": {"emrlint/v1": fingerprint(f, relpath(f.loc.path))},
         }
-        related = [_location(cs.loc, f"called from {cs.address}") for cs in f.call_sites]
+        related = [_location(cs.loc, f"called from {shown(cs.address)}") for cs in f.call_sites]
         related += [_location(loc, message) for message, loc in f.related]
         if related:
             for i, r in enumerate(related):
@@ -106,7 +106,8 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
                 "informationUri": "https://pypi.org/project/emrlint/",
                 "rules": [_rule_descriptor(r) for r in rules],
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root if root.startswith("/") else "/" + root)}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root if root.startswith("/") else "/" + root,
+                                                                    errors="surrogateescape")}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": not errors,
                              "toolExecutionNotifications": [_notification(e) for e in errors]}],

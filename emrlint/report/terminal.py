@@ -9,12 +9,14 @@ and rich is not even imported, which keeps a pre-commit hook's start-up short.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from typing import List, Optional, Sequence, TextIO, Tuple
+from typing import List, Optional, Sequence, Set, TextIO, Tuple
 
 from emrlint.findings import Finding, ScanError
-from emrlint.report import relpath, summary
+from emrlint.report import display_path, message, shown, summary
 from emrlint.sources import Sources
+from emrlint.text import printable
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FRAME_LINES = 3
@@ -62,7 +64,23 @@ class Writer:
         self.console.print(text)
 
 
-def _frame(f: Finding, sources: Sources) -> List[Line]:
+# a line that assigns a password or secret: code frames never show its value
+_SECRET_KEY = re.compile(r"(?i)(passw(or)?d|secret|private[_-]?key|token)[\w-]*[\"']?\s*[=:]")
+_VALUE = re.compile(r"^(\s*(?:\"[^\"]*\"|'[^']*'|[^=:\"']*?)\s*[=:]\s*)\S")
+MASK = "********"
+
+
+def mask_value(text: str) -> str:
+    """A line with the value it assigns (after the first ``=`` or ``:``) replaced by asterisks;
+    a line that assigns nothing is masked whole."""
+    m = _VALUE.match(text)
+    if m:
+        return m.group(1) + MASK
+    stripped = text.lstrip()
+    return text[: len(text) - len(stripped)] + MASK if stripped else text
+
+
+def _frame(f: Finding, sources: Sources, secret_lines: Set[Tuple[str, int]] = frozenset()) -> List[Line]:
     lines = sources.lines(f.loc.path)
     out: List[Line] = []
     if not lines:
@@ -75,23 +93,25 @@ def _frame(f: Finding, sources: Sources) -> List[Line]:
         text = lines[n - 1].rstrip()
         if n < f.loc.line and not text.strip():
             continue
+        if (f.loc.path, n) in secret_lines or _SECRET_KEY.search(text):
+            text = mask_value(text)
         marked = f.loc.line <= n <= marked_end
         out.append([(f"  {'>' if marked else ' '} {n:>{width}} | ", "bold" if marked else "dim"),
-                    (text[:200], None if marked else "dim")])
+                    (printable(text[:200]), None if marked else "dim")])
     return out
 
 
 def _head(f: Finding) -> Line:
-    head: Line = [(f"{relpath(f.loc.path)}:{f.loc.line}:{f.loc.column}", "bold"), (": ", None),
+    head: Line = [(f"{display_path(f.loc.path)}:{f.loc.line}:{f.loc.column}", "bold"), (": ", None),
                   (f.severity, STYLE[f.severity]), (f" {f.rule}", "bold"), (f" [{f.name}]", "dim")]
     if f.resource:
-        head.append((f" {f.resource}", "magenta"))
+        head.append((f" {shown(f.resource)}", "magenta"))
     return head
 
 
 def _error_line(e: ScanError) -> Line:
-    where = f"{relpath(e.path)}: " if e.path else ""
-    return [(f"{where}internal error: ", "bold red"), (e.message, None)]
+    where = f"{display_path(e.path)}: " if e.path else ""
+    return [(f"{where}internal error: ", "bold red"), (message(e.message), None)]
 
 
 def _plural(n: int, word: str) -> str:
@@ -106,20 +126,21 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
     out = Writer(stream, color)
     if mode == "quiet":
         for f in findings:
-            out.line(*_head(f), (f": {f.message}", None))
+            out.line(*_head(f), (f": {message(f.message)}", None))
         for e in errors:
             out.line(*_error_line(e))
         return
     if mode == "full":
+        secret_lines = {(f.loc.path, n) for f in findings if f.secret for n in range(f.loc.line, f.loc.end_line + 1)}
         for f in findings:
             out.line(*_head(f))
-            out.line(("  " + f.message, None))
-            for frame_line in _frame(f, sources):
+            out.line(("  " + message(f.message), None))
+            for frame_line in _frame(f, sources, secret_lines):
                 out.line(*frame_line)
             for cs in f.call_sites:
-                out.line((f"  via {cs.address} at {relpath(cs.loc.path)}:{cs.loc.line}", "dim"))
-            for message, loc in f.related:
-                out.line((f"  see {relpath(loc.path)}:{loc.line}: {message}", "dim"))
+                out.line((f"  via {shown(cs.address)} at {display_path(cs.loc.path)}:{cs.loc.line}", "dim"))
+            for text, loc in f.related:
+                out.line((f"  see {display_path(loc.path)}:{loc.line}: {message(text)}", "dim"))
             out.line()
     for e in errors:
         out.line(*_error_line(e))
@@ -139,4 +160,4 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
     if suppressed:
         out.line((f"{_plural(suppressed, 'finding')} suppressed by inline comments.", "dim"))
     for note in notes:
-        out.line((note, "dim"))
+        out.line((shown(note, 2000), "dim"))

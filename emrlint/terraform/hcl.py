@@ -31,7 +31,9 @@ class ParseError(Exception):
 def _parser():
     """python-hcl2's grammar and post-lexer, loaded without importing the ``hcl2``
     package itself (its serialisers and reconstructors cost start-up time that a
-    pre-commit hook should not pay)."""
+    pre-commit hook should not pay).  Building the LALR tables takes about a second, so
+    they are kept in emrlint's cache directory (never in the installed package, which
+    may be read-only or shared): see :func:`_load_tables`."""
     import importlib.util
 
     from lark import Lark
@@ -42,9 +44,109 @@ def _parser():
                                                        os.path.join(package_dir, "postlexer.py"))
     postlexer = importlib.util.module_from_spec(post_spec)
     post_spec.loader.exec_module(postlexer)
-    return Lark.open(os.path.join(package_dir, "hcl2.lark"), parser="lalr",
-                     cache=os.path.join(package_dir, ".lark_cache.bin"), propagate_positions=True,
-                     postlex=postlexer.PostLexer())
+    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
+        grammar = fh.read()
+    path, key = _tables_path(grammar)
+    cached = not os.environ.get("EMRLINT_NO_CACHE")  # then nothing is read from or written to the cache
+    tables = _load_tables(path, key) if cached else None
+    if tables is not None:
+        try:
+            return Lark._load_from_dict(tables["data"], tables["memo"], postlex=postlexer.PostLexer(),
+                                        propagate_positions=True)
+        except Exception:  # tables of another shape: build them again
+            pass
+    parser = Lark(grammar, parser="lalr", propagate_positions=True, postlex=postlexer.PostLexer())
+    if cached:
+        _store_tables(path, key, parser)
+    return parser
+
+
+_TABLES_MAGIC = b"emrlint-hcl2-tables 1"
+_TABLES_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _tables_path(grammar: str) -> Tuple[str, str]:
+    import hashlib
+    import sys
+
+    import lark
+
+    from emrlint.cache import cache_dir
+
+    key = hashlib.sha256(f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()
+    return os.path.join(cache_dir(), f"hcl2-tables-{key[:32]}.pickle"), key
+
+
+class _PlainUnpickler:
+    """Unpickling that can only build plain data (dicts, lists, tuples, strings, numbers):
+    any class or function reference is refused, so a forged file cannot run code."""
+
+    @staticmethod
+    def loads(data: bytes):
+        import io
+        import pickle
+
+        class Plain(pickle.Unpickler):
+            def find_class(self, module, name):  # noqa: D401 - pickle's hook
+                raise pickle.UnpicklingError(f"refusing {module}.{name}")
+
+        return Plain(io.BytesIO(data)).load()
+
+
+def _load_tables(path: str, key: str):
+    """The cached parse tables, or None (missing, torn, made for another grammar, or not
+    plain data: every such file is a miss, never an error)."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_TABLES_MAX_BYTES + 1)
+    except OSError:
+        return None
+    header, _, payload = data.partition(b"\n")
+    parts = header.split(b" ")
+    if len(data) > _TABLES_MAX_BYTES or len(parts) != 4 or b" ".join(parts[:2]) != _TABLES_MAGIC:
+        return None
+    if parts[2] != key.encode() or parts[3] != hashlib.sha256(payload).hexdigest().encode():
+        return None
+    try:
+        tables = _PlainUnpickler.loads(payload)
+    except Exception:
+        return None
+    return tables if isinstance(tables, dict) and {"data", "memo"} <= set(tables) else None
+
+
+def _store_tables(path: str, key: str, parser) -> None:
+    """Save the parse tables as plain data (the post-lexer, an object, is supplied on loading);
+    a cache directory that cannot be written only costs speed."""
+    import hashlib
+    import pickle
+    import tempfile
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k != "postlex"}
+    try:
+        payload = pickle.dumps({"data": data, "memo": memo}, protocol=4)
+        _PlainUnpickler.loads(payload)  # only plain data goes in
+    except Exception:
+        return
+    header = b"%s %s %s\n" % (_TABLES_MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode())
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tables-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
 
 
 def load_grammar() -> None:

@@ -62,13 +62,12 @@ def is_local_source(source: str) -> bool:
 
 
 class TerraformProject:
-    def __init__(self, files: Sequence[str], sources: Sources, options: Options, base_dir: str,
+    def __init__(self, files: Sequence[str], sources: Sources, options: Options,
                  parse_cache: Optional[Dict[str, Tuple[Optional["ParsedFile"], Optional["FileError"]]]] = None):
-        self.sources = sources
+        self.sources = sources  # reads nothing outside the scan's boundary
         # path -> parse result, shared by the projects of one scan's root modules
         self._parse_cache = parse_cache if parse_cache is not None else {}
         self.options = options
-        self.base_dir = base_dir  # files outside it are never read by file()/templatefile()
         self.errors: List[FileError] = []
         self.declared_vars: set = set()  # names of variables the evaluated root modules declare
         # (path, line) of a root variable block -> "--var name=value": findings there came from the command line
@@ -85,31 +84,21 @@ class TerraformProject:
         for path in files:
             self._dir_files.setdefault(os.path.dirname(path), []).append(path)
 
-    # -- file access for functions ---------------------------------------------------
-
-    def _allowed(self, path: str) -> bool:
-        if "\x00" in path:  # no file has such a name (and the OS refuses to look one up)
-            return False
-        real = os.path.realpath(path)
-        base = os.path.realpath(self.base_dir)
-        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+    # -- file access for functions: outside the scan's boundary, every answer is unknown ----
 
     def read_text(self, path: str) -> Any:
-        if not self._allowed(path):
-            return UNKNOWN
         text = self.sources.try_text(path)
         return UNKNOWN if text is None else text
 
     def fileset(self, directory: str, pattern: str) -> Any:
         """Terraform's fileset(): files below ``directory`` matching a glob (``*``, ``**``, ``?``, ``[...]``)."""
-        if not self._allowed(directory) or not self.sources.isdir(directory) or "{" in pattern:
+        if not self.sources.isdir(directory):
             return UNKNOWN
-        return [p for p in self.sources.glob(directory, pattern) if self._allowed(os.path.join(directory, p))]
+        found = self.sources.glob(directory, pattern)
+        return UNKNOWN if found is None else found
 
     def file_exists(self, path: str) -> Any:
-        if not self._allowed(path):
-            return UNKNOWN
-        return self.sources.isfile(path)
+        return self.sources.isfile(path) if self.sources.inside(path) else UNKNOWN
 
     # -- which directories matter ---------------------------------------------------
 
@@ -128,9 +117,13 @@ class TerraformProject:
         found = self._listing.get(directory)
         if found is None:
             found = [os.path.join(directory, n) for n in self.sources.listdir(directory)
-                     if n.endswith((".tf", ".tf.json")) and self.sources.isfile(os.path.join(directory, n))]
+                     if n.endswith((".tf", ".tf.json")) and self._loadable(os.path.join(directory, n))]
             self._listing[directory] = found
         return found
+
+    def _loadable(self, path: str) -> bool:
+        """A file to load, or a link out of the scan's boundary (loading it reports it: EMR001)."""
+        return self.sources.isfile(path) or not self.sources.inside(path)
 
     def _callees(self, directory: str) -> List[str]:
         """Module directories a directory calls (a byte-level prefilter: local
@@ -289,7 +282,7 @@ class TerraformProject:
             target = os.path.normpath(os.path.join(caller.dir, source.split("//")[0]))
         else:
             target = (self._load_modules_json(caller.root.dir) or {}).get(key_path)
-        return target if target is not None and self._allowed(target) else None
+        return target if target is not None and self.sources.inside(target) else None
 
     def budget_exhausted(self, root: Any, loc: Optional[Loc]) -> None:
         """Record, once per root module, that evaluating it ran out of its budget."""
