@@ -137,6 +137,27 @@ class EntryStore:
             return None
         return payload
 
+    def signature(self, body: bytes, create: bool) -> Optional[str]:
+        """The signature of ``body`` with this directory's key (None: no key, and not ``create``
+        or it cannot be made), for other files emrlint keeps here (python-hcl2's parse tables)."""
+        key = self._signing_key(create)
+        return _sign(key, body) if key is not None else None
+
+    def write_file(self, path: str, data: bytes) -> bool:
+        """Write ``path`` in this directory atomically (a temporary file renamed into place)."""
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.directory)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                _unlink(tmp)
+                raise
+        except OSError:
+            return False
+        return True
+
     def put(self, kind: str, key: str, payload: Dict[str, Any]) -> bool:
         try:
             os.makedirs(self.directory, exist_ok=True)
@@ -144,17 +165,9 @@ class EntryStore:
             if signing_key is None:
                 return False
             body = json.dumps(dict(payload, key=key, kind=kind), separators=(",", ":")).encode()
-            fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(_MAGIC + _sign(signing_key, body).encode() + b"\n" + body)
-                os.replace(tmp, self._path(kind, key))
-            except BaseException:
-                _unlink(tmp)
-                raise
         except (OSError, ValueError, RecursionError):
             return False  # a read-only or full cache directory only costs speed
-        return True
+        return self.write_file(self._path(kind, key), _MAGIC + _sign(signing_key, body).encode() + b"\n" + body)
 
     def prune(self, keep: Optional[int] = None) -> None:
         """Delete the oldest of emrlint's entries beyond ``keep`` (default ``MAX_ENTRIES``),

@@ -33,7 +33,7 @@ def _parser():
     package itself (its serialisers and reconstructors cost start-up time that a
     pre-commit hook should not pay).  Building the LALR tables takes about a second, so
     they are kept in emrlint's cache directory (never in the installed package, which
-    may be read-only or shared): see :func:`_load_tables`."""
+    may be read-only or shared), signed: see :func:`_load_tables`."""
     import importlib.util
 
     from lark import Lark
@@ -61,7 +61,7 @@ def _parser():
     return parser
 
 
-_TABLES_MAGIC = b"emrlint-hcl2-tables 1"
+_TABLES_MAGIC = b"emrlint-hcl2-tables 2"
 _TABLES_MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -77,26 +77,26 @@ def _tables_path(grammar: str) -> Tuple[str, str]:
     return os.path.join(cache_dir(), f"hcl2-tables-{key[:32]}.pickle"), key
 
 
-class _PlainUnpickler:
+def _plain_loads(data: bytes):
     """Unpickling that can only build plain data (dicts, lists, tuples, strings, numbers):
-    any class or function reference is refused, so a forged file cannot run code."""
+    any class or function reference is refused, so even a forged file could not run code."""
+    import io
+    import pickle
 
-    @staticmethod
-    def loads(data: bytes):
-        import io
-        import pickle
+    class Plain(pickle.Unpickler):
+        def find_class(self, module, name):
+            raise pickle.UnpicklingError(f"refusing {module}.{name}")
 
-        class Plain(pickle.Unpickler):
-            def find_class(self, module, name):  # noqa: D401 - pickle's hook
-                raise pickle.UnpicklingError(f"refusing {module}.{name}")
-
-        return Plain(io.BytesIO(data)).load()
+    return Plain(io.BytesIO(data)).load()
 
 
 def _load_tables(path: str, key: str):
-    """The cached parse tables, or None (missing, torn, made for another grammar, or not
-    plain data: every such file is a miss, never an error)."""
-    import hashlib
+    """The cached parse tables, or None: missing, torn, made for another grammar, not signed
+    with the cache directory's key (see :class:`emrlint.cache.EntryStore`) or not plain
+    data.  Every such file is a miss, never an error and never trusted."""
+    import hmac
+
+    from emrlint.cache import EntryStore
 
     try:
         with open(path, "rb") as fh:
@@ -107,46 +107,41 @@ def _load_tables(path: str, key: str):
     parts = header.split(b" ")
     if len(data) > _TABLES_MAX_BYTES or len(parts) != 4 or b" ".join(parts[:2]) != _TABLES_MAGIC:
         return None
-    if parts[2] != key.encode() or parts[3] != hashlib.sha256(payload).hexdigest().encode():
+    signature = EntryStore(os.path.dirname(path)).signature(key.encode() + b"\n" + payload, create=False)
+    if parts[2] != key.encode() or signature is None or not hmac.compare_digest(parts[3], signature.encode()):
         return None
     try:
-        tables = _PlainUnpickler.loads(payload)
+        tables = _plain_loads(payload)
     except Exception:
         return None
     return tables if isinstance(tables, dict) and {"data", "memo"} <= set(tables) else None
 
 
 def _store_tables(path: str, key: str, parser) -> None:
-    """Save the parse tables as plain data (the post-lexer, an object, is supplied on loading);
-    a cache directory that cannot be written only costs speed."""
-    import hashlib
+    """Save the parse tables as plain data (the post-lexer, an object, is supplied on loading),
+    signed; a cache directory that cannot be written only costs speed."""
     import pickle
-    import tempfile
 
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
+
+    from emrlint.cache import EntryStore
 
     data, memo = parser.memo_serialize([TerminalDef, Rule])
     data["options"] = {k: v for k, v in data["options"].items() if k != "postlex"}
     try:
         payload = pickle.dumps({"data": data, "memo": memo}, protocol=4)
-        _PlainUnpickler.loads(payload)  # only plain data goes in
+        _plain_loads(payload)  # only plain data goes in
     except Exception:
         return
-    header = b"%s %s %s\n" % (_TABLES_MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode())
-    directory = os.path.dirname(path)
+    store = EntryStore(os.path.dirname(path))
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tables-", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(header + payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        os.makedirs(store.directory, exist_ok=True)
     except OSError:
-        pass
+        return
+    signature = store.signature(key.encode() + b"\n" + payload, create=True)
+    if signature is not None:
+        store.write_file(path, b"%s %s %s\n" % (_TABLES_MAGIC, key.encode(), signature.encode()) + payload)
 
 
 def load_grammar() -> None:
