@@ -31,6 +31,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.findings import Loc
 from emrlint.model import Field, Section, known_number
+from emrlint.text import quote
 from emrlint.values import Unknown, refs_of
 
 # ---------------------------------------------------------------------------
@@ -265,11 +266,7 @@ def read_number(f: Field, name: str, default: Optional[float] = None, source_for
 
 
 def _show(value: Any) -> str:
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return quote(value, 40)
 
 
 _BARE_REFERENCE = re.compile(r"^(?:var\.[A-Za-z_][\w-]*|!Ref\s+\S+|\{\s*\"Ref\"\s*:\s*\"[^\"]*\"\s*\}|\"?\$\{var\.[\w-]+\}\"?)$")

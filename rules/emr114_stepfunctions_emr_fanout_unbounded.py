@@ -210,7 +210,7 @@ resource "aws_sfn_state_machine" "backfill" {
 """
 
 from emrlint.model import INFINITE, INLINE_MAP_CONCURRENCY
-from emrlint.rulekit import Param, Problem, is_unknown
+from emrlint.rulekit import Param, Problem, is_unknown, quote
 
 ID = "EMR114"
 NAME = "stepfunctions-emr-fanout-unbounded"
@@ -271,7 +271,7 @@ def check(machine, ctx):
             zero = "sets MaxConcurrency to 0 (no limit)" if written.present else "has no MaxConcurrency"
             yield Problem(
                 where,
-                f"Map state {fan.name!r} {zero} and each iteration starts {work}: Step Functions runs "
+                f"Map state {quote(fan.name)} {zero} and each iteration starts {work}: Step Functions runs "
                 f"{_how_many(fan)}, a stampede that exhausts EMR quotas, IP addresses and capacity so runs fail "
                 "instead of waiting their turn. Set MaxConcurrency to the number the account can run at once "
                 "(or MaxConcurrencyPath to decide it at run time).",
@@ -295,7 +295,7 @@ def check(machine, ctx):
         suggestion = max(1, int(ceiling // per)) if per else ceiling
         yield Problem(
             where,
-            f"Map state {fan.name!r} can have {_count(fanout)} {work} running at once ({how}), above this "
+            f"Map state {quote(fan.name)} can have {_count(fanout)} {work} running at once ({how}), above this "
             f"repository's max_emr_fanout of {ceiling}; more concurrent EMR work than the account is sized for "
             f"fails or starves other workloads. Set MaxConcurrency to {suggestion} or less.",
             key=key,

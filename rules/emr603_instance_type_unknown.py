@@ -132,7 +132,7 @@ import re
 
 from emrlint import data
 from emrlint.model import instance_type_uses
-from emrlint.rulekit import Problem
+from emrlint.rulekit import Problem, quote
 
 ID = "EMR603"
 NAME = "instance-type-unknown"
@@ -185,7 +185,7 @@ def check(res, ctx):
             fix = f"Did you mean {hint}?" if hint else "Use an EC2 instance type name (family.size, like m7g.xlarge)."
             yield Problem(
                 use.field.origin,
-                f"{use.where} uses {value.strip()!r}, which is not an EC2 instance type: neither terraform plan "
+                f"{use.where} uses {quote(value.strip())}, which is not an EC2 instance type: neither terraform plan "
                 f"nor a CloudFormation change set checks it, and EMR rejects the request at apply time. {fix}{_release_caveat(res, ctx)}",
                 key=use.key,
             )

@@ -277,6 +277,6 @@ def test_max_emr_fanout_counts_literal_items_and_skips_outer_maps_of_unbounded_o
     got = [(f.resource, f.loc.line, f.message.split(" can have ")[0].split(" has ")[0])
            for f in run_scan(["."], select=["EMR114"], params={"EMR114": {"max_emr_fanout": 8}})]
     # the literal 12 items exceed 8; the outer Map of an unbounded one is left to the inner's finding
-    assert sorted(got) == [("literal.asl.json", 4, "Map state 'M'"), ("nested.asl.json", 11, "Map state 'M'")]
+    assert sorted(got) == [("literal.asl.json", 4, 'Map state "M"'), ("nested.asl.json", 11, 'Map state "M"')]
     assert run_scan(["."], select=["EMR114"], params={"EMR114": {"max_emr_fanout": 12}})[0].resource == (
         "nested.asl.json")
