@@ -132,7 +132,7 @@ class Settings:
         if self.get(*[p for p in path if not isinstance(p, int)]) is None:
             # a missing or null key: point at where it belongs (the key, or the object that lacks it),
             # not at the variable default that made it null
-            finders.remove(self._terraform_loc)
+            finders = [self._section_loc, self._text_loc, self._enclosing_loc]
         for finder in finders:
             try:
                 found = finder(path)
@@ -194,6 +194,16 @@ class Settings:
         if not isinstance(loc, Loc) or loc == self.field.origin:
             return None  # no finer position than the whole value (a heredoc, file(), a data source)
         return loc
+
+    def _enclosing_loc(self, path: Sequence[Any]) -> Optional[Loc]:
+        """The object that lacks the key at ``path``, where the evaluator can place it (inside a
+        templatefile() template, a file() document)."""
+        parent = list(path[:-1])
+        while parent and isinstance(parent[-1], int):
+            parent.pop()
+        while parent and self.get(*[p for p in parent if not isinstance(p, int)]) is None:
+            parent.pop()  # the deepest enclosing key that is written
+        return self._terraform_loc(parent) if parent else None
 
     def _text_loc(self, path: Sequence[Any]) -> Optional[Loc]:
         """Inside ``jsonencode({...})`` or heredoc JSON written in one span of a file: the

@@ -352,7 +352,8 @@ def test_definition_string_with_unknown_substitution_is_still_checked(tf):
             "ServiceRole": "arn:aws:iam::${AWS::AccountId}:role/emr",
             "Instances": {"InstanceFleets": [{"InstanceFleetType": "CORE", "TargetSpotCapacity": 2}]}}}}}
 '''
-    assert tf({"stack.yaml": template}) == [("EMR301", "stack.yaml", 6)]
+    # at the task's line inside the DefinitionString block
+    assert tf({"stack.yaml": template}) == [("EMR301", "stack.yaml", 7)]
 
 
 def test_run_job_flow_uniform_instances(tf):

@@ -93,10 +93,10 @@ def test_a_loader_bug_on_one_document_is_an_internal_error_for_that_file(tmp_pat
     monkeypatch.chdir(tmp_path)
     original = load.classify
 
-    def classify(path, root):
+    def classify(path, root, *args):
         if path.endswith("cluster.json"):
             raise KeyError("injected")
-        return original(path, root)
+        return original(path, root, *args)
 
     monkeypatch.setattr(load, "classify", classify)
     result = scan(ScanOptions(paths=["."], rules=selected_rules(["EMR201", "EMR301"], [])))

@@ -254,3 +254,85 @@ def test_a_list_from_a_module_input_points_at_the_caller_for_emr109_and_emr112(t
         ''',
     }
     assert tf(files, select=["EMR109", "EMR112"]) == [("EMR109", "main.tf", 3), ("EMR112", "main.tf", 4)]
+
+
+def test_templatefile_and_heredoc_values_point_where_they_were_written(tf):
+    cluster = '''
+    variable "replication" {}
+    variable "mode" {
+      default = "SSE-S3"
+    }
+    resource "aws_emr_cluster" "c" {
+      name          = "c"
+      release_label = "emr-7.1.0"
+      core_instance_group {
+        instance_type  = "r6g.xlarge"
+        instance_count = 2
+      }
+      configurations_json = templatefile("${path.module}/configurations.json.tpl", {
+        replication = var.replication
+      })
+    }
+    resource "aws_emr_security_configuration" "s" {
+      name          = "s"
+      configuration = <<-EOF
+        {
+          "EncryptionConfiguration": {
+            "EnableInTransitEncryption": false,
+            "EnableAtRestEncryption": true,
+            "AtRestEncryptionConfiguration": {
+              "S3EncryptionConfiguration": {"EncryptionMode": "${var.mode}"}
+            }
+          }
+        }
+      EOF
+    }
+    '''
+    template = ('[\n  {\n    "Classification": "hdfs-site",\n    "Properties": {\n'
+                '      "dfs.replication": "${replication}",\n      "dfs.blocksize": "268435456"\n    }\n  }\n]\n')
+    files = {"main.tf": 'module "emr" {\n  source      = "./mod"\n  replication = 3\n}\n',
+             "mod/main.tf": cluster, "mod/configurations.json.tpl": template}
+    got = tf(files, select=["EMR404", "EMR405", "EMR504"])
+    # the replication factor from the module input at the call site, through the template's
+    # variable; EMR404 at the value inside the heredoc; EMR405 at the variable default
+    assert got == [("EMR504", "main.tf", 3), ("EMR405", "mod/main.tf", 4), ("EMR404", "mod/main.tf", 22)]
+
+
+def test_state_machines_in_heredocs_and_definition_strings_point_inside_them(tf):
+    definition = '''{
+      "StartAt": "Nightly",
+      "States": {
+        "Nightly": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::emr-serverless:startJobRun.sync",
+          "Parameters": {
+            "ApplicationId": "00f1abcd",
+            "ExecutionRoleArn": "arn:aws:iam::123456789012:role/job",
+            "ExecutionTimeoutMinutes": %s,
+            "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://b/nightly.py"}}
+          },
+          "End": true
+        }
+      }
+    }'''
+    import textwrap
+
+    body = textwrap.indent(textwrap.dedent(definition % "${Timeout}"), "        ")
+    files = {
+        "main.tf": 'variable "timeout" {\n  default = 2000\n}\n'
+                   'resource "aws_sfn_state_machine" "jobs" {\n  name     = "jobs"\n'
+                   '  role_arn = "arn:aws:iam::123456789012:role/sfn"\n  definition = <<EOF\n'
+                   + textwrap.dedent(definition % "${var.timeout}") + "\nEOF\n}\n",
+        "stack.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Timeout:\n    Type: Number\n'
+                      '    Default: 0\nResources:\n  Jobs:\n    Type: AWS::StepFunctions::StateMachine\n'
+                      '    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/sfn\n'
+                      '      DefinitionString: !Sub |\n' + body + "\n",
+        "plain.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Jobs:\n'
+                      '    Type: AWS::StepFunctions::StateMachine\n    Properties:\n'
+                      '      RoleArn: arn:aws:iam::123456789012:role/sfn\n      DefinitionString: |\n'
+                      + textwrap.indent(textwrap.dedent(definition % "800"), "        ") + "\n",
+    }
+    got = tf(files, select=["EMR110"])
+    # through ${var.timeout} to the variable default; through ${Timeout} to the parameter's Default;
+    # a literal at its line inside the DefinitionString block
+    assert got == [("EMR110", "main.tf", 2), ("EMR110", "plain.yaml", 17), ("EMR110", "stack.yaml", 5)]

@@ -95,7 +95,8 @@ def test_definition_string_with_aws_partition_pseudo_parameter(tmp_path, monkeyp
                   "Parameters": {"ApplicationId": "00f1", "ExecutionRoleArn": "arn:${AWS::Partition}:iam::1:role/j",
                     "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://b/job.py"}}}}}}
         """
-    assert _findings(tmp_path, monkeypatch, {"stack.yaml": template}, ["EMR110"]) == [("EMR110", "Jobs:Run", 6)]
+    # at the task's line inside the DefinitionString block
+    assert _findings(tmp_path, monkeypatch, {"stack.yaml": template}, ["EMR110"]) == [("EMR110", "Jobs:Run", 7)]
 
 
 def test_terraform_partition_from_a_data_source(tmp_path, monkeypatch):

@@ -15,10 +15,12 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ruamel.yaml.comments import TaggedScalar
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from emrlint.documents.doc import NOVALUE, DocSection, Document, NoValue, Resolver, key_loc
 from emrlint.documents.emr import CFN_CLUSTER, FLEET, GROUP, SERVERLESS_APP, configurations_field, resource
 from emrlint.findings import Loc
+from emrlint.textmap import PLACEHOLDER, MappedText, line_locator
 from emrlint.model import (
     Resource,
     SecurityConfiguration,
@@ -270,6 +272,46 @@ class CfnResolver(Resolver):
                 return self._position(node, keys[-1])
         return None
 
+    def mapped_block(self, container: Any, key: Any, lines: List[str]) -> Optional[MappedText]:
+        """A string property written as a YAML literal block (``DefinitionString: !Sub |`` or
+        ``DefinitionString: |``), rendered with each part mapped to where it was written: the
+        block's text to its file lines, a ``${Param}`` to the parameter's Default."""
+        raw = container[key]
+        fn = _intrinsic(raw)
+        if fn is not None and fn[0] == "Fn::Sub" and isinstance(fn[1], str):
+            template = fn[1]
+        elif fn is None and isinstance(raw, LiteralScalarString):
+            template = str(raw)
+        else:
+            return None
+        if getattr(raw, "style", "|" if isinstance(raw, LiteralScalarString) else None) != "|":
+            return None  # only a literal block keeps the text's lines as they are in the file
+        try:
+            key_line = container.lc.key(key)[0]  # 0-based; the block starts on the next line
+        except (AttributeError, KeyError, TypeError):
+            return None
+        first = key_line + 2
+        if first > len(lines):
+            return None
+        content = lines[first - 1]
+        where = line_locator(self.path, first, template, len(content) - len(content.lstrip(" ")))
+        mapped = MappedText()
+        pos = 0
+        for m in _SUB_VAR.finditer(template) if fn is not None else ():
+            mapped.literal(template[pos:m.start()], pos, where)
+            pos = m.end()
+            if m.group(1):  # ${!Literal}
+                mapped.literal("${" + m.group(2) + "}", m.start(), where)
+                continue
+            ref = m.group(2).strip()
+            value = self._ref(ref) if "." not in ref else UNKNOWN
+            shown = value if isinstance(value, str) else PLACEHOLDER if isinstance(value, Unknown) else str(value)
+            start = m.start()
+            param = self.origin({"Ref": ref}) if ref in self.parameters else None
+            mapped.value(shown, lambda param=param, start=start: (param, ()) if param is not None else where(start))
+        mapped.literal(template[pos:], pos, where)
+        return mapped
+
     def _position(self, container: Any, key: Any) -> Optional[Loc]:
         """The recorded position of a key or item; None where YAML keeps none (scalars in a list)."""
         unknown = Loc(self.path, 0, 0)
@@ -335,12 +377,14 @@ def _build(kind: str, res: Resource, section: DocSection, doc: Document) -> Reso
     return res
 
 
-def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, Any, Loc, Any]]:
-    """(logical ID, definition node or text, location, DefinitionSubstitutions) of every state machine."""
+def state_machines(doc: Document, template: Dict[str, Any], text: str = "") -> List[Tuple[str, Any, Loc, Any, Any]]:
+    """(logical ID, definition node or text, location, DefinitionSubstitutions, the text mapped to
+    where each part was written or None) of every state machine; ``text`` is the template's."""
     found = []
     resources = template.get("Resources")
     if not isinstance(resources, dict):
         return found
+    lines = text.split("\n") if text else []
     for logical_id, body in resources.items():
         if not isinstance(body, dict) or body.get("Type") not in ("AWS::StepFunctions::StateMachine",
                                                                   "AWS::Serverless::StateMachine"):
@@ -350,8 +394,9 @@ def state_machines(doc: Document, template: Dict[str, Any]) -> List[Tuple[str, A
             continue
         substitutions = doc.resolver.value(props["DefinitionSubstitutions"]) if "DefinitionSubstitutions" in props else None
         if isinstance(props.get("Definition"), dict):
-            found.append((str(logical_id), props["Definition"], doc.loc_of(props, "Definition"), substitutions))
+            found.append((str(logical_id), props["Definition"], doc.loc_of(props, "Definition"), substitutions, None))
         elif "DefinitionString" in props:
             found.append((str(logical_id), doc.resolver.value(props["DefinitionString"]),
-                          doc.loc_of(props, "DefinitionString"), substitutions))
+                          doc.loc_of(props, "DefinitionString"), substitutions,
+                          doc.resolver.mapped_block(props, "DefinitionString", lines)))
     return found

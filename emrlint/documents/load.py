@@ -11,7 +11,7 @@ file that looks like one of them but does not parse is an EMR001.
 from __future__ import annotations
 
 import os
-from typing import Any, List
+from typing import Any, List, Optional
 
 from emrlint.documents import cfn, plan, sfn
 from emrlint.documents.doc import DocSection, Document, find_key, parse
@@ -25,6 +25,7 @@ from emrlint.documents.emr import (
     resource,
 )
 from emrlint.findings import Loc
+from emrlint.textmap import MappedText, container_paths
 from emrlint.jsonpos import DocumentError
 from emrlint.model import ConfigurationFile, Field, Resource, attach_units, build_cluster, build_job_run
 from emrlint.terraform.functions import call_function
@@ -85,18 +86,18 @@ def _load_one(path: str, sources: Sources, out: LoadedDocuments) -> None:
         return
     if b"emrlint" in data:
         out.parsed.append((path, root, document_kind(path) == "yaml", cfn.is_template(root)))
-    found = classify(path, root)
+    found = classify(path, root, text)
     attach_units(found)  # within one document: logical IDs mean nothing across templates
     out.resources += found
 
 
-def classify(path: str, root: Any) -> List[Resource]:
+def classify(path: str, root: Any, text: str = "") -> List[Resource]:
     stem = os.path.basename(path)
     if cfn.is_template(root):
         doc = Document(path, root, cfn.CfnResolver(root, path))
         found = cfn.load_template(doc, root)
-        for logical_id, definition, loc, substitutions in cfn.state_machines(doc, root):
-            found += state_machine_resources(doc, definition, logical_id, loc, substitutions)
+        for logical_id, definition, loc, substitutions, mapped in cfn.state_machines(doc, root, text):
+            found += state_machine_resources(doc, definition, logical_id, loc, substitutions, mapped)
         return found
     if sfn.is_state_machine(root):
         return state_machine_resources(Document(path, root), root, stem, Loc(path, 1, 1))
@@ -139,10 +140,11 @@ def classify(path: str, root: Any) -> List[Resource]:
 
 
 def state_machine_resources(doc: Document, definition: Any, name: str, loc: Loc,
-                            substitutions: Any = None) -> List[Resource]:
+                            substitutions: Any = None, mapped: Optional[MappedText] = None) -> List[Resource]:
     """EMR tasks of a state machine given inline (a mapping) or as JSON text (possibly
     partly unknown, as a ``!Sub`` with an account ID makes it); ``substitutions`` are
-    CloudFormation/SAM ``DefinitionSubstitutions``."""
+    CloudFormation/SAM ``DefinitionSubstitutions``; ``mapped`` is the text as rendered,
+    with where each part was written (findings then point at their line inside it)."""
     resolver = sfn.SfnResolver(doc.resolver, substitutions)
     if isinstance(definition, (str, Unknown)):
         if isinstance(definition, str):
@@ -155,12 +157,26 @@ def state_machine_resources(doc: Document, definition: Any, name: str, loc: Loc,
                 root = call_function("jsondecode", None, [definition])
             except EvalError:
                 return []
-        inner = Document(doc.path, root, resolver, doc.call_sites, locator=lambda c, k, fallback: loc)
+        locator = (lambda c, k, fallback: loc) if mapped is None else _text_locator(mapped, root, loc)
+        inner = Document(doc.path, root, resolver, doc.call_sites, locator=locator)
         return sfn.load_state_machine(inner, root, name, loc) if sfn.is_state_machine(root) else []
     if sfn.is_state_machine(definition):
         inner = Document(doc.path, doc.root, resolver, doc.call_sites, doc.locator)
         return sfn.load_state_machine(inner, definition, name, loc)
     return []
+
+
+def _text_locator(mapped: MappedText, root: Any, loc: Loc):
+    """Positions inside a definition decoded from text: where each key was written in the
+    text (the state machine's own line for what cannot be placed)."""
+    paths = container_paths(root)
+
+    def locate(container: Any, key: Any, fallback: Loc) -> Loc:
+        path = paths.get(id(container))
+        found = mapped.locate(path + (key,)) if path is not None else None
+        return found[0] if found is not None else loc
+
+    return locate
 
 
 def _address(section: DocSection, stem: str) -> str:

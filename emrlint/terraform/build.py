@@ -24,6 +24,7 @@ from emrlint.model import (
 from emrlint.terraform.evaluate import _exprs
 from emrlint.terraform.module import ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
+from emrlint.textmap import container_paths
 from emrlint.values import UNKNOWN, Unknown
 
 class _Context:
@@ -105,7 +106,7 @@ def _state_machine(res: Resource, ctx: Optional[_Context]) -> List[Resource]:
     definition = decoded_json(f)
     if definition is None or not isinstance(definition.value, dict):
         return []
-    paths = _paths(definition.value)
+    paths = container_paths(definition.value)
 
     def locate(container: Any, key: Any, fallback):
         path = paths.get(id(container))
@@ -121,21 +122,6 @@ def _state_machine(res: Resource, ctx: Optional[_Context]) -> List[Resource]:
         if r.kind == "state_machine":  # the resource itself, as Terraform (or its plan) declares it
             r.type, r.source_format, r.body, r.maybe = res.type, res.source_format, res.body, res.maybe
     return found
-
-
-def _paths(value: Any, path: tuple = ()) -> Dict[int, tuple]:
-    """id(container) -> its path from the root, for every dict and list in a decoded value."""
-    out: Dict[int, tuple] = {}
-    stack = [(value, path)]
-    while stack:
-        node, p = stack.pop()
-        if isinstance(node, dict):
-            out[id(node)] = p
-            stack.extend((v, p + (k,)) for k, v in node.items())
-        elif isinstance(node, list):
-            out[id(node)] = p
-            stack.extend((v, p + (i,)) for i, v in enumerate(node))
-    return out
 
 
 def _security_configuration(res: Resource, ctx: _Context) -> Resource:

@@ -11,7 +11,7 @@ the module input at a call site, the tfvars line...).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from lark import Token, Tree
 
@@ -20,6 +20,7 @@ from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, tree_loc
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
+from emrlint.textmap import PLACEHOLDER, MappedText, line_locator
 from emrlint import values as _values
 from emrlint.values import (
     UNKNOWN,
@@ -676,7 +677,7 @@ def origin(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth
 
 def follow(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Optional[Origin]:
     """The origin of ``node`` when it passes a value through from elsewhere, else None."""
-    if depth > 50 or scope.instance is None or not isinstance(node, Tree):
+    if depth > 50 or (scope.instance is None and not scope.sources) or not isinstance(node, Tree):
         return None
     try:
         return _origin(node, file, scope, path, depth)
@@ -713,6 +714,8 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
         return None
     if data == "function_call":
         return _function_origin(node, file, scope, path, depth)
+    if data in ("heredoc_template", "heredoc_template_trim") and path[:1] == ("json",):
+        return _heredoc_origin(node, file, scope, path[1:], depth)
     if data == "identifier":  # a for-expression variable used whole
         return _source_origin(str(node.children[0]), (), scope, path, depth)
     if data in ("for_tuple_expr", "for_object_expr") and path:
@@ -738,14 +741,119 @@ def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: i
             return found
         if name in scope.names:
             return None
-        if name == "var":
+        if name == "var" and scope.instance is not None:
             return scope.instance.variable_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
-        if name == "local":
+        if name == "local" and scope.instance is not None:
             return scope.instance.local_origin(keys[0], tuple(keys[1:]) + path, depth + 1)
-        if name == "module":
+        if name == "module" and scope.instance is not None:
             return scope.instance.module_origin(tuple(keys), path, depth + 1)
         return None
     return None
+
+
+# ---------------------------------------------------------------------------
+# origins inside documents written as templates (heredocs, templatefile(), file())
+# ---------------------------------------------------------------------------
+
+
+def map_template(text: str, scope: Scope, where: Callable[[int], Optional[Origin]], depth: int = 0,
+                 raw: bool = False) -> Optional[MappedText]:
+    """Render a template keeping, for each piece of the result, where it was written: template
+    text at its line, an interpolated value where that value was written.  ``raw``: the text is
+    not a template (``file()``).  None when the rendering cannot be followed (an unknown
+    condition or collection changes what the text holds)."""
+    mapped = MappedText()
+    if raw:
+        mapped.literal(text, 0, where)
+        return mapped
+    try:
+        nodes = parse_raw(text)
+    except TemplateSyntaxError:
+        return None
+    try:
+        return mapped if _map_pieces(nodes, scope, where, mapped, depth) else None
+    except (EvalError, RecursionError):
+        return None
+
+
+def _map_pieces(nodes: Iterable[Any], scope: Scope, where, mapped: MappedText, depth: int) -> bool:
+    for n in nodes:
+        if isinstance(n, Lit):
+            if n.pos < 0:
+                return False
+            mapped.literal(n.text, n.pos, where)
+        elif isinstance(n, Interp):
+            value = UNKNOWN if n.expr is None else to_text(materialize(evaluate(n.expr, scope, depth)))
+            if isinstance(value, Unknown):
+                value = "".join(p if isinstance(p, str) else PLACEHOLDER for p in value.parts or (PLACEHOLDER,))
+            mapped.value(value, _interp_origin(n, scope, where))
+        elif isinstance(n, If):
+            cond = UNKNOWN if n.cond is None else truth(evaluate(n.cond, scope, depth), "template condition")
+            if isinstance(cond, Unknown) or not _map_pieces(n.then if cond else n.otherwise, scope, where, mapped, depth):
+                return False
+        elif isinstance(n, For):
+            coll = UNKNOWN if n.coll is None else materialize(evaluate(n.coll, scope, depth))
+            if isinstance(coll, Unknown):
+                return False
+            for key, value in _iterate(coll):
+                names = {n.value: value}
+                if n.key:
+                    names[n.key] = key
+                inner = scope.with_names(sources={n.value: (n.coll, "", scope, key, ())}, **names)
+                if not _map_pieces(n.body, inner, where, mapped, depth):
+                    return False
+    return True
+
+
+def _interp_origin(n: Interp, scope: Scope, where):
+    """Where an interpolated value was written: followed through names (a variable, a module
+    input, a templatefile() variable); else the interpolation itself in the template."""
+    def find() -> Optional[Origin]:
+        found = follow(n.expr, "", scope) if n.expr is not None else None
+        if found is not None and found[0].path:  # "": a literal of the interpolation itself
+            return found
+        return where(n.pos)
+    return find
+
+
+def _heredoc_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    token = node.children[0]
+    trim = node.data == "heredoc_template_trim"
+    text = heredoc_text(str(token), trim=trim)
+    indent = 0
+    if trim:
+        lines = [ln for ln in str(token).split("\n")[1:] if ln.strip()]
+        indent = min((len(ln) - len(ln.lstrip(" \t")) for ln in lines[:-1]), default=0)
+    where = line_locator(file, (token.line or 1) + 1, text, indent, scope.call_sites)
+    mapped = map_template(text, scope, where, depth)
+    return mapped.locate(path) if mapped is not None else None
+
+
+def _file_origin(name: str, args: List[Tree], file: str, scope: Scope, path: Tuple[Any, ...],
+                 depth: int) -> Optional[Origin]:
+    """A path into a document read with ``file()`` or rendered with ``templatefile()``: its line
+    in the file, or where an interpolated value was written (the templatefile() variable's value,
+    followed to a module input or a variable default)."""
+    template = materialize(evaluate(args[0], scope))
+    if not isinstance(template, str):
+        return None
+    inst = scope.instance
+    full = inst.resolve_path(template)
+    text = inst.project.read_text(full)
+    if not isinstance(text, str):
+        return None
+    where = line_locator(full, 1, text, 0, scope.call_sites)
+    if name == "file":
+        mapped = map_template(text, scope, where, raw=True)
+    else:
+        if len(args) < 2:
+            return None
+        variables = materialize(evaluate(args[1], scope))
+        if not isinstance(variables, dict):
+            return None
+        sources = {k: (args[1], file, scope, k, ()) for k in variables}
+        mapped = map_template(text, Scope(None, dict(variables), sources), where, depth)
+    return mapped.locate(path) if mapped is not None else None
 
 
 def _source_origin(name: str, keys: Tuple[Any, ...], scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
@@ -827,6 +935,8 @@ def _function_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...],
         return None
     if name == "jsonencode" and path[:1] == ("json",) and args:
         return origin(args[0], file, scope, path[1:], depth + 1)  # a path into the encoded value
+    if name in ("templatefile", "file") and path[:1] == ("json",) and args and scope.instance is not None:
+        return _file_origin(name, args, file, scope, path[1:], depth)  # a path into the rendered document
     if name == "concat" and path and isinstance(path[0], int):
         offset = path[0]
         for arg in args:

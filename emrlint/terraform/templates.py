@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
 from lark import Token, Tree
@@ -21,11 +21,13 @@ from emrlint.terraform.hcl import parse_expression, unescape
 @dataclass(frozen=True)
 class Lit:
     text: str
+    pos: int = field(default=-1, compare=False)  # offset in a raw template's text (-1: unknown)
 
 
 @dataclass(frozen=True)
 class Interp:
     expr: Optional[Tree]  # None: the expression could not be parsed (value unknown)
+    pos: int = field(default=-1, compare=False)  # offset of its "${" in a raw template's text
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class TemplateSyntaxError(Exception):
     pass
 
 
-# Flat pieces before assembly: ("lit", text) ("interp", expr) ("if", expr) ("else",)
+# Flat pieces before assembly: ("lit", text, offset) ("interp", expr, offset) ("if", expr) ("else",)
 # ("endif",) ("for", key, value, expr) ("endfor",); plus strip flags (left, right).
 
 
@@ -60,12 +62,15 @@ def _strip(pieces: list) -> list:
     for i, (piece, _left, _right) in enumerate(pieces):
         if piece[0] == "lit":
             text = piece[1]
+            pos = piece[2] if len(piece) > 2 else -1
             if i > 0 and pieces[i - 1][2]:
-                text = text.lstrip()
+                stripped = text.lstrip()
+                pos = pos + len(text) - len(stripped) if pos >= 0 else pos
+                text = stripped
             if i + 1 < len(pieces) and pieces[i + 1][1]:
                 text = text.rstrip()
             if text:
-                out.append(("lit", text))
+                out.append(("lit", text, pos))
         else:
             out.append(piece)
     return out
@@ -86,11 +91,11 @@ def assemble(pieces: list) -> Tuple[Node, ...]:
                 return tuple(nodes), kind
             if kind == "lit":
                 if nodes and isinstance(nodes[-1], Lit):
-                    nodes[-1] = Lit(nodes[-1].text + piece[1])
+                    nodes[-1] = Lit(nodes[-1].text + piece[1], nodes[-1].pos)
                 else:
-                    nodes.append(Lit(piece[1]))
+                    nodes.append(Lit(piece[1], piece[2]))
             elif kind == "interp":
-                nodes.append(Interp(piece[1]))
+                nodes.append(Interp(piece[1], piece[2] if len(piece) > 2 else -1))
             elif kind == "if":
                 then, ended = seq(("else", "endif"))
                 otherwise: Tuple[Node, ...] = ()
@@ -166,6 +171,7 @@ def parse_raw(text: str) -> Tuple[Node, ...]:
     """Split a raw template (heredoc body, template file, JSON string)."""
     pieces: list = []
     buf: List[str] = []
+    start = 0  # where the text in buf starts
     i = 0
     n = len(text)
     while i < n:
@@ -182,18 +188,19 @@ def parse_raw(text: str) -> Tuple[Node, ...]:
             right = inner.endswith("~")
             inner = inner[1 if left else 0 : len(inner) - 1 if right else len(inner)]
             if buf:
-                pieces.append((("lit", "".join(buf)), False, False))
+                pieces.append((("lit", "".join(buf), start), False, False))
                 buf = []
             if text[i] == "$":
-                pieces.append((("interp", parse_expression(inner.strip())), left, right))
+                pieces.append((("interp", parse_expression(inner.strip()), i), left, right))
             else:
                 pieces.append((_directive(inner), left, right))
             i = close + 1
+            start = i
             continue
         buf.append(text[i])
         i += 1
     if buf:
-        pieces.append((("lit", "".join(buf)), False, False))
+        pieces.append((("lit", "".join(buf), start), False, False))
     return assemble(pieces)
 
 
@@ -206,9 +213,9 @@ def parse_string_tree(node: Tree) -> Tuple[Node, ...]:
         inner = part.children[0]
         if isinstance(inner, Token):
             if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
-                pieces.append((("lit", str(inner)[1:]), False, False))
+                pieces.append((("lit", str(inner)[1:], -1), False, False))
             else:
-                pieces.append((("lit", unescape(str(inner))), False, False))
+                pieces.append((("lit", unescape(str(inner)), -1), False, False))
             continue
         kind = inner.data
         toks = [c for c in inner.children if isinstance(c, Token)]
