@@ -386,7 +386,7 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
                 out.update(f.result())
             return out
     except (OSError, RuntimeError):
-        return None  # no processes here (a sandbox): do it in this one
+        return None  # processes cannot be started here (a restricted environment): do it in this one
 
 
 def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], boundary: Boundary,
