@@ -421,7 +421,7 @@ def _render(fmt: str, findings, result, baseline_info, mode: str) -> str:
     if fmt == "sarif":
         from emrlint.report import sarif
 
-        return sarif.render(findings, result.errors)
+        return sarif.render(findings, result.errors, result.rules or None)
     if fmt == "junit":
         from emrlint.report import junit
 

@@ -54,6 +54,7 @@ class ScanResult:
     errors: List[ScanError] = field(default_factory=list)  # emrlint's own bugs (exit status 2)
     skipped: List[Tuple[str, str]] = field(default_factory=list)  # paths named but not read, and why
     unused_vars: List[str] = field(default_factory=list)  # --var names no evaluated root module declares
+    rules: List[str] = field(default_factory=list)  # the rules the scan ran (SARIF lists them)
     estimates: list = field(default_factory=list)  # emrlint.cost.Estimate s, with ScanOptions.cost
 
 
@@ -117,7 +118,7 @@ def scan(options: ScanOptions) -> ScanResult:
         hit = cache.load()
         if hit is not None:
             return ScanResult(hit["findings"], hit["files"], hit["suppressed"], Sources(boundary, options.max_file_size),
-                              skipped=found.skipped, unused_vars=hit["unused_vars"])
+                              skipped=found.skipped, unused_vars=hit["unused_vars"], rules=sorted(options.rules))
     # A scan keeps what it parses until it ends and makes little cyclic garbage: the cyclic
     # collector would only re-walk the retained trees, at a cost that grows faster than
     # the input (about half of a large scan's time).
@@ -129,6 +130,7 @@ def scan(options: ScanOptions) -> ScanResult:
         if collecting:
             gc.enable()
     result.skipped = found.skipped
+    result.rules = sorted(options.rules)
     if cache is not None and not result.errors:  # a scan that met a bug is not worth repeating
         cache.store_result(result.sources, result.findings, result.files, result.suppressed, result.unused_vars)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 REPOSITORY = "https://github.com/emrlint/emrlint"  # used when the package metadata is not available
 
@@ -29,7 +30,10 @@ def repository() -> str:
 
 
 def rule_url(rule_id: str) -> str:
-    """The address of a rule's documentation page."""
+    """The address of a built-in rule's documentation page; "" for an organisation's own rule
+    (its documentation is what ``emrlint explain`` shows)."""
+    if not re.match(r"^EMR\d{3}$", rule_id or ""):
+        return ""
     base = os.environ.get("EMRLINT_DOCS_URL", "").rstrip("/")
     if base:
         return f"{base}/{rule_id}.md"

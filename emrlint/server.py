@@ -148,7 +148,8 @@ def diagnostic(f: Finding, lines: Sequence[str], types, codec=None):
     subject = f.subject if f.subject is not None and f.subject.path == f.loc.path else None
     return types.Diagnostic(
         range=rng, message=f"{f.message}" + (f" ({f.resource})" if f.resource else ""), severity=severity,
-        code=f.rule, code_description=types.CodeDescription(href=rule_url(f.rule)), source=SOURCE,
+        code=f.rule, code_description=types.CodeDescription(href=rule_url(f.rule)) if rule_url(f.rule) else None,
+        source=SOURCE,
         related_information=info or None,
         data={"rule": f.rule, "line": (subject or f.loc).line})
 

@@ -199,3 +199,36 @@ def test_explain_on_a_narrow_terminal_wraps_and_loses_no_word():
     words = {w for w in re.findall(r"[A-Za-z]{7,}", markdown)}
     missing = sorted(w for w in words if w not in shown)
     assert not missing, missing
+
+
+def test_findings_at_one_place_share_one_code_frame_and_the_summary_counts_files_with_findings():
+    proc = run("scan", "fixtures/examples/design-card")
+    out = proc.stdout
+    assert out.count('> 5 | resource "aws_emr_cluster" "spark" {') == 1  # six findings on the cluster, one frame
+    assert "in 1 file (2 scanned)." in out
+    assert out.count("Run `emrlint explain ") == 1
+    assert "EMR301 cluster-log-uri-missing (warning)  " in out and "/docs/rules/EMR301.md" in out
+
+
+def test_messages_wrap_to_the_terminal_with_a_hanging_indent():
+    import re
+
+    env = dict(os.environ, COLUMNS="72", LINES="40", TERM="xterm-256color", NO_COLOR="1", EMRLINT_NO_CACHE="1")
+    data, returncode = _run_in_pty([EMRLINT, "scan", "--select", "EMR411", "fixtures/examples/design-card"], env)
+    assert returncode == 0  # EMR411 is info
+    lines = data.decode().replace("\r", "").splitlines()
+    head = next(i for i, line in enumerate(lines) if "EMR411 [kerberos-not-configured]" in line)
+    frame = next(i for i, line in enumerate(lines) if i > head and re.match(r"^\s+>?\s*\d+ \|", line))
+    message = lines[head + 1:frame]
+    assert len(message) > 2 and all(len(line) <= 72 for line in message)
+    assert message[0].startswith("  Cluster has no Kerberos") and all(line.startswith("    ") for line in message[1:])
+    from emrlint.registry import by_id_or_name  # noqa: F401 - the words of the message are all there
+    joined = " ".join(line.strip() for line in message)
+    assert "trust whatever user name a client claims" in joined
+
+
+def test_rule_ids_are_links_on_a_colour_terminal():
+    env = dict(os.environ, COLUMNS="120", TERM="xterm-256color", EMRLINT_NO_CACHE="1")
+    env.pop("NO_COLOR", None)
+    data, _ = _run_in_pty([EMRLINT, "scan", "--select", "EMR301", "fixtures/examples/design-card"], env)
+    assert b"\x1b]8;" in data and b"/docs/rules/EMR301.md" in data

@@ -72,13 +72,21 @@ def test_sarif_validates_against_the_official_schema(tree):
 
     run_ = doc["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
-    from emrlint.registry import all_rules
-
-    assert [r["id"] for r in rules] == sorted(all_rules())
+    assert [r["id"] for r in rules] == ["EMR001", "EMR002", "EMR101", "EMR102", "EMR201", "EMR202", "EMR301"]
+    with_results = {res["ruleId"] for res in run_["results"]}
     for r in rules:
         assert r["name"] and r["shortDescription"]["text"] and r["fullDescription"]["text"]
-        assert r["help"]["markdown"].startswith(f"# {r['id']}")
+        assert r["helpUri"].endswith(f"/docs/rules/{r['id']}.md")
+        # the full documentation only for rules with results: a report of a few findings stays small
+        assert ("help" in r) == (r["id"] in with_results)
+        if r["id"] in with_results:
+            assert r["help"]["markdown"].startswith(f"# {r['id']}")
         assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        if r["id"].startswith("EMR4"):
+            assert "security" in r["properties"]["tags"] and 0 < float(r["properties"]["security-severity"]) <= 10
+        else:
+            assert "security-severity" not in r["properties"]
+    assert run_["tool"]["driver"]["informationUri"].startswith("https://")
     levels = {res["level"] for res in run_["results"]}
     assert levels == {"error", "warning", "note"}
     for res in run_["results"]:
@@ -88,6 +96,13 @@ def test_sarif_validates_against_the_official_schema(tree):
         assert res["partialFingerprints"]["emrlint/v1"]
     uris = {res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for res in run_["results"]}
     assert "infra/%C3%A9quipe%20donn%C3%A9es/main.tf" in uris
+
+
+def test_sarif_describes_only_the_rules_that_ran_or_have_results(tree):
+    doc = json.loads(scan(tree, "--format", "sarif", "--select", "EMR301").stdout)
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["EMR301"]
+    assert all(res["ruleIndex"] == 0 for res in doc["runs"][0]["results"])
 
 
 def test_sarif_fingerprints_do_not_depend_on_line_numbers(tree):
@@ -119,7 +134,9 @@ def test_github_annotations(tree):
     assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning", "::notice"}
     notice = next(line for line in lines if line.startswith("::notice"))
     assert f"file={ODD_DIR}/main.tf,line=2,col=1,title=EMR301 cluster-log-uri-missing::" in notice
-    assert "%" not in notice.split("::", 2)[2].replace("%25", "")  # only escapes
+    text = notice.split("::", 2)[2]
+    assert "%" not in text.replace("%25", "").replace("%0A", "")  # only escapes
+    assert text.endswith("%0AEMR301 documentation: https://github.com/emrlint/emrlint/blob/main/docs/rules/EMR301.md")
 
 
 def test_output_file_and_terminal_summary(tree):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from emrlint.findings import Finding, ScanError
+from emrlint.links import rule_url
 from emrlint.report import display_path, message, shown
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -26,6 +27,9 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
             props.append(f"endLine={f.loc.end_line}")
         props.append(f"title={_prop(f'{f.rule} {f.name}')}")
         text = message(f.message) + (f" ({shown(f.resource)})" if f.resource else "")
+        url = rule_url(f.rule)
+        if url:
+            text += f"\n{f.rule} documentation: {url}"
         lines.append(f"::{LEVEL[f.severity]} {','.join(props)}::{_data(text)}")
     for e in errors:
         props = f"file={_prop(display_path(e.path))}," if e.path else ""

@@ -5,37 +5,49 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 from urllib.parse import quote
 
 from emrlint import __version__
 from emrlint.findings import Finding, ScanError, fingerprint
+from emrlint.links import repository
 from emrlint.registry import all_rules
 from emrlint.report import message as shown_message, relpath, shown
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-_URL = re.compile(r"\((https?://[^)\s]+)\)")
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _rule_descriptor(rule) -> dict:
+# GitHub code scanning ranks security alerts by this score (0-10; 7+ is high, 4+ medium)
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.5", "info": "2.0"}
+
+
+def _rule_descriptor(rule, with_help: bool) -> dict:
+    """A rule's descriptor; its full documentation (``help``) only when it has results,
+    which keeps a report of a few findings small."""
     from emrlint.docs import rule_markdown
+    from emrlint.links import rule_url
 
     summary, _, body = rule.doc.partition("\n")
     first_paragraph = body.strip().split("\n\n")[0].replace("\n", " ")
-    markdown = rule_markdown(rule)
+    tags = ["emr", rule.id[:4] + "xx"]
+    properties = {"tags": tags, "problem.severity": LEVEL[rule.severity]}
+    if rule.id.startswith("EMR4"):
+        tags.append("security")
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     descriptor = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": first_paragraph or rule.summary},
-        "help": {"text": markdown, "markdown": markdown},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {"tags": ["emr", rule.id[:4] + "xx"], "problem.severity": LEVEL[rule.severity]},
+        "properties": properties,
     }
-    urls = _URL.findall(rule.doc)
-    if urls:
-        descriptor["helpUri"] = urls[0]
+    if rule_url(rule.id):
+        descriptor["helpUri"] = rule_url(rule.id)
+    if with_help:
+        markdown = rule_markdown(rule)
+        descriptor["help"] = {"text": markdown, "markdown": markdown}
     return descriptor
 
 
@@ -71,8 +83,12 @@ def _notification(e: ScanError) -> dict:
     return out
 
 
-def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
-    rules = list(all_rules().values())
+def render(findings: List[Finding], errors: Sequence[ScanError] = (), enabled: Optional[Sequence[str]] = None) -> str:
+    """``enabled``: the rules the scan ran (their descriptors tell code scanning which alerts a
+    fixed configuration closes); None: every rule."""
+    with_results = {f.rule for f in findings}
+    wanted = set(enabled) | with_results if enabled is not None else None
+    rules = [r for r in all_rules().values() if wanted is None or r.id in wanted]
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
     for f in findings:
@@ -103,8 +119,8 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
                 "name": "emrlint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": "https://pypi.org/project/emrlint/",
-                "rules": [_rule_descriptor(r) for r in rules],
+                "informationUri": repository(),
+                "rules": [_rule_descriptor(r, r.id in with_results) for r in rules],
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root if root.startswith("/") else "/" + root,
                                                                     errors="surrogateescape")}},

@@ -45,12 +45,37 @@ def make_console(stream: TextIO, color: Optional[bool] = None, soft_wrap: bool =
                    force_terminal=True if color else None, soft_wrap=soft_wrap)
 
 
+def terminal_width(stream: TextIO) -> Optional[int]:
+    """The width to wrap messages to: the terminal's (or ``COLUMNS``) when ``stream`` is a
+    terminal; None (no wrapping, one line per message for grep and CI logs) otherwise."""
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
+
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
 class Writer:
     """Writes styled lines in colour (rich) or as plain text."""
 
-    def __init__(self, stream: TextIO, color: Optional[bool] = None):
+    def __init__(self, stream: TextIO, color: Optional[bool] = None, width: Optional[int] = None):
         self.stream = stream
         self.console = make_console(stream, True) if use_color(stream, color) else None
+        self.width = width
+
+    def wrapped(self, text: str, style: Optional[str] = None, indent: str = "  ", hanging: str = "    ") -> None:
+        """A paragraph wrapped to the width at word boundaries, continuation lines indented."""
+        if not self.width or len(indent) + len(text) <= self.width:
+            self.line((indent + text, style))
+            return
+        import textwrap
+
+        for part in textwrap.wrap(text, width=self.width, initial_indent=indent, subsequent_indent=hanging,
+                                  break_long_words=False, break_on_hyphens=False):
+            self.line((part, style))
 
     def line(self, *segments: Tuple[str, Optional[str]]) -> None:
         if self.console is None:
@@ -102,11 +127,42 @@ def _frame(f: Finding, sources: Sources, secret_lines: Set[Tuple[str, int]] = fr
 
 
 def _head(f: Finding) -> Line:
+    from emrlint.links import rule_url
+
     head: Line = [(f"{display_path(f.loc.path)}:{f.loc.line}:{f.loc.column}", "bold"), (": ", None),
-                  (f.severity, STYLE[f.severity]), (f" {f.rule}", "bold"), (f" [{f.name}]", "dim")]
+                  (f.severity, STYLE[f.severity]), (" ", None), (f.rule, _link_style(rule_url(f.rule))),
+                  (f" [{f.name}]", "dim")]
     if f.resource:
         head.append((f" {shown(f.resource)}", "magenta"))
     return head
+
+
+def _link_style(url: str) -> str:
+    return f"bold link {url}" if url else "bold"
+
+
+def _same_place(findings: Sequence[Finding]) -> List[List[Finding]]:
+    """Consecutive findings that point at the same line of the same file."""
+    groups: List[List[Finding]] = []
+    for f in findings:
+        if groups and (groups[-1][0].loc.path, groups[-1][0].loc.line) == (f.loc.path, f.loc.line):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _context(f: Finding) -> List[str]:
+    return ([f"via {shown(cs.address)} at {display_path(cs.loc.path)}:{cs.loc.line}" for cs in f.call_sites] +
+            [f"see {display_path(loc.path)}:{loc.line}: {message(text)}" for text, loc in f.related])
+
+
+def _unique(items) -> List[str]:
+    seen: List[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
 
 
 def _error_line(e: ScanError) -> Line:
@@ -123,7 +179,7 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
            errors: Sequence[ScanError] = ()) -> None:
     """``mode``: "full" (findings with code frames and a summary), "quiet" (one line per
     finding, nothing else), "summary" or "statistics" (only the summary with counts by rule)."""
-    out = Writer(stream, color)
+    out = Writer(stream, color, terminal_width(stream))
     if mode == "quiet":
         for f in findings:
             out.line(*_head(f), (f": {message(f.message)}", None))
@@ -132,15 +188,15 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
         return
     if mode == "full":
         secret_lines = {(f.loc.path, n) for f in findings if f.secret for n in range(f.loc.line, f.loc.end_line + 1)}
-        for f in findings:
-            out.line(*_head(f))
-            out.line(("  " + message(f.message), None))
-            for frame_line in _frame(f, sources, secret_lines):
+        for group in _same_place(findings):
+            # findings at one place share one code frame (a resource block with six findings: one frame)
+            for f in group:
+                out.line(*_head(f))
+                out.wrapped(message(f.message))
+            for frame_line in _frame(group[0], sources, secret_lines):
                 out.line(*frame_line)
-            for cs in f.call_sites:
-                out.line((f"  via {shown(cs.address)} at {display_path(cs.loc.path)}:{cs.loc.line}", "dim"))
-            for text, loc in f.related:
-                out.line((f"  see {display_path(loc.path)}:{loc.line}: {message(text)}", "dim"))
+            for text in _unique(line for f in group for line in _context(f)):
+                out.wrapped(text, "dim")
             out.line()
     for e in errors:
         out.line(*_error_line(e))
@@ -151,12 +207,21 @@ def render(findings: List[Finding], files: int, suppressed: int, sources: Source
     if not findings:
         out.line((f"No findings in {_plural(files, 'file')}.", "green"))
     else:
+        from emrlint.links import rule_url
+
         counts = ", ".join(_plural(n, sev) for sev, n in s["by_severity"].items() if n)
-        out.line((f"Found {_plural(s['total'], 'finding')} ({counts}) in {_plural(files, 'file')}.", "bold"))
+        with_findings = len({f.loc.path for f in findings})
+        out.line((f"Found {_plural(s['total'], 'finding')} ({counts}) in {_plural(with_findings, 'file')} "
+                  f"({files} scanned).", "bold"))
         names = {f.rule: (f.name, f.severity) for f in findings}
         for rule, n in s["by_rule"].items():
             name, sev = names[rule]
-            out.line((f"  {n:>4}  ", None), (rule, "bold"), (f" {name} ", None), (f"({sev})", STYLE[sev]))
+            url = rule_url(rule)
+            out.line((f"  {n:>4}  ", None), (rule, _link_style(url)), (f" {name} ", None), (f"({sev})", STYLE[sev]),
+                     (f"  {url}" if url else "", "dim"))
+        if mode == "full":
+            top = s["by_rule"] and max(s["by_rule"], key=lambda r: s["by_rule"][r])
+            out.line((f"Run `emrlint explain {top}` for what a rule checks, why, and how to fix it.", "dim"))
     if suppressed:
         out.line((f"{_plural(suppressed, 'finding')} suppressed by inline comments.", "dim"))
     for note in notes:
