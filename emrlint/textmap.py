@@ -12,18 +12,23 @@ element at this path of the document written".
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any, Callable, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
 from emrlint.jsonpos import DocumentError, load_document
+from emrlint.values import UNKNOWN, concat_parts
 
 Origin = Tuple[Loc, Tuple[CallSite, ...]]
 # a literal piece: its template offset -> origin; an interpolation: () -> origin (or None)
 LiteralWhere = Callable[[int], Optional[Origin]]
 ValueWhere = Callable[[], Optional[Origin]]
 
-PLACEHOLDER = "0"  # stands for an unknown value: valid inside a JSON/YAML string and as a scalar
+# stands for an unknown part of the text: a word that YAML reads as a plain scalar and that can sit
+# inside a string; parsed documents get an Unknown (or a partly known string) in its place
+_MARKER = "__emrlint_unknown_{}__"
+_MARKER_RE = re.compile(r"__emrlint_unknown_\d+__")
 
 
 class MappedText:
@@ -33,6 +38,7 @@ class MappedText:
         self._spans: List[Tuple[int, bool, Any]] = []  # (length, is value, where)
         self._length = 0
         self._parsed: Any = None
+        self._unknowns = 0
         self._parsed_ok: Optional[bool] = None
 
     def literal(self, text: str, pos: int, where: LiteralWhere) -> None:
@@ -42,6 +48,35 @@ class MappedText:
     def value(self, text: str, where: ValueWhere) -> None:
         """The rendered text of an interpolated value, and where that value was written."""
         self._add(text, True, where)
+
+    def unknown(self, where: ValueWhere) -> None:
+        """An interpolated value emrlint cannot evaluate, and where it was written."""
+        self._add(_MARKER.format(self._unknowns), True, where)
+        self._unknowns += 1
+
+    def rendered(self, value: Any) -> Any:
+        """A value of the text as evaluation sees it (partly known where unknown parts were)."""
+        if isinstance(value, str) and "__emrlint_unknown_" in value:
+            return concat_parts(UNKNOWN if _MARKER_RE.fullmatch(p) else p for p in _split_markers(value))
+        return value
+
+    def document(self) -> Any:
+        """The rendered text parsed as a JSON or YAML document (positions kept), with unknown
+        parts of the text as unknown values; None when it does not parse."""
+        node = self._document()
+        if node is None or not self._unknowns:
+            return node
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            keys = list(item.keys()) if isinstance(item, dict) else range(len(item)) if isinstance(item, list) else ()
+            for k in keys:
+                child = item[k]
+                if isinstance(child, (dict, list)):
+                    stack.append(child)
+                else:
+                    item[k] = self.rendered(child)
+        return node
 
     def _add(self, text: str, is_value: bool, where: Any) -> None:
         if not text:
@@ -159,3 +194,12 @@ def container_paths(value: Any, path: Tuple[Any, ...] = ()) -> dict:
             out[id(node)] = p
             stack.extend((v, p + (i,)) for i, v in enumerate(node))
     return out
+
+
+def _split_markers(text: str) -> List[str]:
+    out, pos = [], 0
+    for m in _MARKER_RE.finditer(text):
+        out += [text[pos:m.start()], m.group()]
+        pos = m.end()
+    out.append(text[pos:])
+    return [p for p in out if p]

@@ -336,3 +336,39 @@ def test_state_machines_in_heredocs_and_definition_strings_point_inside_them(tf)
     # through ${var.timeout} to the variable default; through ${Timeout} to the parameter's Default;
     # a literal at its line inside the DefinitionString block
     assert got == [("EMR110", "main.tf", 2), ("EMR110", "plain.yaml", 17), ("EMR110", "stack.yaml", 5)]
+
+
+def test_cluster_request_rendered_from_a_template_is_checked_inside_the_template(tf):
+    files = {
+        "main.tf": 'module "adg" {\n  source      = "./emr"\n  emr_release = "6.x"\n}\n',
+        "emr/main.tf": '''
+        variable "emr_release" {}
+        variable "bucket" {}
+        resource "aws_s3_object" "cluster" {
+          bucket  = var.bucket
+          key     = "emr/adg/cluster.yaml"
+          content = templatefile("${path.module}/cluster.yaml.tpl", { emr_release = var.emr_release })
+        }
+        resource "aws_s3_object" "instances" {
+          bucket  = var.bucket
+          key     = "emr/adg/instances.yaml"
+          content = templatefile("${path.module}/instances.yaml.tpl", { core_count = 3 })
+        }
+        locals {
+          adhoc_request = templatefile("${path.module}/adhoc.json.tpl", { label = "emr-7.1.0" })
+        }
+        ''',
+        "emr/cluster.yaml.tpl": '---\nName: "adg"\nLogUri: "s3://acme-logs/adg/"\nReleaseLabel: "${emr_release}"\n',
+        "emr/instances.yaml.tpl": ('---\nInstances:\n  InstanceFleets:\n  - InstanceFleetType: "CORE"\n'
+                                   '    TargetOnDemandCapacity: ${core_count}\n'
+                                   '    InstanceTypeConfigs:\n    - InstanceType: "r5.xlarge"\n'),
+        "emr/adhoc.json.tpl": '{\n  "Name": "adhoc",\n  "ReleaseLabel": "${label}",\n  "Instances": {}\n}\n',
+    }
+    got = tf(files, select=["EMR102", "EMR201", "EMR301"], full=True)
+    # the parts uploaded next to each other are one request: its release label comes from the module
+    # input; its log URI is in cluster.yaml; the local renders a request of its own (no LogUri)
+    assert sorted((f.rule, f.loc.path.rsplit("/", 1)[-1], f.loc.line, f.resource) for f in got) == [
+        ("EMR102", "instances.yaml.tpl", 4, "module.adg.aws_s3_object.cluster"),
+        ("EMR201", "main.tf", 3, "module.adg.aws_s3_object.cluster"),
+        ("EMR301", "adhoc.json.tpl", 2, "module.adg.local.adhoc_request"),
+    ]

@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from emrlint.documents.doc import NOVALUE, DocSection, Document, NoValue, Resolver, key_loc
 from emrlint.documents.emr import CFN_CLUSTER, FLEET, GROUP, SERVERLESS_APP, configurations_field, resource
 from emrlint.findings import Loc
-from emrlint.textmap import PLACEHOLDER, MappedText, line_locator
+from emrlint.textmap import MappedText, line_locator
 from emrlint.model import (
     Resource,
     SecurityConfiguration,
@@ -305,10 +305,13 @@ class CfnResolver(Resolver):
                 continue
             ref = m.group(2).strip()
             value = self._ref(ref) if "." not in ref else UNKNOWN
-            shown = value if isinstance(value, str) else PLACEHOLDER if isinstance(value, Unknown) else str(value)
             start = m.start()
             param = self.origin({"Ref": ref}) if ref in self.parameters else None
-            mapped.value(shown, lambda param=param, start=start: (param, ()) if param is not None else where(start))
+            found = lambda param=param, start=start: (param, ()) if param is not None else where(start)  # noqa: E731
+            if isinstance(value, Unknown):
+                mapped.unknown(found)
+            else:
+                mapped.value(value if isinstance(value, str) else str(value), found)
         mapped.literal(template[pos:], pos, where)
         return mapped
 

@@ -14,7 +14,7 @@ import os
 from typing import Any, List, Optional
 
 from emrlint.documents import cfn, plan, sfn
-from emrlint.documents.doc import DocSection, Document, find_key, parse
+from emrlint.documents.doc import DocSection, Document, Locator, find_key, parse
 from emrlint.documents.emr import (
     BLOCK_PUBLIC_ACCESS,
     RUN_JOB_FLOW,
@@ -91,7 +91,11 @@ def _load_one(path: str, sources: Sources, out: LoadedDocuments) -> None:
     out.resources += found
 
 
-def classify(path: str, root: Any, text: str = "") -> List[Resource]:
+def classify(path: str, root: Any, text: str = "", locator: Optional[Locator] = None,
+             call_sites: tuple = ()) -> List[Resource]:
+    """The EMR resources of a parsed document, recognised by its content.  ``locator`` and
+    ``call_sites`` are for a document rendered from a Terraform template (positions inside the
+    template, the module calls that rendered it)."""
     stem = os.path.basename(path)
     if cfn.is_template(root):
         doc = Document(path, root, cfn.CfnResolver(root, path))
@@ -100,11 +104,11 @@ def classify(path: str, root: Any, text: str = "") -> List[Resource]:
             found += state_machine_resources(doc, definition, logical_id, loc, substitutions, mapped)
         return found
     if sfn.is_state_machine(root):
-        return state_machine_resources(Document(path, root), root, stem, Loc(path, 1, 1))
+        return state_machine_resources(Document(path, root, call_sites=call_sites, locator=locator), root, stem, Loc(path, 1, 1))
     if plan.is_plan(root):
         return []  # a plan that was not JSON-recognisable above (YAML?): not a real plan
     if classification_list(root):
-        doc = Document(path, root)
+        doc = Document(path, root, call_sites=call_sites, locator=locator)
         section = DocSection(doc, {}, Loc(path, 1, 1))
         res = ConfigurationFile("configurations", "EMR configurations", stem, section, path, root=path,
                                 source_format="configurations")
@@ -112,7 +116,7 @@ def classify(path: str, root: Any, text: str = "") -> List[Resource]:
         return [res]
     if not isinstance(root, dict):
         return []
-    doc = Document(path, root)
+    doc = Document(path, root, call_sites=call_sites, locator=locator)
     first = next(iter(root), None)
     section = DocSection(doc, root, doc.loc_of(root, first) if first is not None else Loc(path, 1, 1), RUN_JOB_FLOW)
     has = lambda name: find_key(root, name) is not None  # noqa: E731

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import os
+import posixpath
+from typing import Any, Dict, List, Optional, Tuple
 
 from lark import Tree
 
+from emrlint.findings import Loc
 from emrlint.model import (
     DictSection,
     Field,
@@ -22,10 +25,10 @@ from emrlint.model import (
     security_group_rule,
 )
 from emrlint.terraform.evaluate import _exprs
-from emrlint.terraform.module import ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
+from emrlint.terraform.module import JsonExpr, ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
 from emrlint.textmap import container_paths
-from emrlint.values import UNKNOWN, Unknown
+from emrlint.values import UNKNOWN, Unknown, leading_text
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -267,6 +270,7 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
         budget.exhausted = True
         project.budget_exhausted(inst.root, inst.call.loc if inst.call is not None else None)
         return
+    uploads: List[Tuple[Resource, Any]] = []  # S3 objects, for the documents they upload
     for (type_, name), block in list(inst.mdir.resources.items()) + inst.mdir.duplicate_resources:
         spec = RESOURCE_TYPES.get(type_)
         if spec is None:
@@ -287,6 +291,9 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
                            root=inst.root.dir, maybe_reason=instance_doubt(block) if maybe else inst.maybe_reason)
             built = builder(res, _Context(project, model, inst, block)) if builder is not None else res
             out.extend(built if isinstance(built, list) else [built])
+            if kind == "s3_object":
+                uploads.append((res, block))
+    out.extend(rendered_documents(inst, uploads))
     for name, block in list(inst.mdir.modules.items()) + inst.mdir.duplicate_modules:
         key_path = f"{inst.key_path}.{name}" if inst.key_path else name
         target = project.call_target(inst, block, key_path)
@@ -297,3 +304,135 @@ def _collect(project: TerraformProject, model: Model, inst: ModuleInstance, out:
             continue  # not parsed: no EMR resources, and nothing here uses what it creates
         for child in inst.child_instances(name) if block is inst.mdir.modules[name] else inst.call_instances(name, block):
             _collect(project, model, child, out, depth + 1, default_tags)
+
+
+# ---------------------------------------------------------------------------
+# EMR documents rendered from templates (a RunJobFlow request in cluster.yaml.tpl)
+# ---------------------------------------------------------------------------
+
+_DOCUMENT_TEMPLATE = (".yaml", ".yml", ".json")
+_TEMPLATE_SUFFIXES = (".tpl", ".tmpl", ".tftpl", ".j2")
+
+
+def _is_document_template(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    for suffix in _TEMPLATE_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name.endswith(_DOCUMENT_TEMPLATE)
+
+
+def _template_render(expr: Any, scope: Any, inst: ModuleInstance, file: str, depth: int = 0):
+    """(template path, mapped text, the call) when ``expr`` is ``templatefile(...)`` of a JSON or
+    YAML template, directly or through a local."""
+    from emrlint.terraform.evaluate import _accessors, mapped_file
+
+    node = expr
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if not isinstance(node, Tree) or depth > 8:
+        return None
+    call = _function_call(node)
+    if call is not None and call[0] == "templatefile":
+        found = mapped_file("templatefile", call[1], file, scope) if call[1] else None
+        if found is None or not _is_document_template(found[0]):
+            return None
+        return found[0], found[1], node
+    if node.data == "get_attr_expr_term":
+        root, chain = _accessors(node)
+        if root.data == "identifier" and str(root.children[0]) == "local" and len(chain) == 1:
+            attr = inst.mdir.locals.get(chain[0][1])
+            if attr is not None and not isinstance(attr.expr, JsonExpr):
+                return _template_render(attr.expr, inst.scope, inst, attr.loc.path, depth + 1)
+    return None
+
+
+def rendered_documents(inst: ModuleInstance, uploads: List[Tuple[Resource, Any]]) -> List[Resource]:
+    """EMR requests written as templates and rendered with ``templatefile()``, checked like any
+    other document, with findings inside the template (and through its variables to where
+    their values were written).
+
+    The parts a cluster launcher merges (``cluster.yaml``, ``instances.yaml``, ``steps.yaml``,
+    ``configurations.yaml`` uploaded next to each other: same bucket, same key prefix) are
+    read as one request; a local that renders a whole request on its own is read alone."""
+    groups: Dict[Any, List[Tuple[str, Any, str, Any]]] = {}
+    seen = set()
+    for res, block in uploads:
+        content = block.body.attributes.get("content")
+        if content is None or isinstance(content.expr, JsonExpr):
+            continue
+        found = _template_render(content.expr, res.body.scope, inst, content.loc.path)
+        if found is None:
+            continue
+        path, mapped, call = found
+        seen.add(id(call))
+        key, bucket = res.field("key").value, res.field("bucket").value
+        # the key's directory: a partly known key is compared by its known start
+        written = key if isinstance(key, str) else leading_text(key) + "\0" if isinstance(key, Unknown) else None
+        directory = posixpath.dirname(written) if written is not None else res.address
+        group = (bucket if isinstance(bucket, (str, Unknown)) else res.address, directory)
+        groups.setdefault(group, []).append((written or "", res.address, path, mapped))
+    for name, attr in sorted(inst.mdir.locals.items()):
+        if isinstance(attr.expr, JsonExpr):
+            continue
+        found = _template_render(attr.expr, inst.scope, inst, attr.loc.path)
+        if found is not None and id(found[2]) not in seen:
+            seen.add(id(found[2]))
+            groups[("local", name)] = [("", f"{inst.prefix}local.{name}", found[0], found[1])]
+    out: List[Resource] = []
+    for parts in groups.values():
+        out += _request(inst, sorted(parts, key=lambda p: (p[0], p[1])))
+    return out
+
+
+def _request(inst: ModuleInstance, parts: List[Tuple[str, str, str, Any]]) -> List[Resource]:
+    from emrlint.documents.load import classify
+
+    docs = [(address, path, mapped, mapped.document()) for _, address, path, mapped in parts]
+    docs = [d for d in docs if isinstance(d[3], dict)]
+    if not docs:
+        return []
+    if len(docs) == 1:
+        address, path, mapped, root = docs[0]
+        locate = _document_locator(container_paths(root), mapped)
+    else:  # the launcher's merge: top-level keys of every part (a later part's key wins)
+        root, owners, paths = {}, {}, {}
+        for _, _, part_mapped, part in docs:
+            for key in part:
+                root[key] = part[key]
+                owners[key] = part_mapped
+            for cid, p in container_paths(part).items():
+                if cid != id(part):
+                    paths[cid] = (part_mapped, p)
+        holder = next((d for d in docs if any(str(k).lower() == "releaselabel" for k in d[3])), docs[0])
+        address, path, mapped = holder[0], holder[1], holder[2]
+        locate = _merged_locator(root, owners, paths)
+    found = classify(path, root, locator=locate, call_sites=inst.call_sites)
+    for res in found:
+        res.address, res.root = address, inst.root.dir
+        res.maybe = res.maybe or inst.maybe
+        res.maybe_reason = res.maybe_reason or inst.maybe_reason
+    return found
+
+
+def _document_locator(paths: Dict[int, tuple], mapped: Any):
+    def locate(container: Any, key: Any, fallback: Loc) -> Loc:
+        path = paths.get(id(container))
+        found = mapped.locate(path + (key,)) if path is not None else None
+        return found[0] if found is not None else fallback
+
+    return locate
+
+
+def _merged_locator(root: Dict[Any, Any], owners: Dict[Any, Any], paths: Dict[int, tuple]):
+    def locate(container: Any, key: Any, fallback: Loc) -> Loc:
+        if container is root:
+            owner = owners.get(key)
+            found = owner.locate((key,)) if owner is not None else None
+        else:
+            mapped, path = paths.get(id(container), (None, None))
+            found = mapped.locate(path + (key,)) if mapped is not None else None
+        return found[0] if found is not None else fallback
+
+    return locate

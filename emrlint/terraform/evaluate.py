@@ -20,7 +20,7 @@ from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, tree_loc
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
-from emrlint.textmap import PLACEHOLDER, MappedText, line_locator
+from emrlint.textmap import MappedText, line_locator
 from emrlint import values as _values
 from emrlint.values import (
     UNKNOWN,
@@ -784,9 +784,12 @@ def _map_pieces(nodes: Iterable[Any], scope: Scope, where, mapped: MappedText, d
             mapped.literal(n.text, n.pos, where)
         elif isinstance(n, Interp):
             value = UNKNOWN if n.expr is None else to_text(materialize(evaluate(n.expr, scope, depth)))
-            if isinstance(value, Unknown):
-                value = "".join(p if isinstance(p, str) else PLACEHOLDER for p in value.parts or (PLACEHOLDER,))
-            mapped.value(value, _interp_origin(n, scope, where))
+            found = _interp_origin(n, scope, where)
+            for part in value.parts or (UNKNOWN,) if isinstance(value, Unknown) else (value,):
+                if isinstance(part, str):
+                    mapped.value(part, found)
+                else:
+                    mapped.unknown(found)
         elif isinstance(n, If):
             cond = UNKNOWN if n.cond is None else truth(evaluate(n.cond, scope, depth), "template condition")
             if isinstance(cond, Unknown) or not _map_pieces(n.then if cond else n.otherwise, scope, where, mapped, depth):
@@ -834,6 +837,15 @@ def _file_origin(name: str, args: List[Tree], file: str, scope: Scope, path: Tup
     """A path into a document read with ``file()`` or rendered with ``templatefile()``: its line
     in the file, or where an interpolated value was written (the templatefile() variable's value,
     followed to a module input or a variable default)."""
+    found = mapped_file(name, args, file, scope, depth)
+    return found[1].locate(path) if found is not None else None
+
+
+def mapped_file(name: str, args: List[Tree], file: str, scope: Scope, depth: int = 0) -> Optional[Tuple[str, MappedText]]:
+    """(the file's path, its text mapped to where each part was written) of a ``file(path)``
+    or ``templatefile(path, vars)`` call; None when the file or the variables are not known."""
+    if not args or scope.instance is None:
+        return None
     template = materialize(evaluate(args[0], scope))
     if not isinstance(template, str):
         return None
@@ -853,7 +865,7 @@ def _file_origin(name: str, args: List[Tree], file: str, scope: Scope, path: Tup
             return None
         sources = {k: (args[1], file, scope, k, ()) for k in variables}
         mapped = map_template(text, Scope(None, dict(variables), sources), where, depth)
-    return mapped.locate(path) if mapped is not None else None
+    return (full, mapped) if mapped is not None else None
 
 
 def _source_origin(name: str, keys: Tuple[Any, ...], scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:

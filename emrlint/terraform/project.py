@@ -28,6 +28,13 @@ SUPPORT_MARKERS = (b"aws_security_group", b"aws_vpc_security_group", b"aws_subne
 
 def has_emr_marker(data: bytes) -> bool:
     return any(m in data for m in EMR_MARKERS)
+
+
+# bytes of a template that renders an EMR request (RunJobFlow, StartJobRun, CreateApplication)
+TEMPLATE_MARKERS = (b"ReleaseLabel", b"releaseLabel", b"jobDriver", b"JobDriver", b"elasticmapreduce",
+                    b"emr-serverless:", b"emr-containers:")
+_TEMPLATEFILE_RE = re.compile(rb'templatefile\(\s*"([^"\n]+)"')
+
 _SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
 _MODULE_RE = re.compile(rb'\bmodule\s+"[^"\n]+"\s*\{')
 
@@ -148,11 +155,35 @@ class TerraformProject:
             return cached
         if directory in _stack:
             return False
-        result = any(has_emr_marker(data) for _, data in self._dir_bytes(directory)) or any(
+        result = any(has_emr_marker(data) or self._renders_emr_template(directory, data)
+                     for _, data in self._dir_bytes(directory)) or any(
             self.is_relevant_dir(c, _stack + (directory,)) for c in self._callees(directory)
         )
         self._relevant[directory] = result
         return result
+
+    def _renders_emr_template(self, directory: str, data: bytes) -> bool:
+        """Whether a file renders, with ``templatefile()``, a template that holds an EMR request
+        (a cluster.yaml.tpl with a ReleaseLabel): a byte-level look at the templates it names."""
+        if b"templatefile(" not in data:
+            return False
+        for m in _TEMPLATEFILE_RE.finditer(data):
+            name = m.group(1).decode("utf-8", "replace")
+            for prefix in ("${path.module}/", "${path.root}/", "${path.cwd}/", "./"):
+                if name.startswith(prefix):
+                    name = name[len(prefix):]
+                    break
+            if "${" in name:
+                continue
+            path = os.path.normpath(os.path.join(directory, name))
+            if not self.sources.inside(path) or not self.sources.isfile(path):
+                continue
+            try:
+                if any(marker in self.sources.read_bytes(path) for marker in TEMPLATE_MARKERS):
+                    return True
+            except SourceError:
+                continue
+        return False
 
     def mentions(self, directory: str, text: str) -> bool:
         """Whether the directory's files contain ``text`` followed by ``.`` or ``[`` (a reference)."""
