@@ -45,7 +45,7 @@ FORMAT = 2
 MAX_ENTRIES = 20_000  # a part per root module: large monorepos have thousands
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 KEY_FILE = "key"
-_ENTRY_NAME = re.compile(r"^(scan|part)-[0-9a-f]{64}\.entry$")
+_ENTRY_NAME = re.compile(r"^(scan|part|policy)-[0-9a-f]{64}\.entry$")
 _TEMP_PREFIX = ".emrlint-tmp-"
 _MAGIC = b"emrlint-cache 2 "
 

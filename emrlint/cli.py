@@ -192,8 +192,8 @@ def _config_here(args: argparse.Namespace):
     if args.no_config:
         return Config(base_dir=os.getcwd())
     if args.config:
-        return load_config(args.config)
-    return Layers().config_for(os.getcwd())
+        return load_config(args.config, cache=True)
+    return Layers(cache=True).config_for(os.getcwd())
 
 
 def _codes(values: Optional[Sequence[str]], parse) -> Optional[List[str]]:
@@ -226,12 +226,13 @@ def _layers(args: argparse.Namespace, paths: Sequence[str], select, ignore):
     from emrlint.config import load_config
     from emrlint.layers import Layers
 
+    cache = not getattr(args, "no_cache", False)
     if args.no_config:
         layers = Layers(select, ignore, discover=False)
     elif args.config:
-        layers = Layers(select, ignore, config=load_config(args.config))
+        layers = Layers(select, ignore, config=load_config(args.config, cache=cache))
     else:
-        layers = Layers(select, ignore)
+        layers = Layers(select, ignore, cache=cache)
     first = os.path.abspath(paths[0]) if paths else os.getcwd()
     return layers, layers.config_for(first if os.path.isdir(first) else os.path.dirname(first))
 

@@ -110,6 +110,7 @@ class Config:
     rules: List[str] = field(default_factory=list)  # IDs of the rules its policies and plugins define
     policy_files: List[str] = field(default_factory=list)  # its policies (with the extended files')
     plugin_dirs: List[str] = field(default_factory=list)  # its directories of Python rule modules
+    example_dirs: List[str] = field(default_factory=list)  # its policies' examples (absolute directories)
 
     @property
     def exclude(self) -> List[str]:
@@ -142,13 +143,18 @@ def _has_tool_section(path: str) -> bool:
         return False
 
 
-def load_config(path: Optional[str]) -> Config:
+def load_config(path: Optional[str], cache: bool = False) -> Config:
+    """The configuration in ``path`` (with what it extends, and the rules of its policies and
+    plugins); ``cache``: keep the parsed policy documents in the result cache."""
     if path is None:
         return Config(base_dir=os.getcwd())
     path = os.path.abspath(path)
     if not os.path.isfile(path):
         raise ConfigError(path, None, "config file not found")
-    return _load(path, ())
+    from emrlint.policies import cached_documents
+
+    with cached_documents(cache):
+        return _load(path, ())
 
 
 def _load(path: str, chain: Tuple[str, ...]) -> Config:
@@ -341,8 +347,7 @@ def _custom_rules(cfg: Config, items: List[Tuple[Any, str, Any]], line_of) -> No
             raise ConfigError(policy_path, id_line, f"id: {exc}") from None
         cfg.policy_files.append(policy_path)
         cfg.rules.append(rule.id)
-        base = os.path.dirname(policy_path)  # its examples are not part of the scanned configuration
-        cfg.exclude_groups.append(([f"/{os.path.splitext(os.path.basename(policy_path))[0]}/"], base))
+        cfg.example_dirs.append(os.path.splitext(policy_path)[0])  # its examples: never part of a scan
     for directory, line in dirs:
         if directory in cfg.plugin_dirs:
             continue
@@ -394,6 +399,7 @@ def _extend(cfg: Config, raw_key: Any, value: Any, line: Optional[int], chain: T
     cfg.rules = list(base.rules)
     cfg.policy_files = list(base.policy_files)
     cfg.plugin_dirs = list(base.plugin_dirs)
+    cfg.example_dirs = list(base.example_dirs)
 
 
 def _severities(value: Any, path: str, line_of, keys: Tuple[Any, ...], custom: List[str]) -> Dict[str, str]:

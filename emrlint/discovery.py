@@ -47,14 +47,14 @@ class Excluder:
         if any(patterns for patterns, _ in groups):
             import pathspec
 
-            self.groups = [(pathspec.GitIgnoreSpec.from_lines(list(p)), base) for p, base in groups if p]
+            self.groups = [(pathspec.GitIgnoreSpec.from_lines(list(p)), os.path.abspath(base)) for p, base in groups if p]
 
     def excluded(self, path: str, is_dir: bool = False) -> bool:
         for spec, base in self.groups:
-            rel = os.path.relpath(path, base)
-            if rel.startswith(".."):
+            prefix = base if base.endswith(os.sep) else base + os.sep
+            if not path.startswith(prefix):  # not below the patterns' directory (cheaper than relpath)
                 continue
-            rel = rel.replace(os.sep, "/")
+            rel = path[len(prefix):].replace(os.sep, "/")
             if spec.match_file(rel + "/" if is_dir else rel):
                 return True
         return False

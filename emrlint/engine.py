@@ -108,7 +108,7 @@ def scan(options: ScanOptions) -> ScanResult:
         # every file's configuration, before anything is checked; their exclude patterns apply below them
         options.layers.prepare(found.files)
         excluder = Excluder(list(options.excludes) + options.layers.exclude_groups())
-        _exclude(found, excluder)
+        _exclude(found, excluder, options.layers.example_dirs())
     boundary = scan_boundary(options)
     cache = None
     if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
@@ -179,11 +179,13 @@ def scan_boundary(options: ScanOptions) -> Boundary:
     return Boundary(roots, [os.path.abspath(v) for v in list(options.var_files) + scoped])
 
 
-def _exclude(found: Discovered, excluder: Excluder) -> None:
-    """Drop the discovered files that configurations found below the scanned paths exclude."""
-    if not excluder.groups:
+def _exclude(found: Discovered, excluder: Excluder, example_dirs: Sequence[str] = ()) -> None:
+    """Drop the discovered files that configurations found below the scanned paths exclude,
+    and the examples of their policies."""
+    if not excluder.groups and not example_dirs:
         return
-    kept = [f for f in found.files if not excluder.excluded(f)]
+    prefixes = tuple(d.rstrip(os.sep) + os.sep for d in example_dirs)
+    kept = [f for f in found.files if not (prefixes and f.startswith(prefixes)) and not excluder.excluded(f)]
     if len(kept) == len(found.files):
         return
     dropped = set(found.files) - set(kept)

@@ -41,8 +41,9 @@ class Layers:
     (``--config FILE``, or none with ``--no-config``); without it, each file's nearest."""
 
     def __init__(self, select: Optional[List[str]] = None, ignore: Optional[List[str]] = None,
-                 config: Optional[Config] = None, discover: bool = True):
+                 config: Optional[Config] = None, discover: bool = True, cache: bool = False):
         self.select = select
+        self.cache = cache  # keep parsed policy documents in the result cache
         self.ignore = ignore
         self.fixed = config if config is not None or discover else Config(base_dir=os.getcwd())
         self._default = Config(base_dir=os.getcwd())
@@ -83,7 +84,7 @@ class Layers:
             return self._default
         cfg = self._configs.get(path)
         if cfg is None:
-            cfg = self._configs[path] = load_config(path)
+            cfg = self._configs[path] = load_config(path, cache=self.cache)
             for v in cfg.var_files:
                 if not os.path.isfile(v):
                     raise UsageError(f"{path}: var-files: {v}: no such file")
@@ -138,6 +139,10 @@ class Layers:
 
     def exclude_groups(self) -> List[Tuple[List[str], str]]:
         return [g for cfg in self.configs() for g in cfg.exclude_groups]
+
+    def example_dirs(self) -> List[str]:
+        """The directories of the policies' examples: they are never part of a scan."""
+        return sorted({d for cfg in self.configs() for d in cfg.example_dirs})
 
     def scoped_var_files(self) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
         """(directory, var files) for every directory whose configuration names var files."""

@@ -96,7 +96,7 @@ class Workbench:
             return by_path, [], ""
         directory = os.path.dirname(paths[0])
         try:
-            layers = Layers()  # each file's nearest configuration, as `emrlint scan` finds it
+            layers = Layers(cache=True)  # each file's nearest configuration, as `emrlint scan` finds it
             cfg = layers.config_for(directory)
             select, ignore = merge_cli(cfg, None, None)
             options = ScanOptions(paths=list(paths), rules=selected_rules(select, ignore),

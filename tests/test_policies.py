@@ -564,3 +564,49 @@ def test_monorepo_from_inside_a_team_directory(capsys, monkeypatch):
     # and a team directory without a config of its own, from inside it: the root's
     monkeypatch.chdir(os.path.join(MONOREPO, "teams", "search"))
     assert _json_scan(capsys, ".") == [("PLAT001", "main.tf", 7, "error")]
+
+
+def test_policies_run_in_the_parallel_worker_processes(tmp_path, monkeypatch):
+    """Large trees are checked root module by root module in worker processes: each has the
+    policies of the configs, with their settings."""
+    from emrlint.engine import ScanOptions, scan
+    from emrlint.layers import Layers
+
+    files = {".emrlint.yaml": f"policies: [{EXAMPLES}/acme003_log_bucket.yaml]\nselect: [ACME003]\n",
+             "b/.emrlint.yaml": f"extend: ../.emrlint.yaml\nseverity: {{ACME003: warning}}\n"}
+    for i in range(6):
+        for team in ("a", "b"):
+            files[f"{team}/stack{i}/main.tf"] = (
+                f'resource "aws_emr_cluster" "c" {{\n  name          = "{team}{i}"\n  release_label = "emr-7.1.0"\n'
+                f'  log_uri       = "s3://{team}-scratch/{i}/"\n}}\n')
+    write_tree(str(tmp_path), files)
+    monkeypatch.chdir(tmp_path)
+    layers = Layers()
+    result = scan(ScanOptions(paths=["."], layers=layers, jobs=2, parallel_min_bytes=1))
+    assert not result.errors
+    got = sorted((os.path.relpath(f.loc.path), f.rule, f.severity) for f in result.findings)
+    assert got == sorted([(f"a/stack{i}/main.tf", "ACME003", "error") for i in range(6)]
+                         + [(f"b/stack{i}/main.tf", "ACME003", "warning") for i in range(6)])
+
+
+def test_parsed_policy_documents_come_from_the_cache(tmp_path, monkeypatch):
+    """Parsing YAML with positions is most of a policy's load time: a policy's document is kept
+    in the (signed) cache by its content; a changed file is parsed again."""
+    import emrlint.jsonpos as jsonpos
+
+    monkeypatch.setenv("EMRLINT_CACHE_DIR", str(tmp_path / "cache"))
+    write_tree(str(tmp_path), {".emrlint.yaml": "policies: [policies/]\n", "policies/acme101.yaml": GOOD})
+    config = str(tmp_path / ".emrlint.yaml")
+    first = load_config(config, cache=True)
+    real = jsonpos.load_document
+    parsed = []
+    monkeypatch.setattr(jsonpos, "load_document", lambda text, kind="JSON": parsed.append(text) or real(text, kind))
+    again = load_config(config, cache=True)
+    assert first.rules == again.rules == ["ACME101"] and len(parsed) == 1  # only the config itself
+    from emrlint.registry import load_rule
+
+    assert load_rule("ACME101").origin.endswith("acme101.yaml:1") and "## Condition" in load_rule("ACME101").doc
+    (tmp_path / "policies" / "acme101.yaml").write_text(GOOD.replace("exists: true", "exist: true"))
+    with pytest.raises(ConfigError, match=r"acme101\.yaml:9: require: unknown operator 'exist'"):
+        load_config(config, cache=True)
+    assert len(parsed) == 3

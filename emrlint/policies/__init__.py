@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -96,40 +98,94 @@ def _line(node: Any, key: Any = None) -> Optional[int]:
     return line(node, key)
 
 
-def _block_text(text: str, root: Any, key: str) -> str:
+def _block_text(text: str, root: Any, key: str, line) -> str:
     """The YAML of one top-level key, as written (for the documentation)."""
     lines = text.splitlines()
-    start = _line(root, key) if key in root else None
+    start = line(root, key) if key in root else None
     if start is None:
         return ""
-    later = [_line(root, k) for k in root if _line(root, k) and _line(root, k) > start]
+    later = [line(root, k) for k in root if line(root, k) and line(root, k) > start]
     end = min(later) - 1 if later else len(lines)
     return "\n".join(lines[start - 1:end]).rstrip()
 
 
 def load_policy(path: str) -> "Any":
-    """The rule a policy file defines; :class:`PolicyError` names what is wrong and where."""
-    from emrlint.jsonpos import DocumentError, load_document, plain
-    from emrlint.policies.conditions import Compiler, CompileError, ParamRef, _items
-    from emrlint.registry import NAME_RE, Rule, custom_id_problem
-    from emrlint.rulekit import Param
-    from emrlint.schema import KINDS
+    """The rule a policy file defines; :class:`PolicyError` names what is wrong and where.
+
+    Parsing YAML with positions is most of the time a policy takes to load: a policy's
+    parsed document is kept in the result cache (by the file's content) while
+    :func:`cached_documents` is on, and a cached document that does not compile is parsed
+    again, so that what is wrong is reported with its line."""
+    from emrlint.jsonpos import DocumentError, load_document
 
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(path, None, f"cannot read: {exc}") from None
+    store = _STORE.get()
+    key = _document_key(text) if store is not None else ""
+    entry = store.get("policy", key) if store is not None else None
+    if entry is not None and isinstance(entry.get("data"), dict) and isinstance(entry.get("lines"), dict):
+        data, lines = entry["data"], entry["lines"]
+        try:
+            return _build(path, text, data, lambda node, k=None: lines.get(k) if node is data else None)
+        except PolicyError:
+            pass  # judged otherwise now: parse it again, for the line of what is wrong
     try:
         root = load_document(text, "YAML")
     except DocumentError as exc:
         raise PolicyError(path, exc.line, exc.message) from None
+    rule = _build(path, text, root, _line)
+    if store is not None:
+        from emrlint.jsonpos import plain
+
+        store.put("policy", key, {"data": plain(root), "lines": {str(k): _line(root, k) for k in root}})
+    return rule
+
+
+_STORE: "ContextVar[Any]" = ContextVar("emrlint_policy_documents", default=None)
+_DOCUMENT_FORMAT = 1
+
+
+def _document_key(text: str) -> str:
+    import hashlib
+
+    from emrlint import __version__
+
+    return hashlib.sha256(f"{_DOCUMENT_FORMAT}\0{__version__}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@contextmanager
+def cached_documents(enabled: bool):
+    """While on (and unless ``EMRLINT_NO_CACHE`` is set), policies' parsed documents are
+    kept in and read from the result cache."""
+    store = None
+    if enabled and not os.environ.get("EMRLINT_NO_CACHE"):
+        from emrlint.cache import EntryStore
+
+        store = EntryStore()
+    token = _STORE.set(store)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+def _build(path: str, text: str, root: Any, line) -> "Any":
+    """A policy's rule from its document; ``line(node, key)`` is where a key is written."""
+    from emrlint.jsonpos import plain
+    from emrlint.policies.conditions import Compiler, CompileError
+    from emrlint.registry import NAME_RE, Rule, custom_id_problem
+    from emrlint.rulekit import Param
+    from emrlint.schema import KINDS
+
     if not isinstance(root, dict):
         raise PolicyError(path, 1, "a policy is a mapping with id, name, severity, summary, kinds, message "
                                    "and require")
     for key in root:
         if key not in POLICY_KEYS:
-            raise PolicyError(path, _line(root, key), f"unknown key {key!r} (known keys: {', '.join(POLICY_KEYS)})")
+            raise PolicyError(path, line(root, key), f"unknown key {key!r} (known keys: {', '.join(POLICY_KEYS)})")
     for key in REQUIRED:
         if key not in root:
             raise PolicyError(path, 1, f"a policy needs {key}:")
@@ -137,60 +193,60 @@ def load_policy(path: str) -> "Any":
     def text_of(key: str, one_line: bool = False) -> str:
         value = root[key]
         if not isinstance(value, str) or not value.strip():
-            raise PolicyError(path, _line(root, key), f"{key}: expected text")
+            raise PolicyError(path, line(root, key), f"{key}: expected text")
         if one_line and "\n" in value.strip():
-            raise PolicyError(path, _line(root, key), f"{key}: expected one line")
+            raise PolicyError(path, line(root, key), f"{key}: expected one line")
         return value.strip()
 
     rule_id = root["id"]
     problem = custom_id_problem(rule_id)
     if problem:
-        raise PolicyError(path, _line(root, "id"), problem)
+        raise PolicyError(path, line(root, "id"), problem)
     name = text_of("name", True)
     if not NAME_RE.match(name):
-        raise PolicyError(path, _line(root, "name"), f"name: {name!r} is not lower-case words joined by - "
+        raise PolicyError(path, line(root, "name"), f"name: {name!r} is not lower-case words joined by - "
                                                      "(cost-allocation-tags-missing)")
     severity = root["severity"]
     if severity not in SEVERITIES:
-        raise PolicyError(path, _line(root, "severity"), f"severity: expected one of {', '.join(SEVERITIES)}")
+        raise PolicyError(path, line(root, "severity"), f"severity: expected one of {', '.join(SEVERITIES)}")
     summary = text_of("summary", True).rstrip(".")
     message = text_of("message")
     for placeholder in re.findall(r"\{(\w*)\}", message):
         if placeholder not in PLACEHOLDERS:
-            raise PolicyError(path, _line(root, "message"), f"message: unknown placeholder {{{placeholder}}} "
+            raise PolicyError(path, line(root, "message"), f"message: unknown placeholder {{{placeholder}}} "
                                                             f"(placeholders: {', '.join(PLACEHOLDERS)})")
     docs = text_of("docs") if "docs" in root else ""
     kinds = root["kinds"]
     kinds = [kinds] if isinstance(kinds, str) else kinds
     if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
-        raise PolicyError(path, _line(root, "kinds"), "kinds: expected a list of resource kinds")
+        raise PolicyError(path, line(root, "kinds"), "kinds: expected a list of resource kinds")
     for i, kind in enumerate(kinds):
         if kind not in KINDS:
-            raise PolicyError(path, _line(root["kinds"], i) or _line(root, "kinds"),
+            raise PolicyError(path, line(root["kinds"], i) or line(root, "kinds"),
                               f"kinds: unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
 
     params: Dict[str, Param] = {}
     raw_params = root.get("params") or {}
     if not isinstance(raw_params, dict):
-        raise PolicyError(path, _line(root, "params"), "params: expected a mapping of parameter names")
+        raise PolicyError(path, line(root, "params"), "params: expected a mapping of parameter names")
     for pname, spec in raw_params.items():
-        pline = _line(raw_params, pname)
+        pline = line(raw_params, pname)
         if not isinstance(pname, str) or not re.match(r"^[a-z][a-z0-9_]*$", pname):
             raise PolicyError(path, pline, f"params: {pname!r} is not a parameter name (snake_case)")
         if not isinstance(spec, dict) or "type" not in spec or "description" not in spec:
             raise PolicyError(path, pline, f"params.{pname}: expected type:, default: and description:")
         for key in spec:
             if key not in PARAM_KEYS:
-                raise PolicyError(path, _line(spec, key), f"params.{pname}: unknown key {key!r} "
+                raise PolicyError(path, line(spec, key), f"params.{pname}: unknown key {key!r} "
                                                           f"(known keys: {', '.join(PARAM_KEYS)})")
         if spec["type"] not in PARAM_TYPES:
-            raise PolicyError(path, _line(spec, "type"), f"params.{pname}.type: expected one of "
+            raise PolicyError(path, line(spec, "type"), f"params.{pname}.type: expected one of "
                                                          f"{', '.join(PARAM_TYPES)}")
         param = Param(spec["type"], plain(spec.get("default")), str(spec["description"]).strip())
         if param.default is not None:
             wrong = param.validate(param.default)
             if wrong:
-                raise PolicyError(path, _line(spec, "default"), f"params.{pname}.default: {wrong}")
+                raise PolicyError(path, line(spec, "default"), f"params.{pname}.default: {wrong}")
         params[pname] = param
 
     when: Dict[str, Any] = {}
@@ -199,9 +255,9 @@ def load_policy(path: str) -> "Any":
     for kind in kinds:
         compiler = Compiler(kind, KINDS[kind], params)
         try:
-            require[kind] = compiler.condition(root["require"], KINDS[kind], _line(root, "require"), "require")
+            require[kind] = compiler.condition(root["require"], KINDS[kind], line(root, "require"), "require")
             if "when" in root:
-                when[kind] = compiler.condition(root["when"], KINDS[kind], _line(root, "when"), "when")
+                when[kind] = compiler.condition(root["when"], KINDS[kind], line(root, "when"), "when")
         except CompileError as exc:
             where = f" (for kind {kind})" if len(kinds) > 1 and "unknown" in exc.message else ""
             raise PolicyError(path, exc.line, exc.message + where) from None
@@ -213,15 +269,15 @@ def load_policy(path: str) -> "Any":
         if params[pname].default is not None:
             wrong = params[pname].validate(params[pname].default)
             if wrong:
-                raise PolicyError(path, _line(raw_params[pname], "default"), f"params.{pname}.default: {wrong}")
+                raise PolicyError(path, line(raw_params[pname], "default"), f"params.{pname}.default: {wrong}")
 
     policy = Policy(rule_id, message, when, require)
     doc = f"{summary}.\n\n{docs}" if docs else f"{summary}.\n"
-    written = "\n".join(t for t in (_block_text(text, root, "when"), _block_text(text, root, "require")) if t)
+    written = "\n".join(t for t in (_block_text(text, root, "when", line), _block_text(text, root, "require", line)) if t)
     doc = (doc.rstrip() + f"\n\n## Condition\n\n```yaml\n{written}\n```\n\n"
            f"A policy of this repository, defined in `{_shown_path(path)}`.\n")
     return Rule(rule_id, name, severity, tuple(kinds), summary, doc, params, policy.check, None,
-                origin=f"{path}:{_line(root, 'id') or 1}", examples=tuple(examples_of(path)))
+                origin=f"{path}:{line(root, 'id') or 1}", examples=tuple(examples_of(path)))
 
 
 def _regex_params(condition: Any) -> set:
