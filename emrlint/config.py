@@ -15,6 +15,8 @@ prices: prices.yaml           # your own rates, replacing or extending the shipp
 extend: ../../platform/emrlint.yaml   # that file's settings, under this file's
 per-path:                     # for files matching a gitignore-style pattern (relative to this file)
   legacy/: {ignore: [EMR301], severity: {EMR201: warning}, params: {EMR103: {max_idle_timeout_seconds: 14400}}}
+policies: [ci/policies/]      # YAML policies (emrlint.policies); also .emrlint/policies/ beside this file
+plugins: [ci/emrlint_rules]   # directories of Python rule modules
 ```
 
 Which file applies where (each file's nearest config) is decided in emrlint.layers.
