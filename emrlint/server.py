@@ -22,6 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import file_kind
 from emrlint.findings import Finding, Loc
+from emrlint.report import message as shown_message, shown
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "emrlint"
@@ -134,20 +135,22 @@ def _range(loc: Loc, lines: Sequence[str], types):
 
 
 def diagnostic(f: Finding, lines: Sequence[str], types, codec=None):
+    """A finding as an LSP diagnostic; its texts are escaped and clipped like every report's."""
     from emrlint.links import rule_url
 
     severity = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
                 "info": types.DiagnosticSeverity.Information}[f.severity]
     related = [(f"called from {cs.address}", cs.loc) for cs in f.call_sites] + list(f.related)
     info = [types.DiagnosticRelatedInformation(
-        location=types.Location(uri=_uri(loc.path), range=_range(loc, [], types)), message=message)
-        for message, loc in related]
+        location=types.Location(uri=_uri(loc.path), range=_range(loc, [], types)), message=shown_message(text))
+        for text, loc in related]
     rng = _range(f.loc, lines, types)
     if codec is not None:
         rng = codec.range_to_client_units(list(lines), rng)
     subject = f.subject if f.subject is not None and f.subject.path == f.loc.path else None
     return types.Diagnostic(
-        range=rng, message=f"{f.message}" + (f" ({f.resource})" if f.resource else ""), severity=severity,
+        range=rng, message=shown_message(f.message) + (f" ({shown(f.resource)})" if f.resource else ""),
+        severity=severity,
         code=f.rule, code_description=types.CodeDescription(href=rule_url(f.rule)) if rule_url(f.rule) else None,
         source=SOURCE,
         related_information=info or None,
@@ -198,10 +201,10 @@ def build_server():
     def publish(paths: List[str], by_path, errors, config_error: str) -> None:
         if config_error:
             server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
-                                                               message=f"emrlint: {config_error}"))
+                                                               message=f"emrlint: {shown_message(config_error)}"))
         for e in errors:
             server.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
-                                                             message=f"emrlint internal error: {e.message}"))
+                                                             message=f"emrlint internal error: {shown_message(e.message)}"))
         for path in paths:
             uri = _uri(path)
             doc = server.workspace.text_documents.get(uri)

@@ -155,3 +155,13 @@ async def test_module_findings_carry_the_call_site_as_related_information(client
     assert "module.etl.aws_emr_cluster.etl" in d.message
     assert any(r.message == "called from module.etl" and r.location.uri == uri and r.location.range.start.line == 0
                for r in d.related_information or [])
+
+
+def test_diagnostics_escape_control_characters_like_every_report():
+    from emrlint.findings import Finding, Loc
+    from emrlint.server import diagnostic
+
+    f = Finding("EMR301", "cluster-log-uri-missing", "warning", "log_uri \x1b[31m\x07 is empty", Loc("/x/main.tf", 1),
+                "aws_emr_cluster.\x1bx")
+    d = diagnostic(f, ['resource "aws_emr_cluster" "x" {'], types)
+    assert "\x1b" not in d.message and "\x07" not in d.message and "\\x1b" in d.message
