@@ -128,6 +128,7 @@ def _run_options(parser: argparse.ArgumentParser, cache: bool = True) -> None:
     parser.add_argument("--config", metavar="FILE", help="config file (default: nearest .emrlint.yaml or "
                         "pyproject.toml with [tool.emrlint])")
     parser.add_argument("--no-config", action="store_true", help="ignore config files")
+    _plugins_option(parser)
     parser.add_argument("--var-file", metavar="FILE", action="append", default=[],
                         help="Terraform variable values for root modules (repeatable)")
     parser.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
@@ -182,6 +183,13 @@ def _config_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="config file whose policies and plugins to include "
                         "(default: the nearest .emrlint.yaml or pyproject.toml upward from here)")
     parser.add_argument("--no-config", action="store_true", help="only emrlint's and installed packages' rules")
+    _plugins_option(parser)
+
+
+def _plugins_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--load-plugins", action="store_true",
+                        help="import the rule modules a config names under plugins: (Python code from the "
+                        "scanned repository: only for repositories you trust; also: EMRLINT_LOAD_PLUGINS=1)")
 
 
 def _config_here(args: argparse.Namespace):
@@ -683,9 +691,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 previous[signum] = signal.signal(signum, _terminated)
         except ValueError:  # not the main thread: signals stay as they are
             pass
+    from emrlint.config import PLUGINS_ENV
+
+    plugins_env = os.environ.get(PLUGINS_ENV)  # --load-plugins sets it for this run only
     try:
         return _main(argv)
     finally:
+        if plugins_env is None:
+            os.environ.pop(PLUGINS_ENV, None)
+        else:
+            os.environ[PLUGINS_ENV] = plugins_env
         written = sys.modules.get("emrlint.baseline")
         if written is not None:
             written.discard_pending()
@@ -701,6 +716,10 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
+        if getattr(args, "load_plugins", False):
+            from emrlint.config import PLUGINS_ENV
+
+            os.environ[PLUGINS_ENV] = "1"  # worker processes inherit it
         handler = {"scan": _cmd_scan, "cost": _cmd_cost, "rules": _cmd_rules, "prices": _cmd_prices,
                    "explain": _cmd_explain, "server": _cmd_server, "test-policies": _cmd_test_policies}[args.command]
         return handler(args)

@@ -308,6 +308,17 @@ def _validate(path: str, data: Dict[str, Any], line_of, chain: Tuple[str, ...] =
 
 POLICY_DIR = os.path.join(".emrlint", "policies")
 
+PLUGINS_ENV = "EMRLINT_LOAD_PLUGINS"  # set to 1 by --load-plugins
+
+
+def plugins_allowed() -> bool:
+    """Whether rule modules named by a config's ``plugins:`` may be imported.  They are
+    Python from the scanned repository: a pull request could add one and run code in CI, so
+    they run only when whoever runs emrlint says so (``--load-plugins`` or
+    ``EMRLINT_LOAD_PLUGINS=1``).  Installed rule packages (entry points) need no opt-in:
+    installing them was the opt-in."""
+    return os.environ.get(PLUGINS_ENV, "").strip().lower() in ("1", "true", "yes")
+
 
 def _custom_rules(cfg: Config, items: List[Tuple[Any, str, Any]], line_of) -> None:
     """Load the policies (``policies:``, and ``.emrlint/policies/`` beside the config) and the
@@ -350,6 +361,11 @@ def _custom_rules(cfg: Config, items: List[Tuple[Any, str, Any]], line_of) -> No
         cfg.policy_files.append(policy_path)
         cfg.rules.append(rule.id)
         cfg.example_dirs.append(os.path.splitext(policy_path)[0])  # its examples: never part of a scan
+    if dirs and not plugins_allowed():
+        # fail closed: the config asks for rules that will not run, so no scan under it may pass
+        raise ConfigError(path, dirs[0][1], "plugins: rule modules from the scanned repository are Python code "
+                          "and run only with --load-plugins (or EMRLINT_LOAD_PLUGINS=1); "
+                          "pass it if you trust this repository, or use --no-config")
     for directory, line in dirs:
         if directory in cfg.plugin_dirs:
             continue

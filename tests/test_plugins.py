@@ -13,7 +13,7 @@ import sysconfig
 import pytest
 
 from emrlint.cli import main
-from emrlint.config import ConfigError, load_config
+from emrlint.config import PLUGINS_ENV, ConfigError, load_config
 
 from conftest import REPO, write_tree
 
@@ -113,6 +113,12 @@ resource "aws_emr_cluster" "versioned" {
 """
 
 
+@pytest.fixture
+def trusted(monkeypatch):
+    """The person running emrlint trusts the scanned repository's rule modules."""
+    monkeypatch.setenv(PLUGINS_ENV, "1")
+
+
 def _scan(capsys, *args):
     code = main(["scan", "--no-cache", "--format", "json", *args])
     out = capsys.readouterr()
@@ -120,7 +126,7 @@ def _scan(capsys, *args):
     return [(f["rule"], f["path"], f["line"]) for f in json.loads(out.out)["findings"]]
 
 
-def test_a_local_rule_directory_named_by_the_config(tmp_path, capsys, monkeypatch):
+def test_a_local_rule_directory_named_by_the_config(tmp_path, capsys, monkeypatch, trusted):
     write_tree(str(tmp_path), {
         ".emrlint.yaml": "select: [ACME]\nplugins: [ci/emrlint_rules]\nseverity: {monitoring-agent-missing: warning}\n",
         "ci/emrlint_rules/acme201_monitoring_agent.py": AGENT_RULE,
@@ -142,7 +148,7 @@ def test_a_local_rule_directory_named_by_the_config(tmp_path, capsys, monkeypatc
     (AGENT_RULE.replace('NAME = "monitoring-agent-missing"', 'NAME = "cluster-log-uri-missing"'),
      "rule name cluster-log-uri-missing is already used by EMR301"),
 ])
-def test_a_broken_rule_module_is_a_config_error(tmp_path, module, needle):
+def test_a_broken_rule_module_is_a_config_error(tmp_path, module, needle, trusted):
     write_tree(str(tmp_path), {
         ".emrlint.yaml": "select: [EMR1]\nplugins: [rules]\n",
         "rules/acme201_monitoring_agent.py": module,
@@ -151,6 +157,39 @@ def test_a_broken_rule_module_is_a_config_error(tmp_path, module, needle):
     with pytest.raises(ConfigError) as err:
         load_config(str(tmp_path / ".emrlint.yaml"))
     assert ".emrlint.yaml:2: plugins: " in str(err.value) and needle in str(err.value), str(err.value)
+
+
+SIDE_EFFECT = AGENT_RULE.replace("from . import _paths", "from . import _paths\nimport pathlib\n"
+                                  "pathlib.Path(__file__).with_name('IMPORTED').write_text('ran')")
+
+
+def test_rule_modules_of_the_scanned_repository_never_run_without_the_opt_in(tmp_path, capsys, monkeypatch):
+    """A pull request that adds ``plugins:`` to the config cannot run its Python in CI: without
+    --load-plugins the module is never imported, and the scan fails closed (a config error,
+    exit 2) instead of passing without the rules the config asks for."""
+    monkeypatch.delenv(PLUGINS_ENV, raising=False)
+    write_tree(str(tmp_path), {
+        ".emrlint.yaml": "select: [EMR3, ACME]\nplugins: [ci/emrlint_rules]\n",
+        "ci/emrlint_rules/acme201_monitoring_agent.py": SIDE_EFFECT,
+        "ci/emrlint_rules/_paths.py": PATHS_HELPER,
+        "main.tf": CLUSTERS,
+    })
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / "ci" / "emrlint_rules" / "IMPORTED"
+    for command in (["scan", "--no-cache", "."], ["cost", "."], ["rules"], ["explain", "ACME201"],
+                    ["test-policies"]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert ".emrlint.yaml:2: plugins: " in err and "--load-plugins" in err, (command, err)
+        assert not marker.exists(), command
+    # the person running emrlint opts in: the rule runs (and the variable is not left set)
+    assert main(["scan", "--no-cache", "--load-plugins", "--format", "json", "--select", "ACME", "."]) == 1
+    found = [(f["rule"], f["path"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert found == [("ACME201", "main.tf", 4)] and marker.read_text() == "ran"
+    assert PLUGINS_ENV not in os.environ
+    marker.unlink()
+    monkeypatch.setenv(PLUGINS_ENV, "1")
+    assert main(["rules"]) == 0 and "ACME201" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------
