@@ -81,3 +81,19 @@ def test_the_projects_docs_stand_on_their_own():
             assert resolved.startswith(REPO + os.sep), f"{path}: {target} points outside the repository"
             assert os.path.exists(resolved), f"{path}: {target} does not exist"
         assert "../shared" not in text and "RULES.md" not in text, f"{path} refers to a file outside the repository"
+
+
+def test_version_changelog_and_the_readmes_release_pins_agree():
+    """One version everywhere: the package, its metadata, the newest CHANGELOG section, and the
+    tag the README's install, pre-commit ``rev:`` and Action ``uses:`` lines pin."""
+    import emrlint
+
+    with open(os.path.join(REPO, "pyproject.toml")) as fh:
+        declared = re.search(r'^version = "([^"]+)"', fh.read(), re.M).group(1)
+    with open(os.path.join(REPO, "CHANGELOG.md")) as fh:
+        newest = re.search(r"^## (\S+)", fh.read(), re.M).group(1)
+    assert emrlint.__version__ == declared == newest
+    readme = _readme()
+    pins = set(re.findall(r"@(v\d+\.\d+\.\d+)", readme)) | set(re.findall(r"rev: (v\d+\.\d+\.\d+)", readme))
+    assert pins == {f"v{declared}"}, pins
+    assert f'"version": "{declared}"' in readme  # the JSON report example
