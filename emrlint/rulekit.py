@@ -71,7 +71,8 @@ class Param:
             "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
         }.get(self.type, True)
         if not ok:
-            return f"expected {'a list of strings' if self.type == 'list' else 'a ' + self.type}"
+            return "expected " + {"list": "a list of strings", "integer": "an integer", "bool": "true or false"}.get(
+                self.type, "a " + self.type)
         wrong = ""
         if self.type in ("number", "integer"):
             if self.minimum is not None and (value < self.minimum or (self.exclusive_minimum and value == self.minimum)):
