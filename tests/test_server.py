@@ -39,7 +39,8 @@ CONFIG = "select: [EMR001, EMR002, EMR201, EMR301]\n"
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "emrlint", "server"],
                                               server_env={**os.environ, "EMRLINT_NO_CACHE": "1"}))
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    lsp_client.initialize_result = await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities()))
     yield
     await lsp_client.shutdown_session()
 
@@ -99,6 +100,85 @@ async def test_a_change_is_rechecked_after_a_pause(client: LanguageClient, tree)
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert _codes(client, uri) == []
     assert "log_uri" not in (tree / "infra" / "main.tf").read_text()  # the server never writes the file
+
+
+@pytest.mark.asyncio
+async def test_rapid_changes_are_checked_once_after_the_pause(client: LanguageClient, tree):
+    import asyncio
+    import time
+
+    uri = await _open(client, tree / "infra" / "main.tf")
+    assert _codes(client, uri) == [("EMR301", 1)]
+    published = []
+    edits = ['  log_uri       = "s3://acme-emr-logs/etl/"\n', "  # nightly\n", "  # owned by data-platform\n"]
+    for version, text in enumerate(edits, start=2):  # typed in quick succession
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=3, character=0), end=types.Position(line=3, character=0)),
+                text=text)]))
+    typed = time.monotonic()
+    published.append(await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30))
+    from emrlint.server import DEBOUNCE_SECONDS
+
+    assert time.monotonic() - typed >= DEBOUNCE_SECONDS  # not before the pause
+    assert (published[0].uri, published[0].version, list(published[0].diagnostics)) == (uri, 4, [])
+    with pytest.raises(asyncio.TimeoutError):  # one check for the three changes, not three
+        published.append(await asyncio.wait_for(
+            client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 2 + 4 * DEBOUNCE_SECONDS))
+
+
+@pytest.mark.asyncio
+async def test_save_rechecks_with_what_changed_on_disk(client: LanguageClient, tree):
+    sync = client.initialize_result.capabilities.text_document_sync
+    assert sync.save, "the server asks to be told about saves"
+    main = tree / "infra" / "main.tf"
+    main.write_text(CLUSTER.replace('service_role  = "EMR_DefaultRole"',
+                                    'service_role  = "EMR_DefaultRole"\n  log_uri       = var.log_uri'))
+    (tree / "infra" / "logs.tf").write_text('variable "log_uri" {\n  default = null\n}\n')
+    uri = await _open(client, main)
+    assert _codes(client, uri) == [("EMR301", 5)]  # log_uri evaluates to null
+    # another tool (a formatter, a git checkout) changes a file that is not open, then the user saves
+    (tree / "infra" / "logs.tf").write_text('variable "log_uri" {\n  default = "s3://acme-emr-logs/etl/"\n}\n')
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    import asyncio
+
+    params = await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+    assert (params.uri, list(params.diagnostics)) == (uri, [])
+
+
+def test_editor_docs_configure_vs_code_neovim_and_helix():
+    """docs/editors.md: each editor's snippet is valid in its own language and starts `emrlint server`;
+    the install line is the README's."""
+    import json
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+    from conftest import REPO
+
+    with open(os.path.join(REPO, "docs", "editors.md"), encoding="utf-8") as fh:
+        doc = fh.read()
+    sections = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", doc, re.M | re.S))
+    vscode = next(v for k, v in sections.items() if k.startswith("VS Code"))
+    neovim = next(v for k, v in sections.items() if k.startswith("Neovim"))
+    helix = sections["Helix"]
+    settings = json.loads(re.search(r"```json\n(.*?)```", vscode, re.S).group(1))
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == ["emrlint", "server"]
+    assert {"terraform", "yaml", "json"} <= set(settings["glspc.server.languageId"])
+    for lua in re.findall(r"```lua\n(.*?)```", neovim, re.S):
+        assert 'cmd = { "emrlint", "server" }' in lua and lua.count("(") == lua.count(")")
+        assert lua.count("{") == lua.count("}")
+    languages = tomllib.loads(re.search(r"```toml\n(.*?)```", helix, re.S).group(1))
+    assert languages["language-server"]["emrlint"] == {"command": "emrlint", "args": ["server"]}
+    assert {lang["name"] for lang in languages["language"] if "emrlint" in lang["language-servers"]} >= {
+        "hcl", "tfvars", "yaml", "json"}
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    install = re.search(r"pipx install '([^']+)'", re.search(r"```sh\n(.*?)```", doc, re.S).group(1)).group(1)
+    assert f"'{install}'" in readme, "the editors page installs what the README installs"
 
 
 @pytest.mark.asyncio
