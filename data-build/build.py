@@ -35,12 +35,66 @@ sys.path.insert(0, os.path.dirname(HERE))
 from emrlint.data import _format, build_instances, build_prices, build_releases  # noqa: E402
 
 SOURCES = os.path.join(HERE, "sources")
-MISSING_PRICES = ("Not in this table: EMR hourly rates, except three in us-east-1 (m5.xlarge, r7g.8xlarge, "
-                  "r8gd.xlarge), and EMR Serverless ARM64 rates (no public source read gives them); EC2 rates in "
-                  "sa-east-1 and ap-south-1, and outside us-east-1 those of i2, r7i.48xlarge and the other "
-                  "types the regional sources do not list or that are not transcribed; any rate of a region not in "
-                  "the table. They are unknown: supply them with a price file (emrlint prices build from AWS offer "
-                  "files, or your own rates).")
+# What `emrlint cost`'s docs promise rates for: the instance families people run EMR on (with
+# EMR112's previous-generation families, read from sources/ec2-previous-generation.csv) in these
+# regions. The table's `missing` names exactly the rates of their EMR-offered types it lacks.
+COVERED_FAMILIES = ("m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7i", "r7g", "c5", "c6i", "c6g", "c7g",
+                    "i3", "i4i", "d3")
+COVERED_REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
+_SIZE_ORDER = {"nano": 0, "micro": 1, "small": 2, "medium": 3, "large": 4, "xlarge": 5}
+
+
+def _size_key(name: str):
+    size = name.split(".", 1)[1]
+    if size in _SIZE_ORDER:
+        return (0, _SIZE_ORDER[size], size)
+    head = size.split("xlarge", 1)[0]
+    return (1, int(head), size) if head.isdigit() else (2, 0, size)
+
+
+def _grouped(names) -> str:
+    """``c3.{xlarge,2xlarge}, i2.xlarge``: instance type names grouped by family."""
+    families: dict = {}
+    for name in sorted(names, key=lambda n: (n.split(".", 1)[0], _size_key(n))):
+        families.setdefault(name.split(".", 1)[0], []).append(name.split(".", 1)[1])
+    return ", ".join(f"{f}.{sizes[0]}" if len(sizes) == 1 else f"{f}.{{{','.join(sizes)}}}"
+                     for f, sizes in sorted(families.items()))
+
+
+def missing_prices(table: dict, offered, previous) -> str:
+    """The table's `missing`: what it lacks, computed from the table itself. ``offered`` are the
+    EMR-offered instance type names, ``previous`` EMR112's previous-generation families."""
+    regions = table["regions"]
+    families = set(COVERED_FAMILIES) | set(previous)
+    covered = sorted(n for n in offered if n.split(".", 1)[0] in families)
+
+    def rate(region, name, part):
+        row = regions.get(region, {}).get("instances", {}).get(name)
+        return None if row is None else row[0 if part == "ec2" else 1]
+
+    emr_have = []
+    for r in sorted(regions):
+        names = sorted(n for n, row in regions[r].get("instances", {}).items() if row[1] is not None)
+        if names:
+            emr_have.append(f"{', '.join(names)} in {r}")
+    arm = sorted(r for r in regions if regions[r].get("serverless", {}).get("ARM64"))
+    no_ec2 = sorted(r for r in regions if not regions[r].get("instances"))
+    per_region = []
+    for region in COVERED_REGIONS:
+        lacking = [n for n in covered if rate(region, n, "ec2") is None]
+        per_region.append(f"{region}: {_grouped(lacking) if lacking else 'none'}")
+    emr_text = ("EMR (on EC2) hourly rates, except " + ", ".join(emr_have) if emr_have
+                else "EMR (on EC2) hourly rates")
+    arm_text = ("EMR Serverless ARM64 rates outside " + ", ".join(arm) if arm
+                else "EMR Serverless ARM64 rates in every region")
+    return (f"Not in this table, so unknown (supply them with a price file: emrlint prices build from AWS offer "
+            f"files, or your own rates): {emr_text} (no public source read gives the others); {arm_text}; EC2 "
+            f"rates of {', '.join(no_ec2) if no_ec2 else 'no region'}; and of the {len(covered)} EMR-offered "
+            f"instance types of the families {', '.join(COVERED_FAMILIES)} and EMR112's previous-generation "
+            f"families, the EC2 rates it lacks in "
+            + "; ".join(per_region)
+            + " (a type AWS does not offer in a region has no rate there either); in the other regions, the "
+              "types the sources do not list; any rate of a region not in the table.")
 
 
 def _read(path: str) -> str:
@@ -160,6 +214,9 @@ def cmd_prices(args: argparse.Namespace) -> None:
     serverless = [(region, arch, {"vcpu_hour": float(v), "gb_hour": float(g), "storage_gb_hour": float(s)})
                   for region, arch, v, g, s in _csv_rows(args.serverless_rates)]
     regional_regions = sorted({region for region, _ in regional})
+    # whole older families, and single types of current families the regional rates lack
+    more_single = sorted({n for _, n in more if n.split(".", 1)[0] == "r7i"})
+    more_families = sorted({n.split(".", 1)[0] for _, n in more} - {"r7i"})
     sources = [
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {args.ec2_region} (AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-07-20",
@@ -171,10 +228,12 @@ def cmd_prices(args: argparse.Namespace) -> None:
          "note": f"{len(regional)} rates of {', '.join(regional_regions)}; AWS Pricing API (GetProducts) figures "
                  "as recorded in jimgarrett123/rosa-calculator price/out/ec2.sql (commit 9baa251, run of "
                  "2024-10-10), transcribed in data-build/sources/prices-ec2-regions.csv"},
-        {"title": f"Amazon EC2 On-Demand pricing, Linux, older families in {len({r for r, _ in more})} more regions "
+        {"title": f"Amazon EC2 On-Demand pricing, Linux, older families and {', '.join(more_single)} in "
+                  f"{len({r for r, _ in more})} more regions "
                   "(AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-12-02",
-         "note": f"{len(more)} rates of c3, c4, d2, d3, m3, m4, r3; the AWS Price List offer figures in "
+         "note": f"{len(more)} rates of {', '.join(more_families)} and {', '.join(more_single)}; "
+                 "the AWS Price List offer figures in "
                  "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv (commit 001367d, read 2026-12-02; the "
                  "commit's own date is not recorded), "
                  "transcribed in data-build/sources/prices-ec2-regions-more.csv"},
@@ -201,6 +260,14 @@ def cmd_prices(args: argparse.Namespace) -> None:
     ]
     table = build_prices.table(date=args.date, sources=sources, ec2=ec2, emr=emr, ebs=ebs, serverless=serverless,
                                ebs_provisioned=provisioned)
+    if args.missing is None:
+        import json
+
+        with open(args.instance_types, encoding="utf-8") as fh:
+            types = json.load(fh)["types"]
+        offered = [name for name, row in types.items() if row.get("emr")]
+        previous = [row[0] for row in _csv_rows(args.previous_generation)]
+        args.missing = missing_prices(table, offered, previous)
     table["missing"] = args.missing
     _format.write(args.output, table)
     print(f"{args.output}: {len(table['regions'])} regions", file=sys.stderr)
@@ -249,7 +316,10 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--emr-rates", default=os.path.join(SOURCES, "prices-emr.csv"))
     pr.add_argument("--ebs-rates", default=os.path.join(SOURCES, "prices-ebs.csv"))
     pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))
-    pr.add_argument("--missing", default=MISSING_PRICES)
+    pr.add_argument("--missing", default=None, help="the table's `missing` text (default: computed from the table)")
+    pr.add_argument("--instance-types", default=os.path.join(HERE, os.pardir, "emrlint", "data", "instance_types.json"),
+                    help="the instance table whose EMR-offered types `missing` counts")
+    pr.add_argument("--previous-generation", default=os.path.join(SOURCES, "ec2-previous-generation.csv"))
     pr.add_argument("-o", "--output", required=True)
     pr.set_defaults(func=cmd_prices)
     return p

@@ -257,7 +257,11 @@ def test_shipped_prices():
     assert data.prices("eu-central-1").instance("d3.8xlarge") == data.InstancePrice(5.26448, None)
     # a type no regional source lists: unknown, never a us-east-1 figure
     assert data.prices("eu-west-1").instance("r3.xlarge") == data.InstancePrice(0.371, None)
-    assert data.prices("us-west-2").instance("i2.xlarge") is None and us.instance("i2.xlarge").ec2_hourly == 0.853
+    # i2 (transcribed from the older-families source) outside us-east-1; g3 is in no regional source
+    assert data.prices("us-west-2").instance("i2.xlarge") == data.InstancePrice(0.853, None)
+    assert data.prices("eu-west-1").instance("i2.8xlarge") == data.InstancePrice(7.502, None)
+    assert data.prices("ap-southeast-1").instance("r7i.48xlarge") == data.InstancePrice(15.3216, None)
+    assert data.prices("us-west-2").instance("g3.4xlarge") is None and us.instance("g3.4xlarge").ec2_hourly == 1.14
     # c3 is not offered in us-east-2 (AWS lists no rate there)
     assert data.prices("us-east-2").instance("c3.xlarge") is None
     # EBS without EC2 rates
@@ -280,7 +284,41 @@ def test_shipped_prices():
                                                                               rows.instance(n).ec2_hourly)]
         assert missing == [], (region, missing)
         assert all(rows.ebs(v) for v in ("gp3", "gp2", "io1", "st1", "sc1", "standard")), region
-    assert "EMR hourly rates" in _shipped("prices.json")["missing"]
+    assert "EMR (on EC2) hourly rates, except m5.xlarge, r7g.8xlarge, r8gd.xlarge in us-east-1" in (
+        _shipped("prices.json")["missing"])
+
+
+def test_the_price_tables_missing_names_exactly_what_it_lacks():
+    """`emrlint rules --data` prints the table's `missing`: it names every EC2 rate the table lacks
+    for the EMR-offered types of the covered families in the six regions the cost docs name, and no
+    other, and the only EMR and ARM64 rates it has."""
+    import re
+
+    missing = _shipped("prices.json")["missing"]
+    build = _build_script()
+    with open(os.path.join(REPO, "data-build", "sources", "ec2-previous-generation.csv"), encoding="utf-8") as fh:
+        previous = [line.split(",", 1)[0] for line in fh if line.strip() and not line.startswith("#")]
+    families = set(build.COVERED_FAMILIES) | set(previous)
+    offered = [n for n in data.instance_type_names() if data.instance_type(n).emr_supported
+               and n.split(".")[0] in families]
+    assert f"of the {len(offered)} EMR-offered instance types" in missing
+    named = {}
+    for region, listed in re.findall(r"(?:lacks in |; )([a-z]+-[a-z]+-\d): ([^;(]+?)(?=;| \(a type)", missing):
+        names = set()
+        for m in re.finditer(r"([a-z0-9]+)\.(?:\{([^}]*)\}|([a-z0-9-]+))", listed):
+            names |= {f"{m.group(1)}.{size}" for size in (m.group(2) or m.group(3)).split(",")}
+        named[region] = names
+    assert sorted(named) == sorted(build.COVERED_REGIONS)
+    for region in build.COVERED_REGIONS:
+        rows = data.prices(region)
+        lacking = {n for n in offered if not (rows.instance(n) and rows.instance(n).ec2_hourly)}
+        assert named[region] == lacking, region
+    assert named["us-east-1"] == set() and "us-east-1: none" in missing
+    # the EMR rates it has are exactly those it names; it has no ARM64 rate
+    have = {(r, n) for r in data.price_regions() for n, p in data.prices(r).instances.items() if p.emr_hourly}
+    assert have == {("us-east-1", "m5.xlarge"), ("us-east-1", "r7g.8xlarge"), ("us-east-1", "r8gd.xlarge")}
+    assert all(data.prices(r).serverless_rates("ARM64") is None for r in data.price_regions())
+    assert "EMR Serverless ARM64 rates in every region" in missing
 
 
 def test_price_table_rebuild_reproduces_the_shipped_table(tmp_path):
