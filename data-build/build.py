@@ -72,29 +72,24 @@ def missing_prices(table: dict, offered, previous) -> str:
         row = regions.get(region, {}).get("instances", {}).get(name)
         return None if row is None else row[0 if part == "ec2" else 1]
 
-    emr_have = []
-    for r in sorted(regions):
-        names = sorted(n for n, row in regions[r].get("instances", {}).items() if row[1] is not None)
-        if names:
-            emr_have.append(f"{', '.join(names)} in {r}")
     arm = sorted(r for r in regions if regions[r].get("serverless", {}).get("ARM64"))
-    no_ec2 = sorted(r for r in regions if not regions[r].get("instances"))
-    per_region = []
-    for region in COVERED_REGIONS:
-        lacking = [n for n in covered if rate(region, n, "ec2") is None]
-        per_region.append(f"{region}: {_grouped(lacking) if lacking else 'none'}")
-    emr_text = ("EMR (on EC2) hourly rates, except " + ", ".join(emr_have) if emr_have
-                else "EMR (on EC2) hourly rates")
+    no_ec2 = sorted(r for r in regions if not any(row[0] is not None for row in regions[r]["instances"].values()))
+
+    def lacking(part):
+        out = []
+        for region in COVERED_REGIONS:
+            names = [n for n in covered if rate(region, n, part) is None]
+            out.append(f"{region}: {_grouped(names) if names else 'none'}")
+        return "; ".join(out)
+
     arm_text = ("EMR Serverless ARM64 rates outside " + ", ".join(arm) if arm
-                else "EMR Serverless ARM64 rates in every region")
+                else "EMR Serverless ARM64 rates in every region (no public source read gives them)")
     return (f"Not in this table, so unknown (supply them with a price file: emrlint prices build from AWS offer "
-            f"files, or your own rates): {emr_text} (no public source read gives the others); {arm_text}; EC2 "
-            f"rates of {', '.join(no_ec2) if no_ec2 else 'no region'}; and of the {len(covered)} EMR-offered "
-            f"instance types of the families {', '.join(COVERED_FAMILIES)} and EMR112's previous-generation "
-            f"families, the EC2 rates it lacks in "
-            + "; ".join(per_region)
-            + " (a type AWS does not offer in a region has no rate there either); in the other regions, the "
-              "types the sources do not list; any rate of a region not in the table.")
+            f"files, or your own rates): {arm_text}; EC2 rates of {', '.join(no_ec2) if no_ec2 else 'no region'}. "
+            f"Of the {len(covered)} EMR-offered instance types of the families {', '.join(COVERED_FAMILIES)} and "
+            f"EMR112's previous-generation families, the EC2 rates it lacks in {lacking('ec2')}; the EMR rates it "
+            f"lacks in {lacking('emr')} (a type AWS does not offer in a region has no rate there either). In the "
+            "other regions, the rates the sources do not list; any rate of a region not in the table.")
 
 
 def _read(path: str) -> str:
@@ -205,6 +200,8 @@ def cmd_prices(args: argparse.Namespace) -> None:
     regional = _rates_once(ec2, args.ec2_regional_rates)
     more = _rates_once(ec2, args.ec2_more_rates)
     emr = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.emr_rates)}
+    emr_advisor = dict(emr)
+    emr_page = _rates_once(emr, args.emr_regional_rates)
     ebs_rows = _csv_rows(args.ebs_rates)
     ebs = {(region, rate): float(usd) for region, rate, usd, unit, _code in ebs_rows if unit == "GB-month"}
     provisioned_keys = {"gp3-iops": "gp3_iops_month", "gp3-throughput": "gp3_throughput_gibps_month",
@@ -237,11 +234,19 @@ def cmd_prices(args: argparse.Namespace) -> None:
                  "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv (commit 001367d, read 2026-12-02; the "
                  "commit's own date is not recorded), "
                  "transcribed in data-build/sources/prices-ec2-regions-more.csv"},
+        {"title": f"Amazon EMR pricing, EMR on EC2 per instance-hour, {len({r for r, _ in emr_page})} regions "
+                  "(AWS pricing page data)",
+         "url": "https://aws.amazon.com/emr/pricing/", "retrieved": "2025-06-05",
+         "note": f"{len(emr_page)} rates of {len({n for _, n in emr_page})} instance types; the AWS metered-unit map "
+                 "the Amazon EMR pricing page renders (meteredUnitMaps/elasticmapreduce, entries carrying their "
+                 "AWS Price List rate codes) as recorded by QuinnyPig/aws-price-watcher "
+                 "processed/elasticmapreduce.json (commit daa3fca, 2025-06-05; unchanged through 2025-06-18), "
+                 "transcribed in data-build/sources/prices-emr-regions.csv"},
         {"title": "Amazon EMR pricing, EMR on EC2 per instance-hour (AWS Price List)",
          "url": "https://aws.amazon.com/emr/pricing/", "retrieved": "2025-06-05",
-         "note": f"{len(emr)} rates ({', '.join(sorted(f'{n} in {r}' for r, n in emr))}); the AWS Pricing API "
-                 "figures asserted by aws-samples/aws-emr-advisor's AwsPricingTest.scala (commit 2b42ead, "
-                 "2025-06-05), transcribed in data-build/sources/prices-emr.csv"},
+         "note": f"{len(emr_advisor)} rate ({', '.join(sorted(f'{n} in {r}' for r, n in emr_advisor))}); the AWS "
+                 "Pricing API figures asserted by aws-samples/aws-emr-advisor's AwsPricingTest.scala (commit "
+                 "2b42ead, 2025-06-05), transcribed in data-build/sources/prices-emr.csv"},
         {"title": "Amazon EBS pricing, volume storage per GB-month (AWS Price List)",
          "url": "https://aws.amazon.com/ebs/pricing/", "retrieved": "2025-10-28",
          "note": f"{len(ebs)} rates in {len({r for r, _ in ebs})} regions; the AWS pricing calculator's EBS price "
@@ -314,6 +319,8 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--ec2-more-rates", default=os.path.join(SOURCES, "prices-ec2-regions-more.csv"),
                     help="region,instance_type,USD/hour rows of families the regional rates lack")
     pr.add_argument("--emr-rates", default=os.path.join(SOURCES, "prices-emr.csv"))
+    pr.add_argument("--emr-regional-rates", default=os.path.join(SOURCES, "prices-emr-regions.csv"),
+                    help="region,instance_type,USD/hour EMR rates of the pricing page data")
     pr.add_argument("--ebs-rates", default=os.path.join(SOURCES, "prices-ebs.csv"))
     pr.add_argument("--serverless-rates", default=os.path.join(SOURCES, "prices-emr-serverless.csv"))
     pr.add_argument("--missing", default=None, help="the table's `missing` text (default: computed from the table)")

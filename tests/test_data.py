@@ -238,7 +238,8 @@ def test_build_inputs_are_checked():
 def test_shipped_prices():
     us = data.prices("us-east-1")
     assert us.instance("m5.xlarge") == data.InstancePrice(0.192, 0.048)
-    assert us.instance("m5.2xlarge") == data.InstancePrice(0.384, None)  # EMR rate: no source read
+    assert us.instance("m5.2xlarge") == data.InstancePrice(0.384, 0.096)
+    assert us.instance("r8gd.xlarge").emr_hourly == 0.07348  # the one EMR rate from the other EMR source
     assert us.serverless_rates("X86_64") == data.ServerlessRates(0.052624, 0.0057785, 0.000111)
     assert us.serverless_rates("ARM64") is None
     assert (us.ebs("gp3"), us.ebs(" GP2 "), us.ebs("io1"), us.ebs("st1"), us.ebs("sc1"), us.ebs("standard")) == (
@@ -249,23 +250,26 @@ def test_shipped_prices():
     assert us.ebs_throughput_mibps_month("gp3") == 40.96 / 1024 and us.ebs_throughput_mibps_month("io1") is None
     assert data.prices("ap-northeast-1").ebs_iops_month("gp3") == 0.006
     ireland = data.prices("eu-west-1")
-    assert ireland.instance("m5.xlarge") == data.InstancePrice(0.214, None)
-    assert ireland.instance("r7g.2xlarge") == data.InstancePrice(0.4794, None)
+    assert ireland.instance("m5.xlarge") == data.InstancePrice(0.214, 0.048)
+    assert ireland.instance("r7g.2xlarge") == data.InstancePrice(0.4794, 0.1071)
     assert ireland.ebs("gp3") == 0.088
-    assert data.prices("ap-southeast-1").instance("m6g.xlarge") == data.InstancePrice(0.192, None)
-    assert data.prices("us-west-2").instance("m4.xlarge") == data.InstancePrice(0.2, None)
-    assert data.prices("eu-central-1").instance("d3.8xlarge") == data.InstancePrice(5.26448, None)
+    assert data.prices("ap-southeast-1").instance("m6g.xlarge") == data.InstancePrice(0.192, 0.039)
+    assert data.prices("us-west-2").instance("m4.xlarge") == data.InstancePrice(0.2, 0.06)
+    assert data.prices("eu-central-1").instance("d3.8xlarge") == data.InstancePrice(5.26448, 0.27)
     # a type no regional source lists: unknown, never a us-east-1 figure
-    assert data.prices("eu-west-1").instance("r3.xlarge") == data.InstancePrice(0.371, None)
+    assert data.prices("eu-west-1").instance("r3.xlarge") == data.InstancePrice(0.371, 0.09)
     # i2 (transcribed from the older-families source) outside us-east-1; g3 is in no regional source
-    assert data.prices("us-west-2").instance("i2.xlarge") == data.InstancePrice(0.853, None)
-    assert data.prices("eu-west-1").instance("i2.8xlarge") == data.InstancePrice(7.502, None)
-    assert data.prices("ap-southeast-1").instance("r7i.48xlarge") == data.InstancePrice(15.3216, None)
-    assert data.prices("us-west-2").instance("g3.4xlarge") is None and us.instance("g3.4xlarge").ec2_hourly == 1.14
+    assert data.prices("us-west-2").instance("i2.xlarge") == data.InstancePrice(0.853, 0.213)
+    assert data.prices("eu-west-1").instance("i2.8xlarge") == data.InstancePrice(7.502, 0.27)
+    assert data.prices("ap-southeast-1").instance("r7i.48xlarge") == data.InstancePrice(15.3216, 3.1752)
+    # the EMR pricing page lists g3 in us-west-2, no EC2 source does: the EMR half only
+    assert data.prices("us-west-2").instance("g3.4xlarge") == data.InstancePrice(None, 0.27)
+    assert us.instance("g3.4xlarge").ec2_hourly == 1.14
     # c3 is not offered in us-east-2 (AWS lists no rate there)
     assert data.prices("us-east-2").instance("c3.xlarge") is None
     # EBS without EC2 rates
-    assert data.prices("sa-east-1").ebs("gp3") == 0.152 and data.prices("sa-east-1").instance("m5.xlarge") is None
+    assert data.prices("sa-east-1").ebs("gp3") == 0.152
+    assert data.prices("sa-east-1").instance("m5.xlarge") == data.InstancePrice(None, 0.048)
     assert data.prices("eu-central-1").serverless_rates() == data.ServerlessRates(0.060528, 0.006643, 0.000132)
     assert data.prices("ap-south-2") is None and data.prices(None) is None
     for region in ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
@@ -283,15 +287,17 @@ def test_shipped_prices():
         missing = [n for n in offered if n.split(".")[0] in families and not (rows.instance(n) and
                                                                               rows.instance(n).ec2_hourly)]
         assert missing == [], (region, missing)
+        no_emr = [n for n in offered if n.split(".")[0] in families and not (rows.instance(n) and
+                                                                             rows.instance(n).emr_hourly)]
+        assert no_emr == [], (region, no_emr)
         assert all(rows.ebs(v) for v in ("gp3", "gp2", "io1", "st1", "sc1", "standard")), region
-    assert "EMR (on EC2) hourly rates, except m5.xlarge, r7g.8xlarge, r8gd.xlarge in us-east-1" in (
-        _shipped("prices.json")["missing"])
+    assert "EMR Serverless ARM64 rates in every region" in _shipped("prices.json")["missing"]
 
 
 def test_the_price_tables_missing_names_exactly_what_it_lacks():
-    """`emrlint rules --data` prints the table's `missing`: it names every EC2 rate the table lacks
-    for the EMR-offered types of the covered families in the six regions the cost docs name, and no
-    other, and the only EMR and ARM64 rates it has."""
+    """`emrlint rules --data` prints the table's `missing`: it names every EC2 and every EMR rate the
+    table lacks for the EMR-offered types of the covered families in the six regions the cost docs
+    name, and no other; the regions without EC2 rates; that it has no ARM64 rate."""
     import re
 
     missing = _shipped("prices.json")["missing"]
@@ -301,23 +307,32 @@ def test_the_price_tables_missing_names_exactly_what_it_lacks():
     families = set(build.COVERED_FAMILIES) | set(previous)
     offered = [n for n in data.instance_type_names() if data.instance_type(n).emr_supported
                and n.split(".")[0] in families]
-    assert f"of the {len(offered)} EMR-offered instance types" in missing
-    named = {}
-    for region, listed in re.findall(r"(?:lacks in |; )([a-z]+-[a-z]+-\d): ([^;(]+?)(?=;| \(a type)", missing):
-        names = set()
-        for m in re.finditer(r"([a-z0-9]+)\.(?:\{([^}]*)\}|([a-z0-9-]+))", listed):
-            names |= {f"{m.group(1)}.{size}" for size in (m.group(2) or m.group(3)).split(",")}
-        named[region] = names
-    assert sorted(named) == sorted(build.COVERED_REGIONS)
-    for region in build.COVERED_REGIONS:
-        rows = data.prices(region)
-        lacking = {n for n in offered if not (rows.instance(n) and rows.instance(n).ec2_hourly)}
-        assert named[region] == lacking, region
-    assert named["us-east-1"] == set() and "us-east-1: none" in missing
-    # the EMR rates it has are exactly those it names; it has no ARM64 rate
-    have = {(r, n) for r in data.price_regions() for n, p in data.prices(r).instances.items() if p.emr_hourly}
-    assert have == {("us-east-1", "m5.xlarge"), ("us-east-1", "r7g.8xlarge"), ("us-east-1", "r8gd.xlarge")}
+    assert f"Of the {len(offered)} EMR-offered instance types" in missing
+
+    def named(part):
+        section = missing.split(f"the {part} rates it lacks in ", 1)[1]
+        out = {}
+        for region, listed in re.findall(r"([a-z]+-[a-z]+-\d): ([^;(]+?)(?=;| \(a type|$)", section):
+            if region in out:
+                break  # the next part's list
+            names = set()
+            for m in re.finditer(r"([a-z0-9]+)\.(?:\{([^}]*)\}|([a-z0-9-]+))", listed):
+                names |= {f"{m.group(1)}.{size}" for size in (m.group(2) or m.group(3)).split(",")}
+            out[region] = names
+        return out
+
+    for part, attr in (("EC2", "ec2_hourly"), ("EMR", "emr_hourly")):
+        listed = named(part)
+        assert sorted(listed) == sorted(build.COVERED_REGIONS), part
+        for region in build.COVERED_REGIONS:
+            rows = data.prices(region)
+            lacking = {n for n in offered if not (rows.instance(n) and getattr(rows.instance(n), attr))}
+            assert listed[region] == lacking, (part, region)
+        assert listed["us-east-1"] == set()
+    # it has no ARM64 rate, and says so; it names the regions without any EC2 rate
     assert all(data.prices(r).serverless_rates("ARM64") is None for r in data.price_regions())
+    no_ec2 = [r for r in data.price_regions() if not any(p.ec2_hourly for p in data.prices(r).instances.values())]
+    assert f"EC2 rates of {', '.join(no_ec2)}." in missing and no_ec2 == ["ap-south-1", "sa-east-1"]
     assert "EMR Serverless ARM64 rates in every region" in missing
 
 
@@ -344,7 +359,8 @@ def test_prices_build_from_offer_excerpt_reproduces_the_shipped_rows(tmp_path, c
     from emrlint.data.userprices import load_price_file
 
     user = load_price_file(str(out))
-    assert data.prices("us-east-1", user).instance("r6g.4xlarge") == data.InstancePrice(0.8064, None)
+    # (it extends the shipped table: the EMR half of the row is the shipped one)
+    assert data.prices("us-east-1", user).instance("r6g.4xlarge") == data.InstancePrice(0.8064, 0.2016)
     assert main(["prices", "check", str(out)]) == 0
     assert "us-east-1: 3 instance types" in capsys.readouterr().out
 
@@ -358,9 +374,10 @@ def test_prices_build_from_emr_and_ebs_excerpts_reproduces_the_shipped_rows(tmp_
     built = json.loads(out.read_text())["regions"]["us-east-1"]
     shipped = _shipped("prices.json")["regions"]["us-east-1"]
     assert built["ebs_gb_month"] == shipped["ebs_gb_month"]  # io2 in the excerpt: not a volume type kept
-    emr_rows = {name: row[1] for name, row in shipped["instances"].items() if row[1] is not None}
-    assert {name: row[1] for name, row in built["instances"].items()} == emr_rows
-    assert emr_rows == {"m5.xlarge": 0.048, "r7g.8xlarge": 0.4284, "r8gd.xlarge": 0.07348}  # not the Hunk rate
+    # the EMR offer gives the EMR half of the rows it has (not the Hunk rate), equal to the shipped rows
+    assert {name: row for name, row in built["instances"].items()} == {
+        "m5.xlarge": [None, 0.048], "r7g.8xlarge": [None, 0.4284], "r8gd.xlarge": [None, 0.07348]}
+    assert all(shipped["instances"][name][1] == row[1] for name, row in built["instances"].items())
 
 
 def _offer(products, rates, code="AmazonEC2"):
@@ -450,7 +467,7 @@ def test_user_price_file_extends_the_table(tmp_path):
     us = data.prices("us-east-1", user)
     assert us.instance("m5.xlarge") == data.InstancePrice(0.144, 0.048)  # shipped EC2 rate 0.192, 25% off
     assert us.instance("r6g.4xlarge") == data.InstancePrice(0.525, 0.2016)
-    assert us.instance("m4.xlarge") == data.InstancePrice(0.15, None)  # the discount applies to shipped rows too
+    assert us.instance("m4.xlarge") == data.InstancePrice(0.15, 0.06)  # the discount applies to shipped rows too
     assert us.ebs("gp3") == 0.08
     assert us.ebs_iops_month("gp3") == 0.004 and us.ebs_iops_month("io1") == 0.065  # the file's, the table's
     assert us.serverless_rates("ARM64") == data.ServerlessRates(0.042094, 0.004628, None)
