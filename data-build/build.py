@@ -84,12 +84,13 @@ def missing_prices(table: dict, offered, previous) -> str:
 
     arm_text = ("EMR Serverless ARM64 rates outside " + ", ".join(arm) if arm
                 else "EMR Serverless ARM64 rates in every region (no public source read gives them)")
+    no_ec2_text = f"; EC2 rates of {', '.join(no_ec2)}" if no_ec2 else ""
     return (f"Not in this table, so unknown (supply them with a price file: emrlint prices build from AWS offer "
-            f"files, or your own rates): {arm_text}; EC2 rates of {', '.join(no_ec2) if no_ec2 else 'no region'}. "
+            f"files, or your own rates): {arm_text}{no_ec2_text}. "
             f"Of the {len(covered)} EMR-offered instance types of the families {', '.join(COVERED_FAMILIES)} and "
             f"EMR112's previous-generation families, the EC2 rates it lacks in {lacking('ec2')}; the EMR rates it "
-            f"lacks in {lacking('emr')} (a type AWS does not offer in a region has no rate there either). In the "
-            "other regions, the rates the sources do not list; any rate of a region not in the table.")
+            f"lacks in {lacking('emr')} (neither the EC2 nor the EMR pricing page data lists them there). In the other regions, the rates the sources do not list; any rate of a region "
+            "not in the table.")
 
 
 def _read(path: str) -> str:
@@ -199,6 +200,7 @@ def cmd_prices(args: argparse.Namespace) -> None:
     ec2 = {(args.ec2_region, name.strip().lower()): float(rate) for name, rate in _csv_rows(args.ec2_rates)}
     regional = _rates_once(ec2, args.ec2_regional_rates)
     more = _rates_once(ec2, args.ec2_more_rates)
+    page = _rates_once(ec2, args.ec2_page_rates)
     emr = {(region, name.strip().lower()): float(rate) for region, name, rate in _csv_rows(args.emr_rates)}
     emr_advisor = dict(emr)
     emr_page = _rates_once(emr, args.emr_regional_rates)
@@ -217,7 +219,8 @@ def cmd_prices(args: argparse.Namespace) -> None:
     sources = [
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {args.ec2_region} (AWS Price List)",
          "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2026-07-20",
-         "note": f"{len(ec2) - len(regional) - len(more)} instance types; figures generated from the AWS Pricing API by "
+         "note": f"{len(ec2) - len(regional) - len(more) - len(page)} instance types; figures generated from the "
+                 "AWS Pricing API by "
                  "aws/karpenter-provider-aws (pkg/providers/pricing/zz_generated.pricing_aws.go, 2026-07-20), "
                  "transcribed in data-build/sources/prices-ec2-us-east-1.csv"},
         {"title": f"Amazon EC2 On-Demand pricing, Linux, {len(regional_regions)} more regions (AWS Price List)",
@@ -234,6 +237,14 @@ def cmd_prices(args: argparse.Namespace) -> None:
                  "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv (commit 001367d, read 2026-12-02; the "
                  "commit's own date is not recorded), "
                  "transcribed in data-build/sources/prices-ec2-regions-more.csv"},
+        {"title": f"Amazon EC2 On-Demand pricing, Linux, types the other sources lack, {len({r for r, _ in page})} "
+                  "regions (AWS pricing page data)",
+         "url": "https://aws.amazon.com/ec2/pricing/on-demand/", "retrieved": "2025-06-13",
+         "note": f"{len(page)} rates ({len([1 for r, _ in page if r in ('sa-east-1', 'ap-south-1')])} of them in "
+                 "sa-east-1 and ap-south-1); the AWS metered-unit map the EC2 On-Demand pricing page renders "
+                 "(meteredUnitMaps/ec2, entries carrying their AWS Price List rate codes) as recorded by "
+                 "QuinnyPig/aws-price-watcher processed/ec2.json (commit 07c8174, 2025-06-13; unchanged through "
+                 "2025-06-18), transcribed in data-build/sources/prices-ec2-pricing-page.csv"},
         {"title": f"Amazon EMR pricing, EMR on EC2 per instance-hour, {len({r for r, _ in emr_page})} regions "
                   "(AWS pricing page data)",
          "url": "https://aws.amazon.com/emr/pricing/", "retrieved": "2025-06-05",
@@ -318,6 +329,8 @@ def parser() -> argparse.ArgumentParser:
                     help="region,instance_type,USD/hour rows of other regions")
     pr.add_argument("--ec2-more-rates", default=os.path.join(SOURCES, "prices-ec2-regions-more.csv"),
                     help="region,instance_type,USD/hour rows of families the regional rates lack")
+    pr.add_argument("--ec2-page-rates", default=os.path.join(SOURCES, "prices-ec2-pricing-page.csv"),
+                    help="region,instance_type,USD/hour rows of types the other EC2 sources lack")
     pr.add_argument("--emr-rates", default=os.path.join(SOURCES, "prices-emr.csv"))
     pr.add_argument("--emr-regional-rates", default=os.path.join(SOURCES, "prices-emr-regions.csv"),
                     help="region,instance_type,USD/hour EMR rates of the pricing page data")

@@ -262,14 +262,15 @@ def test_shipped_prices():
     assert data.prices("us-west-2").instance("i2.xlarge") == data.InstancePrice(0.853, 0.213)
     assert data.prices("eu-west-1").instance("i2.8xlarge") == data.InstancePrice(7.502, 0.27)
     assert data.prices("ap-southeast-1").instance("r7i.48xlarge") == data.InstancePrice(15.3216, 3.1752)
-    # the EMR pricing page lists g3 in us-west-2, no EC2 source does: the EMR half only
-    assert data.prices("us-west-2").instance("g3.4xlarge") == data.InstancePrice(None, 0.27)
+    # g3 outside us-east-1: from the EC2 pricing page data, like every EMR-offered type of sa-east-1
+    assert data.prices("us-west-2").instance("g3.4xlarge") == data.InstancePrice(1.14, 0.27)
     assert us.instance("g3.4xlarge").ec2_hourly == 1.14
     # c3 is not offered in us-east-2 (AWS lists no rate there)
     assert data.prices("us-east-2").instance("c3.xlarge") is None
-    # EBS without EC2 rates
+    # sa-east-1 and ap-south-1: EBS, and EC2 and EMR rates from the pricing page data
     assert data.prices("sa-east-1").ebs("gp3") == 0.152
-    assert data.prices("sa-east-1").instance("m5.xlarge") == data.InstancePrice(None, 0.048)
+    assert data.prices("sa-east-1").instance("m5.xlarge") == data.InstancePrice(0.306, 0.048)
+    assert data.prices("ap-south-1").instance("r6g.xlarge") == data.InstancePrice(0.13, 0.0504)
     assert data.prices("eu-central-1").serverless_rates() == data.ServerlessRates(0.060528, 0.006643, 0.000132)
     assert data.prices("ap-south-2") is None and data.prices(None) is None
     for region in ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"):
@@ -312,7 +313,7 @@ def test_the_price_tables_missing_names_exactly_what_it_lacks():
     def named(part):
         section = missing.split(f"the {part} rates it lacks in ", 1)[1]
         out = {}
-        for region, listed in re.findall(r"([a-z]+-[a-z]+-\d): ([^;(]+?)(?=;| \(a type|$)", section):
+        for region, listed in re.findall(r"([a-z]+-[a-z]+-\d): ([^;(]+?)(?=;| \(|$)", section):
             if region in out:
                 break  # the next part's list
             names = set()
@@ -329,10 +330,10 @@ def test_the_price_tables_missing_names_exactly_what_it_lacks():
             lacking = {n for n in offered if not (rows.instance(n) and getattr(rows.instance(n), attr))}
             assert listed[region] == lacking, (part, region)
         assert listed["us-east-1"] == set()
-    # it has no ARM64 rate, and says so; it names the regions without any EC2 rate
+    # it has no ARM64 rate, and says so; every region has EC2 rates
     assert all(data.prices(r).serverless_rates("ARM64") is None for r in data.price_regions())
-    no_ec2 = [r for r in data.price_regions() if not any(p.ec2_hourly for p in data.prices(r).instances.values())]
-    assert f"EC2 rates of {', '.join(no_ec2)}." in missing and no_ec2 == ["ap-south-1", "sa-east-1"]
+    assert all(any(p.ec2_hourly for p in data.prices(r).instances.values()) for r in data.price_regions())
+    assert "EC2 rates of " not in missing
     assert "EMR Serverless ARM64 rates in every region" in missing
 
 
