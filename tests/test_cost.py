@@ -427,6 +427,41 @@ def test_cost_reads_every_format_and_reports_unread_files(tmp_path):
     assert "could not be read" in proc.stderr
 
 
+def test_cost_takes_vars_var_files_config_and_exclusions_like_scan(tmp_path):
+    """The core count comes from --var, --var-file or a config's var-files; excluded paths
+    (--exclude or the config's exclude) are not priced; without a value the figure is unknown."""
+    cluster = open(os.path.join(COST, "groups", "main.tf")).read().replace(
+        "instance_count = 4", "instance_count = var.core_count")
+    write_tree(str(tmp_path), {"emr/main.tf": 'variable "core_count" {\n  type = number\n}\n\n' + cluster,
+                               "emr/prod.tfvars": "core_count = 2\n",
+                               "legacy/main.tf": cluster.replace('"analytics"', '"legacy"')})
+    master = node("m5.xlarge", ebs(2, 32, GP2))
+    core = node("r5.2xlarge", ebs(2, 200, GP3))
+    task = 10 * node("r5.2xlarge", ebs(4, 32, GP2))
+
+    # (--exclude patterns are relative to the working directory, as for scan)
+    doc = cost_json(".", extra=["--var", "core_count=6", "--exclude", "legacy/"], cwd=str(tmp_path))
+    assert [r["resource"] for r in doc["resources"]] == ["aws_emr_cluster.analytics"]
+    assert doc["resources"][0]["worst_hourly"]["usd"] == approx(master + 6 * core + task)
+
+    doc = cost_json(".", extra=["--var-file", "emr/prod.tfvars", "--exclude", "legacy/"], cwd=str(tmp_path))
+    assert doc["resources"][0]["worst_hourly"]["usd"] == approx(master + 2 * core + task)
+
+    # the same from a config: its var-files and exclude
+    (tmp_path / ".emrlint.yaml").write_text(f"exclude: [legacy/]\nvar-files: [emr/prod.tfvars]\nprices: {PRICES}\n")
+    proc = run("cost", "--format", "json", ".", cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    (r,) = json.loads(proc.stdout)["resources"]
+    assert r["worst_hourly"]["usd"] == approx(master + 2 * core + task)
+
+    # no value: unknown, named, the priced part a lower bound; the excluded cluster is still not priced
+    doc = cost_json(str(tmp_path / "emr"))
+    (r,) = doc["resources"]
+    assert r["worst_hourly"]["usd"] is None
+    assert "core_instance_group.instance_count = var.core_count has no value" in r["worst_hourly"]["unknown"]
+    assert r["worst_hourly"]["at_least"] == approx(master + task)
+
+
 def test_scan_output_is_unchanged_by_cost_options():
     a = run("scan", "--no-config", "--format", "sarif", "fixtures/cost/groups").stdout
     b = run("scan", "--no-config", "--format", "sarif", "--prices", PRICES, "--region", "us-east-1",
