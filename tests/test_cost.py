@@ -333,6 +333,10 @@ def test_region_from_the_command_line_the_config_and_errors(tmp_path):
     eu = lambda t, e: node(t, e, EU_EC2, EU_EMR)  # noqa: E731
     assert r["worst_hourly"]["usd"] == approx(eu("m5.xlarge", ebs(2, 32, EU_GP2)) + 4 * eu("r5.2xlarge", ebs(2, 200, EU_GP3))
                                               + 10 * eu("r5.2xlarge", ebs(4, 32, EU_GP2)))
+    # the command line wins over the config
+    proc = run("cost", "--format", "json", "--region", "us-east-1", ".", cwd=str(tmp_path))
+    (r,) = json.loads(proc.stdout)["resources"]
+    assert (r["region"], r["region_source"]) == ("us-east-1", "region us-east-1 (--region)")
     write_tree(str(tmp_path), {".emrlint.yaml": f"region: ap-nowhere-9\nprices: {PRICES}\n"})
     proc = run("cost", ".", cwd=str(tmp_path))
     assert proc.returncode == 2 and ".emrlint.yaml:1: region: region 'ap-nowhere-9' is not in the price table" in \
