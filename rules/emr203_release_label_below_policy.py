@@ -114,7 +114,7 @@ PARAMS = {
         check=release_label, accepted="a list of full release labels such as emr-7.1.0"),
 }
 
-_VERSION = re.compile(r"^(?:emr-)?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_VERSION = re.compile(r"^(?:emr-)?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?$")  # longer is no version
 
 
 def version(label):

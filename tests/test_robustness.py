@@ -247,6 +247,26 @@ def test_cloudformation_sub_that_refers_to_itself_is_unknown(tf):
     assert "EMR201" not in {r for r, _, _ in got}  # unknown, so not "unpinned"
 
 
+@pytest.mark.parametrize("fn_if", ["!If [IsProd, ]", "!If [IsProd, 2, 3, 4]", "!If IsProd",
+                                   '{"Fn::If": [IsProd]}', "!If []"])
+def test_cloudformation_if_without_three_arguments_is_unknown(tf, fn_if):
+    """Found by tools/fuzz.py: a ``!If`` that is not [condition, then, else] was handed back
+    to be resolved again, forever (RecursionError in the reader and in EMR602)."""
+    got = scan_with_ok(tf, {"cfn/template.yaml": (
+        "Parameters:\n  Env:\n    Type: String\n    Default: prod\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+        "Resources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: c\n"
+        f"      ReleaseLabel: {fn_if}\n      LogUri: s3://logs/\n      Instances:\n"
+        "        MasterInstanceGroup:\n          InstanceCount: 1\n          InstanceType: m6g.xlarge\n"
+        f"        TaskInstanceGroups:\n          - Name: task\n            InstanceCount: {fn_if}\n"
+        "            InstanceType: r6g.2xlarge\n"
+        "  Security:\n    Type: AWS::EMR::SecurityConfiguration\n    Properties:\n"
+        "      SecurityConfiguration:\n        EncryptionConfiguration:\n"
+        f"          EnableAtRestEncryption: {fn_if}\n          EnableInTransitEncryption: true\n")})
+    assert not parse_errors(got)
+    assert "EMR201" not in {r for r, _, _ in got}  # unknown, so not "unpinned"
+
+
 def test_cloudformation_sub_doubling_is_bounded(tf):
     params = "".join(f"  P{i}:\n    Type: String\n    Default: !Sub '${{P{i - 1}}}${{P{i - 1}}}'\n" for i in range(1, 64))
     got = scan_with_ok(tf, {"cfn/template.yaml": (
@@ -395,3 +415,53 @@ resource "aws_emrserverless_application" "spark" {{
 }}
 '''})
     assert "EMR105" in {r for r, _, _ in got}
+
+
+@pytest.mark.parametrize("label", [f"emr-7.1.0{BIG}", f"emr-7.{BIG}.0", f"emr-{BIG}"])
+def test_release_labels_with_thousands_of_digits_are_no_release(tf, label):
+    """Found by tools/fuzz.py: EMR113, EMR203, EMR206 and EMR604 converted a label's digits to
+    an int.  Such a label is no EMR release: unknown to the release table, and each rule that
+    needs a version stays silent, while EMR201's own check still reads it."""
+    got = scan_with_ok(tf, {
+        "m/main.tf": CLUSTER_WITH.format(count=100).replace('"emr-7.1.0"', f'"{label}"'),
+        "s/main.tf": f'resource "aws_emrserverless_application" "s" {{\n  name = "s"\n'
+                     f'  release_label = "{label}"\n  type = "spark"\n}}\n',
+        "cfn/template.yaml": "Resources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n    Properties:\n"
+                             f"      Name: c\n      ReleaseLabel: {label}\n      LogUri: s3://logs/\n"
+                             "      Instances:\n        MasterInstanceGroup:\n          InstanceCount: 1\n"
+                             "          InstanceType: m6g.xlarge\n"})
+    assert not parse_errors(got)
+    assert not {"EMR113", "EMR203", "EMR206", "EMR604"} & {r for r, _, _ in got}
+
+
+def test_cloudformation_findinmap_with_a_map_or_list_for_a_key_is_unknown(tf):
+    """Found by tools/fuzz.py: ``!FindInMap [Capacity: 4 vCPU, ...]`` looked a mapping up by a
+    mapping (unhashable) and crashed EMR101, EMR104 and EMR107."""
+    got = scan_with_ok(tf, {"cfn/template.yaml": (
+        "Mappings:\n  Capacity:\n    prod:\n      Cpu: 400 vCPU\n      Memory: 3000 GB\n"
+        "Resources:\n  App:\n    Type: AWS::EMRServerless::Application\n    Properties:\n"
+        "      Name: app\n      ReleaseLabel: emr-7.1.0\n      Type: SPARK\n      MaximumCapacity:\n"
+        "        Cpu: !FindInMap [Capacity: 4 vCPU, prod, Cpu]\n"
+        "        Memory: !FindInMap [Capacity, [prod], Memory]\n")})
+    assert not parse_errors(got)
+    assert "EMR101" not in {r for r, _, _ in got}  # a maximum is written, its value unknown
+
+
+@pytest.mark.parametrize("path", ['"${path.module}/steps.${local.a}.yaml.tpl"', '"${local.x.mo}/c.yaml.tpl"'])
+def test_templatefile_path_terraform_would_refuse_is_no_document(tf, path):
+    """Found by tools/fuzz.py: an uploaded ``templatefile()`` whose path names an undeclared
+    local (or an attribute an object lacks) ended the root module's evaluation."""
+    got = scan_with_ok(tf, {
+        "m/main.tf": CLUSTER_WITH.format(count=100) + f'''
+locals {{
+  x = {{ a = 1 }}
+}}
+resource "aws_s3_object" "steps" {{
+  bucket  = "config"
+  key     = "emr/steps.yaml"
+  content = templatefile({path}, {{ name = "x" }})
+}}
+''',
+        "m/steps.yaml.tpl": "Steps:\n  - Name: ${name}\n"})
+    assert not parse_errors(got)
+    assert ("EMR301", "m/main.tf", 2) in got  # the cluster of the same module is still checked

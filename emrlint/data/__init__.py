@@ -59,7 +59,9 @@ ADVANCED_MANAGED_SCALING = "advanced_managed_scaling"
 ROOT_VOLUME_IOPS_THROUGHPUT = "root_volume_iops_throughput"
 OS_RELEASE_FLOATING = "os_release_floating"
 
-_LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
+# at most 6 digits a part: no release has more, and a longer run of digits (a fuzzed or hostile
+# label) is not a label, rather than an integer Python refuses to convert
+_LABEL = re.compile(r"^emr-(\d{1,6})\.(\d{1,6})\.(\d{1,6})$")
 
 
 def _table(name: str) -> Dict[str, Any]:

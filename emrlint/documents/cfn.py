@@ -131,6 +131,8 @@ class CfnResolver(Resolver):
                     return self.select(arg[1])
                 return UNKNOWN
             return self.select(arg[1] if cond else arg[2])
+        if name == "Fn::If":
+            return UNKNOWN  # not [condition, then, else]: CloudFormation refuses it, nothing is proved
         if name == "Ref" and arg == "AWS::NoValue":
             return NOVALUE
         return raw
@@ -170,7 +172,7 @@ class CfnResolver(Resolver):
             keys = [self.value(a) for a in arg[:3]]
             node: Any = self.mappings
             for key in keys:
-                if isinstance(key, Unknown) or not isinstance(node, dict) or key not in node:
+                if not isinstance(key, (str, int)) or not isinstance(node, dict) or key not in node:  # a map or list is no key
                     return UNKNOWN
                 node = node[key]
             return self.value(node)
@@ -265,7 +267,7 @@ class CfnResolver(Resolver):
             keys = [self.value(a) for a in arg[:3]]
             node: Any = self.mappings
             for key in keys[:-1]:
-                if isinstance(key, Unknown) or not isinstance(node, dict) or key not in node:
+                if not isinstance(key, (str, int)) or not isinstance(node, dict) or key not in node:  # a map or list is no key
                     return None
                 node = node[key]
             if isinstance(node, dict) and keys[-1] in node:

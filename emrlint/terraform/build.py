@@ -28,7 +28,7 @@ from emrlint.terraform.evaluate import _exprs
 from emrlint.terraform.module import JsonExpr, ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
 from emrlint.textmap import container_paths
-from emrlint.values import UNKNOWN, Unknown, leading_text
+from emrlint.values import UNKNOWN, EvalError, Unknown, leading_text
 
 class _Context:
     def __init__(self, project: TerraformProject, model: Model, instance: ModuleInstance, block):
@@ -335,7 +335,10 @@ def _template_render(expr: Any, scope: Any, inst: ModuleInstance, file: str, dep
         return None
     call = _function_call(node)
     if call is not None and call[0] == "templatefile":
-        found = mapped_file("templatefile", call[1], file, scope) if call[1] else None
+        try:
+            found = mapped_file("templatefile", call[1], file, scope) if call[1] else None
+        except (EvalError, RecursionError):  # a path Terraform would refuse (an undeclared local...): no document
+            return None
         if found is None or not _is_document_template(found[0]):
             return None
         return found[0], found[1], node
