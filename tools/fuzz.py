@@ -1,6 +1,6 @@
 """Fuzz emrlint with mutated copies of its own fixtures: no input may crash, hang or bloat a scan.
 
-    python tools/fuzz.py [--minutes 60] [--seed 1] [--timeout 30] [--max-mb 500] [--out DIR]
+    python tools/fuzz.py [--minutes 60] [--seed 1] [--timeout 30] [--max-mb 500] [--recycle 200] [--out DIR]
 
 Every input is one real fixture file (``fixtures/**``: Terraform, tfvars, ``.tf.json``,
 plans, CloudFormation, job documents, Step Functions, configuration files, bootstrap
@@ -9,7 +9,10 @@ huge ones; escapes, YAML tags, deep nesting, NUL characters, module cycles and e
 bombs spliced in), written into a fresh directory beside a healthy EMR module, and scanned
 with every rule in a worker process.  The worker reports each scan's internal errors and
 its peak resident memory (``/proc/self/clear_refs`` resets the peak between inputs); the
-parent kills a worker whose scan takes longer than ``--timeout`` seconds (a hang).
+parent kills a worker whose scan takes longer than ``--timeout`` seconds (a hang).  A worker
+serves ``--recycle`` inputs and is replaced, and a scan above ``--max-mb`` is scanned again in
+a fresh worker and counted only if it is above there too: the heap a long-lived process keeps
+from earlier inputs is not charged to a later one (``emrlint scan`` is a fresh process).
 
 It prints, and exits 1 on, any of: an internal error (``ScanResult.errors``) or an
 exception out of the scan, a scan without the healthy module's finding (one bad file took
@@ -188,12 +191,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=30, help="seconds after which a scan is a hang")
     ap.add_argument("--max-mb", type=float, default=500, help="peak resident memory a scan may reach")
+    ap.add_argument("--recycle", type=int, default=200, help="inputs a worker process serves")
     ap.add_argument("--out", default="fuzz-failures")
     args = ap.parse_args()
     sys.path.insert(0, REPO)
     rng = random.Random(args.seed)
     corpus = seeds()
-    worker = Worker()
+    worker, served = Worker(), 0
     counts = {"inputs": 0, "internal errors": 0, "hangs": 0, "over memory": 0}
     slowest, biggest = 0.0, 0.0
     deadline = time.monotonic() + args.minutes * 60
@@ -204,11 +208,19 @@ def main() -> int:
         got = worker.run(name, data, args.timeout)
         took = time.monotonic() - start
         counts["inputs"] += 1
+        served += 1
         kind, detail = None, ""
+        if got is not None and got[1] > args.max_mb:  # confirm in a fresh process
+            worker.stop()
+            worker, served = Worker(), 0
+            got = worker.run(name, data, args.timeout)
         if got is None:
             kind, detail = "hangs", f"no result after {args.timeout:.0f} s"
-            worker = Worker()
+            worker, served = Worker(), 0
         else:
+            if served >= args.recycle:
+                worker.stop()
+                worker, served = Worker(), 0
             problems, mb = got
             slowest, biggest = max(slowest, took), max(biggest, mb)
             if problems:

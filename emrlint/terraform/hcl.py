@@ -215,9 +215,14 @@ def _check_escapes(tree: Tree) -> None:
                                  f"U+{int(code[1:], 16):04X} in UTF-8", tok.line or 1, (tok.column or 1) + m.start())
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Optional[Tree]:
     """Parse a standalone expression (from a template interpolation).  None if invalid."""
+    # long expressions are parsed each time, so that the cache's size stays bounded
+    return _parse_expression(text) if len(text) <= 4096 else _parse_expression.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_expression(text: str) -> Optional[Tree]:
     if "\n" in text.strip():
         text = "(" + text + ")"
     try:
