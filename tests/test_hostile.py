@@ -345,3 +345,72 @@ def test_grammar_tables_go_to_the_cache_directory_never_into_the_package(tmp_pat
     finally:
         for dirpath, dirnames, _ in os.walk(site):
             os.chmod(dirpath, 0o755)
+
+
+NETWORK_GUARD = '''
+import socket, sys
+
+def _refuse(*args, **kwargs):
+    with open(LOG, "a") as fh:
+        fh.write(f"{args!r}\\n")
+    raise OSError("network use during an emrlint scan")
+
+socket.socket.connect = socket.socket.connect_ex = _refuse
+socket.getaddrinfo = socket.create_connection = socket.gethostbyname = _refuse
+'''
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif"])
+def test_a_scan_opens_no_network_connection(tmp_path, fmt):
+    """Remote module sources, registry modules, URLs in bootstrap scripts and job documents,
+    ``data "http"``: the installed command (with every rule, cost and the result cache) asks
+    no name server and opens no connection; each attempt would be logged by a sitecustomize
+    module loaded before emrlint."""
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    log = tmp_path / "network.log"
+    (guard / "sitecustomize.py").write_text(f"LOG = {str(log)!r}\n" + NETWORK_GUARD)
+    tree = tmp_path / "infra"
+    write_tree(str(tree), {
+        "main.tf": '''
+module "emr" {
+  source  = "terraform-aws-modules/emr/aws"
+  version = "~> 2.0"
+  name    = "analytics"
+}
+module "git" {
+  source = "git::https://github.com/example/emr-module.git?ref=v1.2.0"
+}
+module "s3" {
+  source = "s3::https://s3-eu-west-1.amazonaws.com/modules/emr.zip"
+}
+data "http" "release" {
+  url = "https://example.com/emr-release.txt"
+}
+resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = data.http.release.response_body
+  bootstrap_action {
+    name = "deps"
+    path = "https://example.com/bootstrap.sh"
+  }
+  master_instance_group {
+    instance_type = "m6g.xlarge"
+  }
+}
+''',
+        "bootstrap.sh": "#!/bin/bash\ncurl -sSL https://example.com/get-pip.py | python3\n"
+                        "pip install -r https://example.com/requirements.txt\n",
+        "job.json": '{"Name": "j", "ReleaseLabel": "emr-7.1.0", "LogUri": "s3://logs/",'
+                    ' "Instances": {"MasterInstanceType": "m6g.xlarge", "InstanceCount": 1},'
+                    ' "BootstrapActions": [{"Name": "b", "ScriptBootstrapAction":'
+                    ' {"Path": "https://example.com/b.sh"}}]}\n',
+    })
+    env = {"PYTHONPATH": str(guard), "EMRLINT_CACHE_DIR": str(tmp_path / "cache")}
+    scanned = run("scan", "--select", "ALL", "--format", fmt, str(tree), env=env)
+    cost = run("cost", str(tree), env=env)
+    again = run("scan", "--select", "ALL", str(tree), env=env)  # from the cache
+    assert scanned.returncode == 1 and again.returncode == 1, scanned.stderr + again.stderr
+    assert cost.returncode in (0, 1), cost.stderr
+    assert "EMR" in scanned.stdout
+    assert not log.exists(), log.read_text()

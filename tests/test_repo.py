@@ -97,3 +97,23 @@ def test_version_changelog_and_the_readmes_release_pins_agree():
     pins = set(re.findall(r"@(v\d+\.\d+\.\d+)", readme)) | set(re.findall(r"rev: (v\d+\.\d+\.\d+)", readme))
     assert pins == {f"v{declared}"}, pins
     assert f'"version": "{declared}"' in readme  # the JSON report example
+
+
+def test_every_promise_names_tests_that_exist():
+    """The README's Promises section: each promise names the tests that check it, and each of
+    those is a test function of the suite (a renamed or deleted test breaks this, not the promise)."""
+    import ast
+
+    section = _readme().split("\n## Promises\n", 1)[1].split("\n## ", 1)[0]
+    promises = [p for p in re.split(r"\n(?=- \*\*)", section) if p.startswith("- **")]
+    assert len(promises) >= 7
+    defined = {}
+    for promise in promises:
+        named = re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", promise)
+        assert named, f"a promise names no test: {promise[:80]}"
+        for path, name in named:
+            if path not in defined:
+                with open(os.path.join(REPO, path)) as fh:
+                    tree = ast.parse(fh.read())
+                defined[path] = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            assert name in defined[path], f"{path}::{name} named by the README does not exist"
