@@ -115,3 +115,96 @@ def test_a_syntax_error_has_a_position():
         syntax_ts.parse(b'resource "aws_emr_cluster" "x" {\n  name = \n}\n')
     assert exc.value.line in (2, 3)
     assert syntax_ts.parse_expression("(((") is None
+
+
+# --- the parse tables emrlint ships ----------------------------------------------------------
+
+
+def _installed_grammar():
+    import importlib.util
+
+    package_dir = list(importlib.util.find_spec("hcl2").submodule_search_locations)[0]
+    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _dump(node):
+    from lark import Token
+
+    if isinstance(node, Token):
+        return (node.type, str(node), node.line, node.column, node.end_line, node.end_column)
+    meta = node.meta
+    pos = (meta.line, meta.column, meta.end_line, meta.end_column) if not meta.empty else None
+    return (str(node.data), pos, tuple(_dump(c) for c in node.children))
+
+
+def test_shipped_parse_tables_are_those_of_the_installed_grammar():
+    """The package carries python-hcl2's LALR tables (``tools/build_hcl2_tables.py``), so no
+    scan builds them; they are for the installed grammar and parse every fixture exactly as a
+    parser Lark builds from it now (state numbers differ from build to build, the trees not)."""
+    import lark
+
+    from emrlint.terraform import hcl
+
+    with open(hcl.SHIPPED_TABLES, "rb") as fh:
+        built_for = fh.readline().split(b" ")[-1].strip().decode()
+    if built_for != f"lark-{lark.__version__}":
+        pytest.skip(f"the shipped tables are for {built_for}, lark {lark.__version__} is installed: "
+                    "scans build their own once; rerun tools/build_hcl2_tables.py")
+    grammar = _installed_grammar()
+    assert hcl.load_shipped_tables(grammar) is not None, "python-hcl2's grammar changed: rerun tools/build_hcl2_tables.py"
+    assert hcl.load_shipped_tables(grammar + "\n// another grammar\n") is None
+    hcl._parser.cache_clear()
+    shipped = hcl._parser()
+    hcl._parser.cache_clear()
+    built = lark.Lark(grammar, parser="lalr", propagate_positions=True, postlex=shipped.options.postlex)
+    files = sorted(glob.glob(os.path.join(FIXTURES, "**", "*.tf"), recursive=True))
+    assert len(files) > 100
+    for path in files:
+        with open(path, "rb") as fh:
+            try:
+                text = fh.read().decode("utf-8")
+            except UnicodeDecodeError:  # the fixtures of EMR001
+                continue
+        try:
+            expected = _dump(built.parse(text + "\n"))
+        except lark.exceptions.UnexpectedInput:
+            with pytest.raises(lark.exceptions.UnexpectedInput):
+                shipped.parse(text + "\n")
+            continue
+        assert _dump(shipped.parse(text + "\n")) == expected, path
+
+
+def test_no_grammar_is_built_at_run_time(tmp_path):
+    """With the cache off (``EMRLINT_NO_CACHE=1``: nothing read or written there) and Lark's
+    table builder made to fail, a scan of Terraform still parses: from the shipped tables."""
+    import lark
+    import subprocess
+
+    from emrlint.terraform import hcl
+
+    with open(hcl.SHIPPED_TABLES, "rb") as fh:
+        if not fh.readline().rstrip().endswith(f"lark-{lark.__version__}".encode()):
+            pytest.skip("the shipped tables are for another lark: rerun tools/build_hcl2_tables.py")
+    (tmp_path / "main.tf").write_text('resource "aws_emr_cluster" "c" {\n  name = "c"\n  release_label = "emr-7"\n}\n')
+    code = ("import sys, lark\n"
+            "def refuse(*a, **k):\n    raise SystemExit('a grammar was built')\n"
+            "lark.Lark.__init__ = refuse\n"
+            "from emrlint.cli import main\n"
+            "sys.exit(main(['scan', '--no-config', '--select', 'EMR201', '-q', sys.argv[1]]))\n")
+    env = dict(os.environ, EMRLINT_NO_CACHE="1")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    assert proc.returncode == 1 and "EMR201" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_the_wheel_carries_the_parse_tables(tmp_path):
+    import subprocess
+    import zipfile
+
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(tmp_path), REPO], capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("emrlint-*.whl")
+    assert "emrlint/terraform/hcl2_tables.bin" in zipfile.ZipFile(wheel).namelist()

@@ -32,8 +32,11 @@ def _parser():
     """python-hcl2's grammar and post-lexer, loaded without importing the ``hcl2``
     package itself (its serialisers and reconstructors cost start-up time that a
     pre-commit hook should not pay).  Building the LALR tables takes about a second, so
-    they are kept in emrlint's cache directory (never in the installed package, which
-    may be read-only or shared), signed: see :func:`_load_tables`."""
+    emrlint ships them, built for one python-hcl2 grammar and Lark version
+    (:data:`SHIPPED_TABLES`, written by ``tools/build_hcl2_tables.py``); with another
+    grammar or Lark they are built once and kept in emrlint's cache directory (never in
+    the installed package, which may be read-only or shared), signed: see
+    :func:`_load_tables`."""
     import importlib.util
 
     from lark import Lark
@@ -46,6 +49,13 @@ def _parser():
     post_spec.loader.exec_module(postlexer)
     with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
         grammar = fh.read()
+    shipped = load_shipped_tables(grammar)
+    if shipped is not None:
+        try:
+            return Lark._load_from_dict(shipped["data"], shipped["memo"], postlex=postlexer.PostLexer(),
+                                        propagate_positions=True)
+        except Exception:  # pragma: no cover - tables of another shape: the cache's, or a build
+            pass
     path, key = _tables_path(grammar)
     cached = not os.environ.get("EMRLINT_NO_CACHE")  # then nothing is read from or written to the cache
     tables = _load_tables(path, key) if cached else None
@@ -75,6 +85,66 @@ def _tables_path(grammar: str) -> Tuple[str, str]:
 
     key = hashlib.sha256(f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()
     return os.path.join(cache_dir(), f"hcl2-tables-{key[:32]}.pickle"), key
+
+
+SHIPPED_TABLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hcl2_tables.bin")
+_SHIPPED_MAGIC = b"emrlint-hcl2-shipped-tables 1"
+
+
+def shipped_key(grammar: str) -> str:
+    """What the shipped tables were built for: the grammar's text and Lark's version."""
+    import hashlib
+
+    import lark
+
+    return hashlib.sha256(f"{grammar}\0{lark.__version__}".encode()).hexdigest()
+
+
+def serialize_tables(parser) -> bytes:
+    """A built parser's tables as plain data (the post-lexer, an object, is supplied on loading)."""
+    import pickle
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k != "postlex"}
+    payload = pickle.dumps({"data": data, "memo": memo}, protocol=4)
+    _plain_loads(payload)  # only plain data goes in
+    return payload
+
+
+def write_shipped_tables(grammar: str, parser, path: str = SHIPPED_TABLES) -> None:
+    import lark
+    import zlib
+
+    payload = zlib.compress(serialize_tables(parser), 9)
+    header = b"%s %s lark-%s\n" % (_SHIPPED_MAGIC, shipped_key(grammar).encode(), lark.__version__.encode())
+    with open(path, "wb") as fh:
+        fh.write(header + payload)
+
+
+def load_shipped_tables(grammar: str):
+    """The shipped tables when they were built for this grammar and Lark, else None.  They are
+    part of the package (as trusted as its code), and still read as plain data only."""
+    import zlib
+
+    try:
+        with open(SHIPPED_TABLES, "rb") as fh:
+            data = fh.read(_TABLES_MAX_BYTES + 1)
+    except OSError:
+        return None
+    header, _, payload = data.partition(b"\n")
+    parts = header.split(b" ")
+    if len(parts) != 4 or b" ".join(parts[:2]) != _SHIPPED_MAGIC or parts[2] != shipped_key(grammar).encode():
+        return None
+    try:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(payload, _TABLES_MAX_BYTES)
+        tables = _plain_loads(raw) if not inflate.unconsumed_tail else None
+    except Exception:
+        return None
+    return tables if isinstance(tables, dict) and {"data", "memo"} <= set(tables) else None
 
 
 def _plain_loads(data: bytes):
@@ -120,18 +190,10 @@ def _load_tables(path: str, key: str):
 def _store_tables(path: str, key: str, parser) -> None:
     """Save the parse tables as plain data (the post-lexer, an object, is supplied on loading),
     signed; a cache directory that cannot be written only costs speed."""
-    import pickle
-
-    from lark.grammar import Rule
-    from lark.lexer import TerminalDef
-
     from emrlint.cache import EntryStore
 
-    data, memo = parser.memo_serialize([TerminalDef, Rule])
-    data["options"] = {k: v for k, v in data["options"].items() if k != "postlex"}
     try:
-        payload = pickle.dumps({"data": data, "memo": memo}, protocol=4)
-        _plain_loads(payload)  # only plain data goes in
+        payload = serialize_tables(parser)
     except Exception:
         return
     store = EntryStore(os.path.dirname(path))
