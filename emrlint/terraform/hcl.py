@@ -129,14 +129,8 @@ def load_shipped_tables(grammar: str):
     part of the package (as trusted as its code), and still read as plain data only."""
     import zlib
 
-    try:
-        with open(SHIPPED_TABLES, "rb") as fh:
-            data = fh.read(_TABLES_MAX_BYTES + 1)
-    except OSError:
-        return None
-    header, _, payload = data.partition(b"\n")
-    parts = header.split(b" ")
-    if len(parts) != 4 or b" ".join(parts[:2]) != _SHIPPED_MAGIC or parts[2] != shipped_key(grammar).encode():
+    parts, payload = _read_tables_file(SHIPPED_TABLES, _SHIPPED_MAGIC)
+    if parts is None or parts[2] != shipped_key(grammar).encode():
         return None
     try:
         inflate = zlib.decompressobj()
@@ -145,6 +139,20 @@ def load_shipped_tables(grammar: str):
     except Exception:
         return None
     return tables if isinstance(tables, dict) and {"data", "memo"} <= set(tables) else None
+
+
+def _read_tables_file(path: str, magic: bytes):
+    """(the header's four words, the payload) of a tables file with this magic, else (None, b"")."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_TABLES_MAX_BYTES + 1)
+    except OSError:
+        return None, b""
+    header, _, payload = data.partition(b"\n")
+    parts = header.split(b" ")
+    if len(data) > _TABLES_MAX_BYTES or len(parts) != 4 or b" ".join(parts[:2]) != magic:
+        return None, b""
+    return parts, payload
 
 
 def _plain_loads(data: bytes):
@@ -168,14 +176,8 @@ def _load_tables(path: str, key: str):
 
     from emrlint.cache import EntryStore
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(_TABLES_MAX_BYTES + 1)
-    except OSError:
-        return None
-    header, _, payload = data.partition(b"\n")
-    parts = header.split(b" ")
-    if len(data) > _TABLES_MAX_BYTES or len(parts) != 4 or b" ".join(parts[:2]) != _TABLES_MAGIC:
+    parts, payload = _read_tables_file(path, _TABLES_MAGIC)
+    if parts is None:
         return None
     signature = EntryStore(os.path.dirname(path)).signature(key.encode() + b"\n" + payload, create=False)
     if parts[2] != key.encode() or signature is None or not hmac.compare_digest(parts[3], signature.encode()):
