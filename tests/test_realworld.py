@@ -372,3 +372,44 @@ def test_cluster_request_rendered_from_a_template_is_checked_inside_the_template
         ("EMR201", "main.tf", 3, "module.adg.aws_s3_object.cluster"),
         ("EMR301", "adhoc.json.tpl", 2, "module.adg.local.adhoc_request"),
     ]
+
+
+def test_plan_blocks_the_configuration_does_not_write_are_missing(tf):
+    import json
+
+    def resource(type_, name, values):
+        return {"address": f"{type_}.{name}", "mode": "managed", "type": type_, "name": name, "values": values}
+
+    def change(address, after_unknown):
+        return {"address": address, "mode": "managed", "change": {"actions": ["create"], "after_unknown": after_unknown}}
+
+    app = {"name": "a", "release_label": "emr-7.5.0", "type": "spark", "maximum_capacity": [], "tags": None}
+    cluster = {"name": "c", "release_label": "emr-7.1.0", "log_uri": "s3://logs/", "core_instance_group": [
+        {"instance_type": "r6g.xlarge", "instance_count": 2, "bid_price": None}]}
+    plan = {
+        "format_version": "1.2", "terraform_version": "1.11.4",
+        "planned_values": {"root_module": {"resources": [
+            resource("aws_emrserverless_application", "unset", app),
+            resource("aws_emrserverless_application", "from_output", app),
+            resource("aws_emr_cluster", "groups", cluster)]}},
+        "resource_changes": [
+            change("aws_emrserverless_application.unset", {"maximum_capacity": True, "id": True}),
+            change("aws_emrserverless_application.from_output", {"maximum_capacity": True}),
+            change("aws_emr_cluster.groups", {"core_instance_fleet": True, "master_instance_fleet": True,
+                                              "core_instance_group": [{"id": True}]})],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_emrserverless_application.unset", "expressions": {"name": {"constant_value": "a"}}},
+            # written, known after apply: unknown (a block from a module output, for example)
+            {"address": "aws_emrserverless_application.from_output", "expressions": {
+                "maximum_capacity": [{"cpu": {"references": ["module.sizes.cpu"]}}]}},
+            {"address": "aws_emr_cluster.groups", "expressions": {
+                "core_instance_group": [{"instance_type": {"constant_value": "r6g.xlarge"}}]}}]}},
+    }
+    text = json.dumps(plan, indent=2)
+    # ground rule 7: what the provider marks known after apply but the configuration does not
+    # write is missing; EMR101 and EMR102 fire on the plan at the resources' lines
+    assert tf({"plan.json": text}, select=["EMR101", "EMR102"]) == [
+        ("EMR101", "plan.json", 8), ("EMR102", "plan.json", 34)]
+    # a plan without its configuration section cannot tell: unknown, never missing
+    del plan["configuration"]
+    assert tf({"bare/plan.json": json.dumps(plan, indent=2)}, select=["EMR101", "EMR102"], paths=["bare"]) == []

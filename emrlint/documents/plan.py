@@ -2,7 +2,15 @@
 
 Resources come from ``planned_values`` (root and child modules) with their fully
 resolved values; values Terraform only knows after apply (``after_unknown`` in
-``resource_changes``) are unknown.  An unknown ``cluster_id`` is linked to its
+``resource_changes``) are unknown when the plan's ``configuration`` writes them (in the
+resource's block, in the root module or in the module call it belongs to), and missing
+when it does not: the provider marks every unset computed attribute or block (an
+application's ``maximum_capacity``, a group cluster's ``core_instance_fleet``) known
+after apply, though nothing will set it (ground rule 7).  A plan without a
+``configuration`` section, or a resource it does not list, keeps its unknowns.
+Terraform leaves ``dynamic`` blocks out of ``configuration``: one whose ``for_each`` is
+known is in ``planned_values``; one whose ``for_each`` is known only after apply reads
+as missing, as the configuration section gives no trace of it.  An unknown ``cluster_id`` is linked to its
 cluster through the references recorded in ``configuration``.  Findings point at
 the resource's line in the plan; the engine moves them to the Terraform source
 when the same address is in the scan.  Every resource type the Terraform loader
@@ -49,20 +57,60 @@ def _modules(module: Any) -> Iterator[Any]:
         stack.extend(m.get("child_modules") or [])
 
 
-def _with_unknowns(values: Any, unknown: Any) -> Any:
-    """Values with Unknown wherever ``after_unknown`` says Terraform does not know them yet."""
+def _with_unknowns(values: Any, unknown: Any, written: Any = None) -> Any:
+    """Values with Unknown wherever ``after_unknown`` says Terraform does not know them yet.
+
+    ``written`` is what the configuration writes at this level (its ``expressions``: an
+    attribute maps to ``{"constant_value"|"references": ...}``, a nested block to a list of
+    such mappings), or None when the configuration does not say.  An unknown key the
+    configuration does not write is missing: it is left out."""
     if unknown is True:
         return UNKNOWN
     if isinstance(unknown, dict) and isinstance(values, dict):
         out = dict(values)
         for key, flag in unknown.items():
-            out[key] = _with_unknowns(values.get(key), flag)
+            if not _marked(flag):
+                continue
+            if isinstance(written, dict) and key not in written:
+                out.pop(key, None)
+                continue
+            inner = _block_body(written.get(key)) if isinstance(written, dict) else None
+            out[key] = _with_unknowns(values.get(key), flag, inner)
         return out
     if isinstance(unknown, list) and isinstance(values, list):
-        return [_with_unknowns(v, unknown[i] if i < len(unknown) else False) for i, v in enumerate(values)]
+        return [_with_unknowns(v, unknown[i] if i < len(unknown) else False, written) for i, v in enumerate(values)]
     if isinstance(unknown, list) and values is None and any(unknown):
         return UNKNOWN
     return values
+
+
+def _marked(flag: Any) -> bool:
+    """Whether an ``after_unknown`` entry marks anything unknown (``true``, or ``true`` inside it)."""
+    if flag is True:
+        return True
+    if isinstance(flag, dict):
+        return any(_marked(v) for v in flag.values())
+    if isinstance(flag, list):
+        return any(_marked(v) for v in flag)
+    return False
+
+
+def _block_body(expr: Any) -> Any:
+    """What a nested block's written occurrences write, together (a block type that is a set
+    need not list its blocks in the order of ``planned_values``, so any occurrence counts);
+    None for an attribute (what is inside it is not the configuration's to say)."""
+    if not isinstance(expr, list):
+        return None
+    out: Dict[str, Any] = {}
+    for body in expr:
+        if not isinstance(body, dict):
+            return None
+        for key, value in body.items():
+            if isinstance(value, list) and isinstance(out.get(key), list):
+                out[key] = out[key] + value
+            else:
+                out.setdefault(key, value)
+    return out
 
 
 def _references(config: Any, prefix: str = "") -> Dict[str, Dict[str, Any]]:
@@ -106,7 +154,8 @@ def load_plan(path: str, text: str, plan: Dict[str, Any]) -> List[Resource]:
     for change in plan.get("resource_changes") or []:
         if isinstance(change, dict) and isinstance(change.get("change"), dict):
             after_unknown[change.get("address")] = change["change"].get("after_unknown") or {}
-    expressions = _references((plan.get("configuration") or {}).get("root_module"))
+    configuration = plan.get("configuration")
+    expressions = _references(configuration.get("root_module") if isinstance(configuration, dict) else None)
     doc = Document(path, plan)
     out: List[Resource] = []
     root = (plan.get("planned_values") or {}).get("root_module")
@@ -117,7 +166,8 @@ def load_plan(path: str, text: str, plan: Dict[str, Any]) -> List[Resource]:
             address = res.get("address")
             if not isinstance(address, str):
                 continue
-            values = _with_unknowns(res.get("values") or {}, after_unknown.get(address, {}))
+            values = _with_unknowns(res.get("values") or {}, after_unknown.get(address, {}),
+                                    expressions.get(_INDEX.sub("", address)))
             if "cluster_id" in values or "security_group_id" in values:
                 values = _link(values, address, expressions)
             loc = Loc(path, lines.get(address, 1), 1)
