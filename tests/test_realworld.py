@@ -413,3 +413,87 @@ def test_plan_blocks_the_configuration_does_not_write_are_missing(tf):
     # a plan without its configuration section cannot tell: unknown, never missing
     del plan["configuration"]
     assert tf({"bare/plan.json": json.dumps(plan, indent=2)}, select=["EMR101", "EMR102"], paths=["bare"]) == []
+
+
+def test_a_terraform_module_whose_only_emr_work_is_an_sdk_integration_is_checked(tf):
+    # nothing else in the directory names EMR: the SDK integrations' ARNs alone make it worth reading
+    files = {"main.tf": '''
+    resource "aws_sfn_state_machine" "nightly" {
+      name     = "nightly"
+      role_arn = "arn:aws:iam::123456789012:role/sfn"
+      definition = jsonencode({
+        StartAt = "Run"
+        States = {
+          Run = {
+            Type     = "Task"
+            Resource = "arn:aws:states:::aws-sdk:emrcontainers:startJobRun"
+            End      = true
+            Parameters = {
+              VirtualClusterId = "vc-1"
+              ReleaseLabel     = "emr-7.1.0-latest"
+              ExecutionRoleArn = "arn:aws:iam::123456789012:role/job"
+              JobDriver = { SparkSubmitJobDriver = { EntryPoint = "s3://b/job.py" } }
+            }
+          }
+        }
+      })
+    }
+    '''}
+    assert tf(files, select=["EMR201"]) == [("EMR201", "main.tf", 14)]
+
+
+def test_an_empty_job_template_is_checked_without_failing_the_scan(tf):
+    files = {"main.tf": '''
+    resource "aws_emrcontainers_job_template" "x" {}
+    resource "aws_emr_cluster" "c" {
+      name          = "c"
+      release_label = "emr-7"
+    }
+    '''}
+    from emrlint.config import selected_rules
+    from emrlint.engine import ScanOptions, scan
+
+    tf(files, select=[])
+    result = scan(ScanOptions(paths=["."], rules=selected_rules(["EMR111", "EMR201", "EMR205"], [])))
+    assert result.errors == []  # no internal error, exit not 2
+    # the template writes no release label at all (missing: its first line); the cluster's is a bad value
+    assert [(f.rule, f.resource, f.loc.line) for f in result.findings] == [
+        ("EMR201", "aws_emrcontainers_job_template.x", 2), ("EMR201", "aws_emr_cluster.c", 5)]
+
+
+def test_realworld_fixtures_snapshot(monkeypatch):
+    """fixtures/realworld/: a module shared by two root modules, a module called with an unknown
+    count, a pipeline of SDK-integration state machines; every rule, each case scanned alone."""
+    import json
+    import os
+
+    from conftest import FIXTURES, REPO, run_scan
+
+    base = os.path.join(FIXTURES, "realworld")
+    monkeypatch.chdir(REPO)
+    got = {}
+    for case in sorted(d for d in os.listdir(base) if os.path.isdir(os.path.join(base, d))):
+        got[case] = [{"rule": f.rule, "path": os.path.relpath(f.loc.path, REPO), "line": f.loc.line,
+                      "resource": f.resource, "call_sites": [f"{os.path.relpath(c.loc.path, REPO)}:{c.loc.line}"
+                                                             for c in f.call_sites], "message": f.message}
+                     for f in run_scan([os.path.relpath(os.path.join(base, case), REPO)], select=["ALL"])]
+    path = os.path.join(base, "snapshot.json")
+    if os.environ.get("EMRLINT_UPDATE_SNAPSHOTS") == "1":
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(got, fh, indent=2)
+            fh.write("\n")
+    with open(path, encoding="utf-8") as fh:
+        assert got == json.load(fh)
+
+    # each root module that calls the shared module gets the module's finding, with its call site
+    logs = [e for e in got["two-roots-one-module"] if e["rule"] == "EMR301"]
+    assert sorted(e["call_sites"][0].split("/")[-2] for e in logs) == ["dev", "prod"]
+    assert {e["line"] for e in logs} == {24}  # log_uri = var.log_uri, default null
+    # a cluster that may not exist is checked as if it exists, and the finding says so
+    spot = [e for e in got["module-count-unknown"] if e["rule"] == "EMR102"]
+    assert len(spot) == 1 and spot[0]["message"].endswith(
+        "This applies if module.emr.aws_emr_cluster.this is created: the count of module.emr cannot be evaluated.")
+    # the SDK integrations, with the partition from a data source, inside a heredoc
+    assert sorted((e["rule"], e["resource"].split(":")[-1], e["line"]) for e in got["sdk-state-machines"]
+                  if e["rule"] in ("EMR110", "EMR201", "EMR205")) == [
+        ("EMR110", "Aggregate", 52), ("EMR201", "Publish", 75), ("EMR205", "AddSteps", 46)]

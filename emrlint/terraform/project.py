@@ -18,7 +18,8 @@ from emrlint.terraform.module import Duplicate, JsonExpr, ModuleDir, ModuleInsta
 from emrlint.values import UNKNOWN, EvalError
 
 # bytes that make a Terraform file worth parsing: EMR resources, and state machines running EMR tasks
-EMR_MARKERS = (b"aws_emr", b"elasticmapreduce:", b"emr-serverless:", b"emr-containers:")
+# (the optimized integrations and the AWS SDK ones: aws-sdk:emr:, aws-sdk:emrserverless:, aws-sdk:emrcontainers:)
+EMR_MARKERS = (b"aws_emr", b"elasticmapreduce:", b"emr-serverless:", b"emr-containers:", b"aws-sdk:emr")
 
 
 # resources EMR configuration refers to, worth reading in modules called by an EMR configuration
@@ -32,7 +33,7 @@ def has_emr_marker(data: bytes) -> bool:
 
 # bytes of a template that renders an EMR request (RunJobFlow, StartJobRun, CreateApplication)
 TEMPLATE_MARKERS = (b"ReleaseLabel", b"releaseLabel", b"jobDriver", b"JobDriver", b"elasticmapreduce",
-                    b"emr-serverless:", b"emr-containers:")
+                    b"emr-serverless:", b"emr-containers:", b"aws-sdk:emr")
 _TEMPLATEFILE_RE = re.compile(rb'templatefile\(\s*"([^"\n]+)"')
 
 _SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
