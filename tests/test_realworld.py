@@ -497,3 +497,27 @@ def test_realworld_fixtures_snapshot(monkeypatch):
     assert sorted((e["rule"], e["resource"].split(":")[-1], e["line"]) for e in got["sdk-state-machines"]
                   if e["rule"] in ("EMR110", "EMR201", "EMR205")) == [
         ("EMR110", "Aggregate", 52), ("EMR201", "Publish", 75), ("EMR205", "AddSteps", 46)]
+
+
+def test_legacy_provider_core_group_with_a_bid_price_is_spot_capacity(tf):
+    files = {"main.tf": '''
+    resource "aws_emr_cluster" "legacy" {
+      name          = "legacy"
+      release_label = "emr-5.36.0"
+      instance_group = [
+        {
+          instance_role  = "MASTER"
+          instance_type  = "m5.xlarge"
+          instance_count = "1"
+        },
+        {
+          instance_role  = "CORE"
+          instance_type  = "r5.xlarge"
+          instance_count = "2"
+          bid_price      = "0.30"
+        },
+      ]
+    }
+    '''}
+    # Spot core capacity: not EMR102; core on Spot without a fallback is EMR502, at its bid_price
+    assert tf(files, select=["EMR102", "EMR501", "EMR502"]) == [("EMR502", "main.tf", 15)]

@@ -422,6 +422,10 @@ def test_cluster_that_may_not_exist_is_checked_as_if_it_exists(tf):
     }
     '''}
     got = tf(files, select=["EMR102", "EMR301"], full=True)
+    # EMR102 on instance groups points at the cluster's first line (where a Spot task group is added)
+    assert sorted((f.rule, "/".join(f.loc.path.split("/")[-2:]), f.loc.line) for f in got if "/mod/" in f.loc.path) == [
+        ("EMR102", "mod/main.tf", 2), ("EMR301", "mod/main.tf", 2)]
+    assert [(f.rule, f.loc.line) for f in got if "/mod/" not in f.loc.path] == [("EMR102", 5)]
     by = {(f.rule, f.resource): f.message for f in got}
     assert set(by) == {("EMR102", "aws_emr_cluster.c"), ("EMR102", "module.optional.aws_emr_cluster.m"),
                        ("EMR301", "module.optional.aws_emr_cluster.m")}
