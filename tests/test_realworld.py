@@ -521,3 +521,24 @@ def test_legacy_provider_core_group_with_a_bid_price_is_spot_capacity(tf):
     '''}
     # Spot core capacity: not EMR102; core on Spot without a fallback is EMR502, at its bid_price
     assert tf(files, select=["EMR102", "EMR501", "EMR502"]) == [("EMR502", "main.tf", 15)]
+
+
+def test_plan_nulls_the_configuration_does_not_write_are_not_set(tf):
+    import json
+
+    def plan(expressions):
+        return json.dumps({
+            "format_version": "1.2", "terraform_version": "1.11.4",
+            "planned_values": {"root_module": {"resources": [{
+                "address": "aws_emr_cluster.c", "mode": "managed", "type": "aws_emr_cluster", "name": "c",
+                "values": {"name": "c", "release_label": "emr-7.1.0", "log_uri": None}}]}},
+            "configuration": {"root_module": {"resources": [
+                {"address": "aws_emr_cluster.c", "expressions": expressions}]}}}, indent=2)
+
+    # the plan lists every attribute of the schema, null where nothing sets it
+    (unset,) = tf({"a/plan.json": plan({"name": {"constant_value": "c"}})}, select=["EMR301"], paths=["a"], full=True)
+    assert unset.message.startswith("Cluster log_uri is not set")
+    # written, evaluating to null (a variable whose default is null)
+    (null,) = tf({"b/plan.json": plan({"log_uri": {"references": ["var.log_uri"]}})}, select=["EMR301"],
+                 paths=["b"], full=True)
+    assert null.message.startswith("Cluster log_uri evaluates to null")

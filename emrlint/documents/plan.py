@@ -6,7 +6,8 @@ resolved values; values Terraform only knows after apply (``after_unknown`` in
 resource's block, in the root module or in the module call it belongs to), and missing
 when it does not: the provider marks every unset computed attribute or block (an
 application's ``maximum_capacity``, a group cluster's ``core_instance_fleet``) known
-after apply, though nothing will set it (ground rule 7).  A plan without a
+after apply, though nothing will set it (ground rule 7).  Likewise a null the
+configuration does not write is not set, not "written but null".  A plan without a
 ``configuration`` section, or a resource it does not list, keeps its unknowns.
 Terraform leaves ``dynamic`` blocks out of ``configuration``: one whose ``for_each`` is
 known is in ``planned_values``; one whose ``for_each`` is known only after apply reads
@@ -82,6 +83,26 @@ def _with_unknowns(values: Any, unknown: Any, written: Any = None) -> Any:
     if isinstance(unknown, list) and values is None and any(unknown):
         return UNKNOWN
     return values
+
+
+def _unset(values: Any, written: Any) -> Any:
+    """Values less the nulls the configuration does not write: the plan lists every attribute
+    of the schema, and one it does not set is null there; it is missing, not written as null
+    (a null the configuration writes, ``log_uri = var.log_uri`` with a null default, stays)."""
+    if not isinstance(values, dict) or not isinstance(written, dict):
+        return values
+    out, changed = {}, False
+    for key, value in values.items():
+        if value is None and key not in written:
+            changed = True
+            continue
+        inner = _block_body(written.get(key))
+        if inner is not None and isinstance(value, list):
+            kept = [_unset(v, inner) for v in value]
+            if any(a is not b for a, b in zip(kept, value)):
+                value, changed = kept, True
+        out[key] = value
+    return out if changed else values  # the same object keeps its positions in the plan text
 
 
 def _marked(flag: Any) -> bool:
@@ -166,8 +187,8 @@ def load_plan(path: str, text: str, plan: Dict[str, Any]) -> List[Resource]:
             address = res.get("address")
             if not isinstance(address, str):
                 continue
-            values = _with_unknowns(res.get("values") or {}, after_unknown.get(address, {}),
-                                    expressions.get(_INDEX.sub("", address)))
+            written = expressions.get(_INDEX.sub("", address))
+            values = _unset(_with_unknowns(res.get("values") or {}, after_unknown.get(address, {}), written), written)
             if "cluster_id" in values or "security_group_id" in values:
                 values = _link(values, address, expressions)
             loc = Loc(path, lines.get(address, 1), 1)
