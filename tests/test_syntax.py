@@ -120,14 +120,6 @@ def test_a_syntax_error_has_a_position():
 # --- the parse tables emrlint ships ----------------------------------------------------------
 
 
-def _installed_grammar():
-    import importlib.util
-
-    package_dir = list(importlib.util.find_spec("hcl2").submodule_search_locations)[0]
-    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
-        return fh.read()
-
-
 def _dump(node):
     from lark import Token
 
@@ -151,7 +143,7 @@ def test_shipped_parse_tables_are_those_of_the_installed_grammar():
     if built_for != f"lark-{lark.__version__}":
         pytest.skip(f"the shipped tables are for {built_for}, lark {lark.__version__} is installed: "
                     "scans build their own once; rerun tools/build_hcl2_tables.py")
-    grammar = _installed_grammar()
+    grammar = hcl.hcl2_grammar()[0]
     assert hcl.load_shipped_tables(grammar) is not None, "python-hcl2's grammar changed: rerun tools/build_hcl2_tables.py"
     assert hcl.load_shipped_tables(grammar + "\n// another grammar\n") is None
     hcl._parser.cache_clear()

@@ -13,7 +13,6 @@ says when the shipped tables no longer match the installed ones.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 
@@ -22,20 +21,16 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def main() -> int:
     sys.path.insert(0, REPO)
+    import lark
     from lark import Lark
 
     from emrlint.terraform import hcl
 
-    package_dir = list(importlib.util.find_spec("hcl2").submodule_search_locations)[0]
-    spec = importlib.util.spec_from_file_location("hcl2_postlexer", os.path.join(package_dir, "postlexer.py"))
-    postlexer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(postlexer)
-    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
-        grammar = fh.read()
+    grammar, postlexer = hcl.hcl2_grammar()
     parser = Lark(grammar, parser="lalr", propagate_positions=True, postlex=postlexer.PostLexer())
     hcl.write_shipped_tables(grammar, parser)
     print(f"{os.path.relpath(hcl.SHIPPED_TABLES, REPO)}: {os.path.getsize(hcl.SHIPPED_TABLES):,} bytes "
-          f"for the grammar of {package_dir} and lark {__import__('lark').__version__}")
+          f"for the installed python-hcl2 grammar and lark {lark.__version__}")
     return 0
 
 

@@ -27,6 +27,36 @@ class ParseError(Exception):
         self.column = max(1, column)
 
 
+def hcl2_grammar():
+    """(the text of python-hcl2's grammar, its post-lexer module), read from the installed
+    ``hcl2`` package without importing it."""
+    import importlib.util
+
+    package_dir = list(importlib.util.find_spec("hcl2").submodule_search_locations)[0]
+    post_spec = importlib.util.spec_from_file_location("emrlint._hcl2_postlexer",
+                                                       os.path.join(package_dir, "postlexer.py"))
+    postlexer = importlib.util.module_from_spec(post_spec)
+    post_spec.loader.exec_module(postlexer)
+    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
+        return fh.read(), postlexer
+
+
+def bounded_cache(maxsize: int, longest: int):
+    """``functools.lru_cache`` for functions of one text, caching only texts up to ``longest``
+    characters: a long-lived process (the language server) then keeps at most ``maxsize``
+    short texts and their results, however large the files it scans."""
+    def wrap(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(text):
+            return cached(text) if len(text) <= longest else fn(text)
+
+        return call
+
+    return wrap
+
+
 @functools.lru_cache(maxsize=1)
 def _parser():
     """python-hcl2's grammar and post-lexer, loaded without importing the ``hcl2``
@@ -37,18 +67,9 @@ def _parser():
     grammar or Lark they are built once and kept in emrlint's cache directory (never in
     the installed package, which may be read-only or shared), signed: see
     :func:`_load_tables`."""
-    import importlib.util
-
     from lark import Lark
 
-    spec = importlib.util.find_spec("hcl2")
-    package_dir = list(spec.submodule_search_locations)[0]
-    post_spec = importlib.util.spec_from_file_location("emrlint._hcl2_postlexer",
-                                                       os.path.join(package_dir, "postlexer.py"))
-    postlexer = importlib.util.module_from_spec(post_spec)
-    post_spec.loader.exec_module(postlexer)
-    with open(os.path.join(package_dir, "hcl2.lark"), encoding="utf-8") as fh:
-        grammar = fh.read()
+    grammar, postlexer = hcl2_grammar()
     shipped = load_shipped_tables(grammar)
     if shipped is not None:
         try:
@@ -279,14 +300,9 @@ def _check_escapes(tree: Tree) -> None:
                                  f"U+{int(code[1:], 16):04X} in UTF-8", tok.line or 1, (tok.column or 1) + m.start())
 
 
+@bounded_cache(maxsize=4096, longest=4096)
 def parse_expression(text: str) -> Optional[Tree]:
     """Parse a standalone expression (from a template interpolation).  None if invalid."""
-    # long expressions are parsed each time, so that the cache's size stays bounded
-    return _parse_expression(text) if len(text) <= 4096 else _parse_expression.__wrapped__(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_expression(text: str) -> Optional[Tree]:
     if "\n" in text.strip():
         text = "(" + text + ")"
     try:

@@ -8,14 +8,13 @@ become the same list of pieces, assembled into a small tree of
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
 from lark import Token, Tree
 
-from emrlint.terraform.hcl import parse_expression, unescape
+from emrlint.terraform.hcl import bounded_cache, parse_expression, unescape
 
 
 @dataclass(frozen=True)
@@ -166,17 +165,9 @@ def _find_close(text: str, start: int) -> int:
     return -1
 
 
-CACHED_TEXT = 1 << 16  # longer texts are parsed each time: a long-lived process (the language
-# server) keeps no more than 2,048 of them times this size however large the scanned files are
-
-
+@bounded_cache(maxsize=2048, longest=1 << 16)
 def parse_raw(text: str) -> Tuple[Node, ...]:
     """Split a raw template (heredoc body, template file, JSON string)."""
-    return _parse_raw(text) if len(text) <= CACHED_TEXT else _parse_raw.__wrapped__(text)
-
-
-@functools.lru_cache(maxsize=2048)
-def _parse_raw(text: str) -> Tuple[Node, ...]:
     pieces: list = []
     buf: List[str] = []
     start = 0  # where the text in buf starts
