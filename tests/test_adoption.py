@@ -119,10 +119,10 @@ def test_a_parallel_scan_shows_progress_on_a_terminal(tmp_path):
     import time
 
     cluster = _read(os.path.join("fixtures", "examples", "everything-right", "emr.tf"))
-    roots = 720  # about 3 MB: several seconds of work even on a fast, idle machine (the bar waits a second)
+    roots = 2000  # about 8 MB: several seconds of work even on a fast, idle machine (the bar waits a second)
     write_tree(str(tmp_path), {f"env{i:03d}/main.tf": cluster.replace("analytics", f"analytics{i}")
                                for i in range(roots)})
-    assert sum(os.path.getsize(tmp_path / f"env{i:03d}" / "main.tf") for i in range(roots)) > 750_000
+    assert sum(os.path.getsize(tmp_path / f"env{i:03d}" / "main.tf") for i in range(roots)) > 2_000_000
     master, slave = pty.openpty()
     proc = subprocess.Popen([EMRLINT, "scan", "--jobs", "2", "--select", "EMR301", "."], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL,

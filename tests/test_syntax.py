@@ -1,18 +1,19 @@
 """emrlint's own HCL syntax tree: tree-sitter's parse gives exactly what python-hcl2's
-gives (structure, positions and comments) over every fixture and generated file, so the
-evaluator can move from one to the other without changing a finding."""
+gives (structure, positions and comments) over every fixture and generated file, and a
+scan finds the same with either parser behind it, byte for byte."""
 
 from __future__ import annotations
 
 import glob
 import os
+import subprocess
 import sys
 
 import pytest
 
 from emrlint.sources import SourceError, decode
 from emrlint.terraform import syntax_lark, syntax_ts
-from emrlint.terraform.hcl import ParseError, parse_expression, parse_tree
+from emrlint.terraform.hcl import ParseError, parse_expression_tree, parse_tree
 
 from conftest import FIXTURES, REPO
 
@@ -104,7 +105,7 @@ def test_tree_sitter_and_python_hcl2_give_the_same_syntax_tree(tmp_path_factory)
 @pytest.mark.parametrize("text", ["var.x", "local.a[0].b", "format(\"%s-%d\", var.n, 2)", "a ? b : c",
                                   "[for s in var.l : upper(s)]", "{ a = 1 }", "x\n+ 1", "-1", "\"${var.q}\""])
 def test_standalone_expressions_are_placed_alike(text):
-    lark = parse_expression(text)
+    lark = parse_expression_tree(text)
     ts = syntax_ts.parse_expression(text)
     assert ts is not None and lark is not None
     assert ts.dump() == syntax_lark.convert(lark).dump()
@@ -115,6 +116,65 @@ def test_a_syntax_error_has_a_position():
         syntax_ts.parse(b'resource "aws_emr_cluster" "x" {\n  name = \n}\n')
     assert exc.value.line in (2, 3)
     assert syntax_ts.parse_expression("(((") is None
+
+
+# --- the same findings from either parser -------------------------------------------------------
+
+
+def _scan_json(paths, parser, cwd):
+    emrlint = os.path.join(os.path.dirname(sys.executable), "emrlint")
+    env = {k: v for k, v in os.environ.items() if k != "EMRLINT_PARSER"}
+    env.update(EMRLINT_NO_CACHE="1", **({"EMRLINT_PARSER": parser} if parser else {}))
+    proc = subprocess.run([emrlint, "scan", "--format", "json", "--jobs", "1", *paths], cwd=cwd, env=env,
+                          capture_output=True, stdin=subprocess.DEVNULL, timeout=900)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    return proc.stdout
+
+
+def test_both_parsers_give_the_same_findings_over_every_fixture(tmp_path_factory):
+    """Every fixture, the generated trees and every construct, scanned through the installed
+    command with tree-sitter reading the files and with python-hcl2 reading them: the same
+    report, byte for byte (findings, messages, positions, suppressions)."""
+    out = tmp_path_factory.mktemp("parsers")
+    generate(str(out / "dense"), 30, 1.0)
+    generate(str(out / "mono"), 30, 0.05)
+    (out / "every").mkdir()
+    (out / "every" / "main.tf").write_text(EVERY_CONSTRUCT + "# emrlint: disable-file=EMR999\n", encoding="utf-8")
+    for paths, cwd in ((["fixtures"], REPO), (["dense", "mono", "every"], str(out))):
+        from_tree_sitter = _scan_json(paths, None, cwd)
+        assert from_tree_sitter.count(b'"rule"') > (1000 if cwd == REPO else 50)
+        assert _scan_json(paths, "lark", cwd) == from_tree_sitter, paths
+
+
+def test_files_tree_sitter_refuses_are_read_by_python_hcl2():
+    """A syntax error is worded by python-hcl2 (what was expected where); what only python-hcl2
+    accepts (an escaped quote inside a template directive) still parses; a \\u escape that names
+    no character is refused."""
+    from emrlint.terraform.hcl import parse_file
+
+    with pytest.raises(ParseError) as exc:
+        parse_file('resource "aws_emr_cluster" "x" {\n  name = \n}\n')
+    assert exc.value.message.startswith("HCL syntax error: unexpected") and exc.value.line == 2
+    with pytest.raises(syntax_ts.SyntaxProblem):
+        syntax_ts.parse(b'x = "${var.a == \\"b\\" ? 1 : 2}"\n')
+    parsed = parse_file('x = "${var.a == \\"b\\" ? 1 : 2}"\n')
+    assert parsed.body.items[0].name == "x"
+    with pytest.raises(ParseError) as exc:
+        parse_file('x = "\\ud800"\n')
+    assert "invalid escape sequence" in exc.value.message
+
+
+def test_expressions_nested_beyond_reading_are_unknown_never_an_error():
+    from emrlint.terraform.hcl import parse_file
+    from emrlint.terraform.syntax import MAX_NESTING
+
+    deep = "x = " + "[" * (MAX_NESTING * 3) + "1" + "]" * (MAX_NESTING * 3) + "\n"
+    for parse in (lambda t: parse_file(t), lambda t: syntax_lark.convert_file(parse_tree(t))):
+        expr = parse(deep).body.items[0].expr
+        depth = 0
+        while expr.kind == "tuple":
+            expr, depth = expr.items[0], depth + 1
+        assert expr.kind == "deep" and depth <= MAX_NESTING
 
 
 # --- the parse tables emrlint ships ----------------------------------------------------------

@@ -6,7 +6,6 @@ import os
 import posixpath
 from typing import Any, Dict, List, Optional, Tuple
 
-from lark import Tree
 
 from emrlint.findings import Loc
 from emrlint.model import (
@@ -24,7 +23,7 @@ from emrlint.model import (
     security_group,
     security_group_rule,
 )
-from emrlint.terraform.evaluate import _exprs
+from emrlint.terraform.syntax import Node
 from emrlint.terraform.module import JsonExpr, ModuleInstance, TerraformSection, eval_safely, expr_origin, instance_doubt
 from emrlint.terraform.project import TerraformProject
 from emrlint.textmap import container_paths
@@ -81,14 +80,10 @@ def _s3_object(res: Resource, ctx: Optional[_Context]) -> Resource:
 
 
 def _function_call(expr: Any):
-    node = expr
-    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    if not isinstance(node, Tree) or node.data != "function_call":
+    """(name, argument nodes) of a function call expression, else None."""
+    if not isinstance(expr, Node) or expr.kind != "call":
         return None
-    name = str(node.children[0].children[0])
-    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    return name, (_exprs(args) if args is not None else [])
+    return expr.name, list(expr.args)
 
 
 def _job_template(res: Resource, ctx: _Context) -> Resource:
@@ -326,12 +321,10 @@ def _is_document_template(path: str) -> bool:
 def _template_render(expr: Any, scope: Any, inst: ModuleInstance, file: str, depth: int = 0):
     """(template path, mapped text, the call) when ``expr`` is ``templatefile(...)`` of a JSON or
     YAML template, directly or through a local."""
-    from emrlint.terraform.evaluate import _accessors, mapped_file
+    from emrlint.terraform.evaluate import mapped_file
 
     node = expr
-    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    if not isinstance(node, Tree) or depth > 8:
+    if not isinstance(node, Node) or depth > 8:
         return None
     call = _function_call(node)
     if call is not None and call[0] == "templatefile":
@@ -342,9 +335,9 @@ def _template_render(expr: Any, scope: Any, inst: ModuleInstance, file: str, dep
         if found is None or not _is_document_template(found[0]):
             return None
         return found[0], found[1], node
-    if node.data == "get_attr_expr_term":
-        root, chain = _accessors(node)
-        if root.data == "identifier" and str(root.children[0]) == "local" and len(chain) == 1:
+    if node.kind == "traversal":
+        root, chain = node.root, node.accessors
+        if root.kind == "variable" and root.name == "local" and len(chain) == 1 and chain[0][0] == "attr":
             attr = inst.mdir.locals.get(chain[0][1])
             if attr is not None and not isinstance(attr.expr, JsonExpr):
                 return _template_render(attr.expr, inst.scope, inst, attr.loc.path, depth + 1)

@@ -1,4 +1,4 @@
-"""Static evaluation of HCL expressions (python-hcl2 Lark trees).
+"""Static evaluation of HCL expressions (emrlint's syntax tree, :mod:`emrlint.terraform.syntax`).
 
 ``evaluate(node, scope)`` returns a plain Python value or an
 :class:`~emrlint.values.Unknown`.  Name resolution (``var``, ``local``,
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from lark import Token, Tree
-
 from emrlint.findings import CallSite, Loc
 from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
-from emrlint.terraform.hcl import heredoc_text, tree_loc
+from emrlint.terraform.hcl import heredoc_text, node_loc
+from emrlint.terraform.syntax import Node
 from emrlint.terraform.templates import For, If, Interp, Lit, TemplateSyntaxError, parse_raw, parse_string_tree
 from emrlint.textmap import MappedText, line_locator
 from emrlint import values as _values
@@ -90,10 +89,6 @@ class Scope:
 # ---------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------
-
-
-def _exprs(node: Tree) -> List[Tree]:
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
 def materialize(value: Any) -> Any:
@@ -230,39 +225,30 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     budget.left -= 1
     if budget.left < budget.floor:
         budget.charge(0)
-    if isinstance(node, Token):
-        return str(node)
-    handler = _HANDLERS.get(node.data)
+    handler = _HANDLERS.get(node.kind)
     if handler is None:
         return UNKNOWN
     return handler(node, scope, depth + 1)
 
 
-def _expr_term(node: Tree, scope: Scope, depth: int) -> Any:
-    inner = _exprs(node)
-    if len(inner) != 1:
-        return UNKNOWN
-    return evaluate(inner[0], scope, depth)
+def _paren(node: Node, scope: Scope, depth: int) -> Any:
+    return evaluate(node.expr, scope, depth)
 
 
-def _int_lit(node: Tree, scope: Scope, depth: int) -> Any:
-    return number_from_text(str(node.children[0]))
+def _literal(node: Node, scope: Scope, depth: int) -> Any:
+    text = node.text
+    if text in ("true", "false", "null"):
+        return node.value
+    if text.lstrip("-").isdigit():
+        return number_from_text(text)
+    return _normalise_number(float(text))
 
 
-def _float_lit(node: Tree, scope: Scope, depth: int) -> Any:
-    return _normalise_number(float(str(node.children[0])))
+def _variable(node: Node, scope: Scope, depth: int) -> Any:
+    return scope.root(node.name)
 
 
-def _literal(node: Tree, scope: Scope, depth: int) -> Any:
-    text = str(node.children[0])
-    return {"true": True, "false": False, "null": None}[text]
-
-
-def _identifier(node: Tree, scope: Scope, depth: int) -> Any:
-    return scope.root(str(node.children[0]))
-
-
-def _string(node: Tree, scope: Scope, depth: int) -> Any:
+def _string(node: Node, scope: Scope, depth: int) -> Any:
     try:
         nodes = parse_string_tree(node)
     except TemplateSyntaxError as exc:
@@ -270,17 +256,12 @@ def _string(node: Tree, scope: Scope, depth: int) -> Any:
     return render(nodes, scope, depth)
 
 
-def _template_string(node: Tree, scope: Scope, depth: int) -> Any:
-    text = str(node.children[0])
-    try:
-        return loads_json(text.replace('\\"', '"'))  # an escaped string inside a directive
-    except ValueError:
-        raise EvalError("invalid string in a template directive") from None
+def _invalid(node: Node, scope: Scope, depth: int) -> Any:
+    raise EvalError(node.message)
 
 
-def _heredoc(node: Tree, scope: Scope, depth: int) -> Any:
-    text = heredoc_text(str(node.children[0]), trim=node.data == "heredoc_template_trim")
-    return render_text(text, scope, depth)
+def _heredoc(node: Node, scope: Scope, depth: int) -> Any:
+    return render_text(heredoc_text(node.text, trim=node.trim), scope, depth)
 
 
 def render_text(text: str, scope: Scope, depth: int = 0) -> Any:
@@ -338,74 +319,58 @@ def _iterate(coll: Any) -> List[Tuple[Any, Any]]:
     raise EvalError("cannot iterate over a non-collection")
 
 
-def _tuple(node: Tree, scope: Scope, depth: int) -> Any:
-    return sized([evaluate(e, scope, depth) for e in _exprs(node)])
+def _tuple(node: Node, scope: Scope, depth: int) -> Any:
+    return sized([evaluate(e, scope, depth) for e in node.items])
 
 
-def _object_key(key_node: Tree, scope: Scope, depth: int) -> Any:
-    inner = _exprs(key_node)
-    if not inner:
-        return str(key_node.children[0].children[0])  # keyword
-    expr = inner[0]
-    if expr.data == "keyword":
-        return str(expr.children[0])
-    if expr.data == "expr_term":
-        sub = _exprs(expr)
-        if len(sub) == 1 and sub[0].data == "identifier" and len(expr.children) == 1:
-            return str(sub[0].children[0])  # bare identifier key
-    key = evaluate(expr, scope, depth)
-    if isinstance(key, Unknown):
-        return key
-    return to_text(key)
+def _object_key(key: Node, scope: Scope, depth: int) -> Any:
+    name = key.fields.get("name")
+    if name is not None:
+        return name  # a bare identifier or keyword
+    value = evaluate(key.expr, scope, depth)
+    if isinstance(value, Unknown):
+        return value
+    return to_text(value)
 
 
-def _object(node: Tree, scope: Scope, depth: int) -> Any:
+def _object(node: Node, scope: Scope, depth: int) -> Any:
     out: Dict[str, Any] = {}
-    for elem in _exprs(node):
-        parts = _exprs(elem)
-        key = _object_key(parts[0], scope, depth)
+    for key_node, value_node in node.items:
+        key = _object_key(key_node, scope, depth)
         if isinstance(key, Unknown):
             return Unknown(key.refs)
-        out[key] = evaluate(parts[-1], scope, depth)
+        out[key] = evaluate(value_node, scope, depth)
     return sized(out)
 
 
-def _conditional(node: Tree, scope: Scope, depth: int) -> Any:
-    cond_node, then_node, else_node = _exprs(node)
-    cond = truth(materialize(evaluate(cond_node, scope, depth)))
+def _conditional(node: Node, scope: Scope, depth: int) -> Any:
+    cond = truth(materialize(evaluate(node.cond, scope, depth)))
     if isinstance(cond, Unknown):
         try:
-            a = materialize(evaluate(then_node, scope, depth))
-            b = materialize(evaluate(else_node, scope, depth))
+            a = materialize(evaluate(node.then, scope, depth))
+            b = materialize(evaluate(node.otherwise, scope, depth))
         except EvalError:
             return Unknown(cond.refs)
         if not isinstance(a, Unknown) and not isinstance(b, Unknown) and values_equal(a, b):
             return a
         return unknown_from(cond, a, b)
-    return evaluate(then_node if cond else else_node, scope, depth)
+    return evaluate(node.then if cond else node.otherwise, scope, depth)
 
 
-def _operator(node: Tree) -> str:
-    tok = node.children[0]
-    return str(tok).strip().split("\n")[-1].strip()
-
-
-def _binary_op(node: Tree, scope: Scope, depth: int) -> Any:
-    left_node, term = _exprs(node)[:2]
-    op_node, right_node = _exprs(term)[:2]
-    op = _operator(op_node)
-    left = materialize(evaluate(left_node, scope, depth))
+def _binary_op(node: Node, scope: Scope, depth: int) -> Any:
+    op = node.op
+    left = materialize(evaluate(node.left, scope, depth))
     if op in ("&&", "||"):
         lv = truth(left, "operand")
         if lv is (op == "||"):  # short-circuit: false && x, true || x
             return lv
-        rv = truth(materialize(evaluate(right_node, scope, depth)), "operand")
+        rv = truth(materialize(evaluate(node.right, scope, depth)), "operand")
         if isinstance(rv, Unknown):
             return unknown_from(left, rv)
         if isinstance(lv, Unknown):
             return rv if rv is (op == "||") else unknown_from(lv)
         return rv
-    right = materialize(evaluate(right_node, scope, depth))
+    right = materialize(evaluate(node.right, scope, depth))
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return unknown_from(left, right)
     if op == "==":
@@ -445,26 +410,22 @@ def _arithmetic(op: str, a: Any, b: Any) -> Any:
     return UNKNOWN
 
 
-def _unary_op(node: Tree, scope: Scope, depth: int) -> Any:
-    op = str(node.children[0])
-    value = materialize(evaluate(node.children[1], scope, depth))
+def _unary_op(node: Node, scope: Scope, depth: int) -> Any:
+    value = materialize(evaluate(node.operand, scope, depth))
     if isinstance(value, Unknown):
         return value
-    if op == "!":
+    if node.op == "!":
         return not truth(value, "operand")
     return _normalise_number(-to_number(value))
 
 
-def _function_call(node: Tree, scope: Scope, depth: int) -> Any:
-    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-    name = "::".join(str(i.children[0]) for i in idents)
-    args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    arg_nodes = _exprs(args_node) if args_node is not None else []
-    expand = args_node is not None and any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in args_node.children)
+def _function_call(node: Node, scope: Scope, depth: int) -> Any:
+    name = node.name
+    arg_nodes = node.args
     if name in ("try", "can"):
         return _try_can(name, arg_nodes, scope, depth)
     args = [materialize(evaluate(a, scope, depth)) for a in arg_nodes]
-    if expand and args:
+    if node.expand and args:
         last = args.pop()
         if isinstance(last, Unknown):
             return unknown_from(last)
@@ -474,7 +435,7 @@ def _function_call(node: Tree, scope: Scope, depth: int) -> Any:
     return functions.call_function(name, _FunctionContext(scope), args)
 
 
-def _try_can(name: str, arg_nodes: List[Tree], scope: Scope, depth: int) -> Any:
+def _try_can(name: str, arg_nodes: Tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if name == "can":
         try:
             value = materialize(evaluate(arg_nodes[0], scope, depth))
@@ -527,80 +488,41 @@ class _FunctionContext:
         return render_text(text, Scope(None, dict(variables)))
 
 
-def _accessors(node: Tree) -> Tuple[Tree, List[Tuple[str, Any]]]:
-    """Flatten ``a.b[c].d`` into its root term and a list of accessors."""
-    chain: List[Tuple[str, Any]] = []
-    while True:
-        if node.data == "expr_term" and len(node.children) == 1 and isinstance(node.children[0], Tree):
-            node = node.children[0]
-            continue
-        if node.data == "get_attr_expr_term":
-            base, acc = node.children
-            name_node = acc.children[-1]
-            chain.append(("attr", str(name_node.children[0])))
-            node = base
-            continue
-        if node.data == "index_expr_term":
-            base, idx = node.children
-            chain.append(("index", idx))
-            node = base
-            continue
-        break
-    chain.reverse()
-    return node, chain
-
-
 def _apply(value: Any, acc: Tuple[str, Any], scope: Scope, depth: int) -> Any:
     kind, what = acc
     if kind == "attr":
         return get_attr(value, what)
-    if what.data == "short_index":
-        return get_index(value, int(str(what.children[-1])))
-    key = materialize(evaluate(_exprs(what)[0], scope, depth))
-    return get_index(value, key)
+    if kind == "legacy":
+        return get_index(value, what)
+    return get_index(value, materialize(evaluate(what, scope, depth)))
 
 
-def _traversal(node: Tree, scope: Scope, depth: int) -> Any:
-    root, chain = _accessors(node)
-    value = evaluate(root, scope, depth)
-    for acc in chain:
+def _traversal(node: Node, scope: Scope, depth: int) -> Any:
+    value = evaluate(node.root, scope, depth)
+    for acc in node.accessors:
         value = _apply(value, acc, scope, depth)
     return value
 
 
-def _splat(node: Tree, scope: Scope, depth: int) -> Any:
-    base_node, splat = node.children
-    base = evaluate(base_node, scope, depth)
+def _splat(node: Node, scope: Scope, depth: int) -> Any:
+    base = evaluate(node.base, scope, depth)
     if isinstance(base, Unknown):
         return Unknown(base.refs)
     if base is None:
         return []
     items = base if isinstance(base, list) else [base]
-    accs = [c for c in splat.children if isinstance(c, Tree)]
     out = []
     for item in items:
         value = item
-        for acc in accs:
-            if acc.data == "get_attr":
-                value = get_attr(value, str(acc.children[-1].children[0]))
-            elif acc.data == "short_index":
-                value = get_index(value, int(str(acc.children[-1])))
-            else:
-                value = get_index(value, materialize(evaluate(_exprs(acc)[0], scope, depth)))
+        for acc in node.accessors:
+            value = _apply(value, acc, scope, depth)
         out.append(value)
     return sized(out)
 
 
-def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
-    is_object = node.data == "for_object_expr"
-    intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
-    names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
-    coll_node = _exprs(intro)[-1]
-    key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-    body = [c for c in _exprs(node) if c.data not in ("for_intro", "for_cond")]
-    cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
-    group = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
-    coll = materialize(evaluate(coll_node, scope, depth))
+def _for_expr(node: Node, scope: Scope, depth: int) -> Any:
+    is_object, key_name, value_name, cond, group = node.object, node.key_var, node.value_var, node.cond, node.group
+    coll = materialize(evaluate(node.coll, scope, depth))
     if isinstance(coll, Unknown):
         return Unknown(coll.refs)
     out_list: List[Any] = []
@@ -611,14 +533,14 @@ def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
             names_map[key_name] = key
         inner = scope.with_names(**names_map)
         if cond is not None:
-            keep = truth(materialize(evaluate(_exprs(cond)[0], inner, depth)), "for condition")
+            keep = truth(materialize(evaluate(cond, inner, depth)), "for condition")
             if isinstance(keep, Unknown):
                 return Unknown(keep.refs)
             if not keep:
                 continue
         if is_object:
-            k = to_text(materialize(evaluate(body[0], inner, depth)))
-            v = evaluate(body[1], inner, depth)
+            k = to_text(materialize(evaluate(node.key_expr, inner, depth)))
+            v = evaluate(node.value_expr, inner, depth)
             if isinstance(k, Unknown):
                 return Unknown(k.refs)
             if group:
@@ -628,32 +550,26 @@ def _for_expr(node: Tree, scope: Scope, depth: int) -> Any:
                     raise EvalError(f"duplicate key {k!r} in for expression")
                 out_obj[k] = v
         else:
-            out_list.append(evaluate(body[0], inner, depth))
+            out_list.append(evaluate(node.value_expr, inner, depth))
     return sized(out_obj if is_object else out_list)
 
 
 _HANDLERS = {
-    "expr_term": _expr_term,
-    "int_lit": _int_lit,
-    "float_lit": _float_lit,
-    "literal_value": _literal,
-    "identifier": _identifier,
-    "string": _string,
-    "template_string": _template_string,
-    "heredoc_template": _heredoc,
-    "heredoc_template_trim": _heredoc,
+    "paren": _paren,
+    "literal": _literal,
+    "variable": _variable,
+    "template": _string,
+    "invalid": _invalid,
+    "heredoc": _heredoc,
     "tuple": _tuple,
     "object": _object,
     "conditional": _conditional,
-    "binary_op": _binary_op,
-    "unary_op": _unary_op,
-    "function_call": _function_call,
-    "get_attr_expr_term": _traversal,
-    "index_expr_term": _traversal,
-    "attr_splat_expr_term": _splat,
-    "full_splat_expr_term": _splat,
-    "for_tuple_expr": _for_expr,
-    "for_object_expr": _for_expr,
+    "binary": _binary_op,
+    "unary": _unary_op,
+    "call": _function_call,
+    "traversal": _traversal,
+    "splat": _splat,
+    "for": _for_expr,
 }
 
 
@@ -671,13 +587,13 @@ def origin(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth
     locals, single-interpolation strings, conditionals with a known condition,
     object/tuple literals, and ``try``/``coalesce``/``lookup``/``merge``.
     Anything else is its own origin.  ``file`` is the file ``node`` is in."""
-    here: Origin = (tree_loc(file, node), scope.call_sites)
+    here: Origin = (node_loc(file, node), scope.call_sites)
     return follow(node, file, scope, path, depth) or here
 
 
 def follow(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth: int = 0) -> Optional[Origin]:
     """The origin of ``node`` when it passes a value through from elsewhere, else None."""
-    if depth > 50 or (scope.instance is None and not scope.sources) or not isinstance(node, Tree):
+    if depth > 50 or (scope.instance is None and not scope.sources) or not isinstance(node, Node):
         return None
     try:
         return _origin(node, file, scope, path, depth)
@@ -685,55 +601,50 @@ def follow(node: Any, file: str, scope: Scope, path: Tuple[Any, ...] = (), depth
         return None
 
 
-def _origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
-    data = node.data
-    if data == "expr_term":
-        inner = _exprs(node)
-        return origin(inner[0], file, scope, path, depth + 1) if len(inner) == 1 else None
-    if data == "string":
+def _origin(node: Node, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    kind = node.kind
+    if kind == "paren":
+        return origin(node.expr, file, scope, path, depth + 1)
+    if kind == "template":
         parts = parse_string_tree(node)
         if len(parts) == 1 and isinstance(parts[0], Interp) and parts[0].expr is not None:
             return origin(parts[0].expr, file, scope, path, depth + 1)
         return None
-    if data == "conditional":
-        cond_node, then_node, else_node = _exprs(node)
-        cond = truth(materialize(evaluate(cond_node, scope)))
+    if kind == "conditional":
+        cond = truth(materialize(evaluate(node.cond, scope)))
         if isinstance(cond, Unknown):
             return None
-        return origin(then_node if cond else else_node, file, scope, path, depth + 1)
-    if data == "object" and path:
-        for elem in _exprs(node):
-            parts = _exprs(elem)
-            if _object_key(parts[0], scope, 0) == path[0]:
-                return origin(parts[-1], file, scope, path[1:], depth + 1)
+        return origin(node.then if cond else node.otherwise, file, scope, path, depth + 1)
+    if kind == "object" and path:
+        for key_node, value_node in node.items:
+            if _object_key(key_node, scope, 0) == path[0]:
+                return origin(value_node, file, scope, path[1:], depth + 1)
         return None
-    if data == "tuple" and path and isinstance(path[0], int):
-        elems = _exprs(node)
+    if kind == "tuple" and path and isinstance(path[0], int):
+        elems = node.items
         if 0 <= path[0] < len(elems):
             return origin(elems[path[0]], file, scope, path[1:], depth + 1)
         return None
-    if data == "function_call":
+    if kind == "call":
         return _function_origin(node, file, scope, path, depth)
-    if data in ("heredoc_template", "heredoc_template_trim") and path[:1] == ("json",):
+    if kind == "heredoc" and path[:1] == ("json",):
         return _heredoc_origin(node, file, scope, path[1:], depth)
-    if data == "identifier":  # a for-expression variable used whole
-        return _source_origin(str(node.children[0]), (), scope, path, depth)
-    if data in ("for_tuple_expr", "for_object_expr") and path:
+    if kind == "variable":  # a for-expression variable used whole
+        return _source_origin(node.name, (), scope, path, depth)
+    if kind == "for" and path:
         return _for_origin(node, file, scope, path, depth)
-    if data in ("get_attr_expr_term", "index_expr_term"):
-        root, chain = _accessors(node)
+    if kind == "traversal":
+        root = node.root
         keys: List[Any] = []
-        for acc in chain:
-            if acc[0] == "attr":
-                keys.append(acc[1])
-            else:
-                key = materialize(evaluate(_exprs(acc[1])[0], scope)) if acc[1].data == "braces_index" else int(str(acc[1].children[-1]))
-                if isinstance(key, Unknown):
+        for acc_kind, what in node.accessors:
+            if acc_kind == "index":
+                what = materialize(evaluate(what, scope))
+                if isinstance(what, Unknown):
                     return None
-                keys.append(key)
-        if root.data != "identifier":  # concat(a, b)[0], {...}.key, [...][1]
+            keys.append(what)
+        if root.kind != "variable":  # concat(a, b)[0], {...}.key, [...][1]
             return origin(root, file, scope, tuple(keys) + path, depth + 1)
-        name = str(root.children[0])
+        name = root.name
         if not keys:
             return None
         found = _source_origin(name, tuple(keys), scope, path, depth)
@@ -819,20 +730,19 @@ def _interp_origin(n: Interp, scope: Scope, where):
     return find
 
 
-def _heredoc_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
-    token = node.children[0]
-    trim = node.data == "heredoc_template_trim"
-    text = heredoc_text(str(token), trim=trim)
+def _heredoc_origin(node: Node, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    token = node.text
+    text = heredoc_text(token, trim=node.trim)
     indent = 0
-    if trim:
-        lines = [ln for ln in str(token).split("\n")[1:] if ln.strip()]
+    if node.trim:
+        lines = [ln for ln in token.split("\n")[1:] if ln.strip()]
         indent = min((len(ln) - len(ln.lstrip(" \t")) for ln in lines[:-1]), default=0)
-    where = line_locator(file, (token.line or 1) + 1, text, indent, scope.call_sites)
+    where = line_locator(file, node.pos[0] + 1, text, indent, scope.call_sites)
     mapped = map_template(text, scope, where, depth)
     return mapped.locate(path) if mapped is not None else None
 
 
-def _file_origin(name: str, args: List[Tree], file: str, scope: Scope, path: Tuple[Any, ...],
+def _file_origin(name: str, args: Tuple[Node, ...], file: str, scope: Scope, path: Tuple[Any, ...],
                  depth: int) -> Optional[Origin]:
     """A path into a document read with ``file()`` or rendered with ``templatefile()``: its line
     in the file, or where an interpolated value was written (the templatefile() variable's value,
@@ -841,7 +751,7 @@ def _file_origin(name: str, args: List[Tree], file: str, scope: Scope, path: Tup
     return found[1].locate(path) if found is not None else None
 
 
-def mapped_file(name: str, args: List[Tree], file: str, scope: Scope, depth: int = 0) -> Optional[Tuple[str, MappedText]]:
+def mapped_file(name: str, args: Tuple[Node, ...], file: str, scope: Scope, depth: int = 0) -> Optional[Tuple[str, MappedText]]:
     """(the file's path, its text mapped to where each part was written) of a ``file(path)``
     or ``templatefile(path, vars)`` call; None when the file or the variables are not known."""
     if not args or scope.instance is None:
@@ -880,19 +790,13 @@ def _source_origin(name: str, keys: Tuple[Any, ...], scope: Scope, path: Tuple[A
     return origin(expr, src_file, src_scope, (key,) + keys[len(via):] + path, depth + 1)
 
 
-def _for_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+def _for_origin(node: Node, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
     """The element at ``path[0]`` of a ``for`` expression's result: its body evaluated for the
     item that produced it, with the item variable pointing back into the collection."""
-    is_object = node.data == "for_object_expr"
-    if any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children):
+    if node.group:
         return None  # grouping: an element is a list built from several items
-    intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
-    names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
-    coll_node = _exprs(intro)[-1]
-    key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-    body = [c for c in _exprs(node) if c.data not in ("for_intro", "for_cond")]
-    cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
-    coll = materialize(evaluate(coll_node, scope))
+    key_name, value_name, cond = node.key_var, node.value_var, node.cond
+    coll = materialize(evaluate(node.coll, scope))
     if isinstance(coll, Unknown):
         return None
     index = 0
@@ -900,26 +804,25 @@ def _for_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], dept
         names_map = {value_name: value}
         if key_name:
             names_map[key_name] = key
-        inner = scope.with_names(sources={value_name: (coll_node, file, scope, key, ())}, **names_map)
+        inner = scope.with_names(sources={value_name: (node.coll, file, scope, key, ())}, **names_map)
         if cond is not None:
-            keep = truth(materialize(evaluate(_exprs(cond)[0], inner)), "for condition")
+            keep = truth(materialize(evaluate(cond, inner)), "for condition")
             if isinstance(keep, Unknown):
                 return None
             if not keep:
                 continue
-        if is_object:
-            if to_text(materialize(evaluate(body[0], inner))) == path[0]:
-                return origin(body[1], file, inner, path[1:], depth + 1)
+        if node.object:
+            if to_text(materialize(evaluate(node.key_expr, inner))) == path[0]:
+                return origin(node.value_expr, file, inner, path[1:], depth + 1)
         elif index == path[0]:
-            return origin(body[0], file, inner, path[1:], depth + 1)
+            return origin(node.value_expr, file, inner, path[1:], depth + 1)
         index += 1
     return None
 
 
-def _function_origin(node: Tree, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
-    name = str(node.children[0].children[0])
-    args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    args = _exprs(args_node) if args_node is not None else []
+def _function_origin(node: Node, file: str, scope: Scope, path: Tuple[Any, ...], depth: int) -> Optional[Origin]:
+    name = node.name
+    args = node.args
     if name == "try":
         for arg in args:
             try:

@@ -1,8 +1,14 @@
-"""HCL files: parsing to python-hcl2's Lark tree and a small structural view.
+"""HCL files: parsing into emrlint's syntax tree (:mod:`emrlint.terraform.syntax`) and a
+small structural view of bodies, attributes and blocks.
 
-emrlint evaluates the raw Lark parse tree of python-hcl2 (``hcl2.parses_to_tree``)
-directly: it carries line/column positions on every node and skips the
-transformation pass, which roughly halves parse time.
+Two parsers stand behind the syntax tree.  tree-sitter's HCL grammar (compiled C: it
+parses several times faster than a pure-Python parser and loads in milliseconds) reads
+every file it accepts.  python-hcl2's grammar (run by Lark) reads what tree-sitter
+refuses: its error messages say what was expected where, so an ``EMR001`` stays precise,
+and a construct only python-hcl2 accepts (``\\"`` inside a template directive) still
+parses.  Files with ``\\u`` escapes go to python-hcl2 too, which checks that each names a
+character.  ``EMRLINT_PARSER=lark`` makes python-hcl2 read everything (tests compare
+both over every fixture: same findings, byte for byte).
 """
 
 from __future__ import annotations
@@ -13,10 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from emrlint.findings import Loc
+from emrlint.terraform.syntax import Node, SBlock, SBody, SFile
 
 
 class ParseError(Exception):
@@ -230,8 +234,10 @@ def _store_tables(path: str, key: str, parser) -> None:
 
 
 def load_grammar() -> None:
-    """Load the grammar now (before forking worker processes, which then inherit it)."""
-    _parser()
+    """Load the parser now (before forking worker processes, which then inherit it):
+    tree-sitter's, or python-hcl2's grammar when tree-sitter does not read files."""
+    if not tree_sitter_available():
+        _parser()
 
 
 _TERMINAL_TEXT = {
@@ -241,7 +247,9 @@ _TERMINAL_TEXT = {
 }
 
 
-def _describe_error(exc: UnexpectedInput, text: str) -> ParseError:
+def _describe_error(exc, text: str) -> ParseError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     n_lines = text.count("\n") + 1
     line = getattr(exc, "line", 1) or 1
     column = getattr(exc, "column", 1) or 1
@@ -276,8 +284,11 @@ def _describe_error(exc: UnexpectedInput, text: str) -> ParseError:
     return ParseError("HCL syntax error: " + what, min(line, n_lines), column)
 
 
-def parse_tree(text: str) -> Tree:
-    """Parse HCL text; raise :class:`ParseError` with a position on failure."""
+def parse_tree(text: str):
+    """Parse HCL text with python-hcl2's grammar into its Lark tree; raise :class:`ParseError`
+    with a position on failure."""
+    from lark.exceptions import UnexpectedInput
+
     try:
         tree = _parser().parse(text + "\n")
     except UnexpectedInput as exc:
@@ -289,9 +300,11 @@ def parse_tree(text: str) -> Tree:
     return tree
 
 
-def _check_escapes(tree: Tree) -> None:
+def _check_escapes(tree) -> None:
     """Terraform refuses a ``\\u``/``\\U`` escape that is not a Unicode scalar value
     (a surrogate, or beyond U+10FFFF): "Invalid escape sequence"."""
+    from lark import Token
+
     for tok in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "STRING_CHARS" and "\\" in v):
         for m in _ESCAPE_RE.finditer(str(tok)):
             code = m.group(1)
@@ -300,9 +313,11 @@ def _check_escapes(tree: Tree) -> None:
                                  f"U+{int(code[1:], 16):04X} in UTF-8", tok.line or 1, (tok.column or 1) + m.start())
 
 
-@bounded_cache(maxsize=4096, longest=4096)
-def parse_expression(text: str) -> Optional[Tree]:
-    """Parse a standalone expression (from a template interpolation).  None if invalid."""
+def parse_expression_tree(text: str):
+    """A standalone expression parsed by python-hcl2's grammar (its Lark tree), or None."""
+    from lark import Tree
+    from lark.exceptions import UnexpectedInput
+
     if "\n" in text.strip():
         text = "(" + text + ")"
     try:
@@ -316,32 +331,82 @@ def parse_expression(text: str) -> Optional[Tree]:
 
 
 # ---------------------------------------------------------------------------
+# The parser behind the syntax tree
+# ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def tree_sitter_available() -> bool:
+    """Whether tree-sitter reads files (its wheels are installed and ``EMRLINT_PARSER`` does
+    not ask for python-hcl2)."""
+    if os.environ.get("EMRLINT_PARSER", "").lower() == "lark":
+        return False
+    try:
+        from emrlint.terraform import syntax_ts
+
+        syntax_ts._parser()
+    except Exception:  # not installed, or a build of it this Python cannot load
+        return False
+    return True
+
+
+def parse_file(text: str, with_comments: bool = True) -> SFile:
+    """Parse a file into emrlint's syntax tree; raise :class:`ParseError` with a position on
+    failure.  Comments are collected only ``with_comments`` (suppressions need them)."""
+    if tree_sitter_available() and "\\u" not in text and "\\U" not in text:
+        from emrlint.terraform import syntax_ts
+
+        try:
+            return syntax_ts.parse(text.encode("utf-8"), with_comments)
+        except Exception:  # refused (or beyond its reader): python-hcl2 decides, and words the error
+            pass
+    from emrlint.terraform.syntax_lark import convert_file
+
+    tree = parse_tree(text)
+    try:
+        return convert_file(tree)
+    except RecursionError:
+        raise ParseError("HCL syntax error: expression nested too deeply") from None
+
+
+@bounded_cache(maxsize=4096, longest=4096)
+def parse_expression(text: str) -> Optional[Node]:
+    """Parse a standalone expression (from a template interpolation).  None if invalid."""
+    if tree_sitter_available() and "\\u" not in text and "\\U" not in text:
+        from emrlint.terraform import syntax_ts
+
+        try:
+            found = syntax_ts.parse_expression(text)
+        except Exception:
+            found = None
+        if found is not None:
+            return found
+    from emrlint.terraform.syntax_lark import convert
+
+    tree = parse_expression_tree(text)
+    if tree is None:
+        return None
+    try:
+        return convert(tree)
+    except RecursionError:
+        return None
+
+
+# ---------------------------------------------------------------------------
 # Structure: bodies, attributes, blocks
 # ---------------------------------------------------------------------------
 
 
-def tree_loc(path: str, node) -> Loc:
-    if isinstance(node, Token):
-        return Loc(path, node.line or 1, node.column or 1, node.end_line or node.line or 1, node.end_column or 0)
-    meta = node.meta
-    if getattr(meta, "empty", True):
-        return Loc(path, 1, 1)
-    return Loc(path, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
-def _name(node) -> str:
-    """The text of an identifier/keyword/literal_value/string label node."""
-    if isinstance(node, Token):
-        return str(node)
-    if node.data == "string":
-        return "".join(str(p.children[0]) for p in node.children if isinstance(p, Tree) and isinstance(p.children[0], Token))
-    return str(node.children[0])
+def node_loc(path: str, node: Node) -> Loc:
+    """Where an expression is written."""
+    line, column, end_line, end_column = node.pos
+    return Loc(path, line, column, end_line, end_column)
 
 
 @dataclass
 class Attribute:
     name: str
-    expr: object  # Lark Tree (HCL) or JsonExpr
+    expr: object  # a syntax Node (HCL) or a JsonExpr
     loc: Loc
 
 
@@ -360,42 +425,34 @@ class Body:
     attributes: Dict[str, Attribute] = field(default_factory=dict)
     blocks: List[Block] = field(default_factory=list)
 
-def build_body(path: str, body_tree: Tree, loc: Loc) -> Body:
+
+def build_body(path: str, sbody: SBody, loc: Loc) -> Body:
     body = Body(path, loc)
-    for node in body_tree.children:
-        if not isinstance(node, Tree):
-            continue
-        if node.data == "attribute":
-            name = _name(node.children[0])
-            body.attributes[name] = Attribute(name, node.children[-1], tree_loc(path, node))
-        elif node.data == "block":
-            labels = []
-            inner = None
-            for child in node.children[1:]:
-                if isinstance(child, Tree) and child.data == "body":
-                    inner = child
-                elif isinstance(child, Tree) and child.data in ("identifier", "string", "keyword", "literal_value"):
-                    labels.append(_name(child))
-            bloc = tree_loc(path, node)
-            body.blocks.append(Block(_name(node.children[0]), labels, build_body(path, inner, bloc), bloc))
+    for item in sbody.items:
+        iloc = Loc(path, *item.pos)
+        if isinstance(item, SBlock):
+            body.blocks.append(Block(item.type, list(item.labels), build_body(path, item.body, iloc), iloc))
+        else:
+            body.attributes[item.name] = Attribute(item.name, item.expr, iloc)
     return body
 
 
-def file_body(path: str, tree: Tree) -> Body:
-    body_tree = tree.children[0]
-    return build_body(path, body_tree, Loc(path, 1, 1))
+def file_body(path: str, parsed: SFile) -> Body:
+    return build_body(path, parsed.body, Loc(path, 1, 1))
 
 
 # ---------------------------------------------------------------------------
-# Comments and construct spans, for suppressions
+# Comments in python-hcl2's tree, for suppressions
 # ---------------------------------------------------------------------------
 
 
-def comments(tree: Tree) -> Iterator[Tuple[int, int, str]]:
-    """(line, column, text) of every ``#``/``//`` comment in a parsed file.
+def comments(tree) -> Iterator[Tuple[int, int, str]]:
+    """(line, column, text) of every ``#``/``//`` comment in a file parsed by python-hcl2.
 
     Comments are in NL_OR_COMMENT tokens, which python-hcl2's post-lexer may
     merge into a following binary operator token; both are looked at."""
+    from lark import Token
+
     for tok in tree.scan_values(lambda v: isinstance(v, Token) and (v.type == "NL_OR_COMMENT" or v.type in _OPERATOR_TYPES)):
         line = tok.line
         col = tok.column
@@ -412,15 +469,6 @@ _OPERATOR_TYPES = {
     "DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "ASTERISK", "SLASH", "PERCENT",
     "DOUBLE_AMP", "DOUBLE_PIPE", "PLUS", "QMARK",
 }
-
-
-def construct_spans(tree: Tree) -> Dict[int, Tuple[int, int]]:
-    """First line -> (first, last line) of the outermost attribute or block starting there."""
-    spans: Dict[int, Tuple[int, int]] = {}
-    for node in tree.iter_subtrees_topdown():
-        if node.data in ("attribute", "block") and not node.meta.empty:
-            spans.setdefault(node.meta.line, (node.meta.line, node.meta.end_line))
-    return spans
 
 
 # ---------------------------------------------------------------------------

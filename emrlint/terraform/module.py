@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from lark import Tree
 
 from emrlint.findings import CallSite, Loc
 from emrlint.model import Field, Section
@@ -24,6 +23,7 @@ from emrlint.terraform.evaluate import (
 )
 from emrlint.terraform.templates import Interp, TemplateSyntaxError, parse_raw
 from emrlint.terraform.hcl import Attribute, Block, Body
+from emrlint.terraform.syntax import Node
 from emrlint import values as _values
 from emrlint.values import UNKNOWN, Budget, BudgetExceeded, EvalError, Unknown, charge, sized
 
@@ -209,17 +209,13 @@ class ModuleDir:
 
 def _type_call(node: Any) -> Tuple[str, List[Any]]:
     """(name, argument nodes) of a type expression like ``list(string)``."""
-    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    if not isinstance(node, Tree):
+    if not isinstance(node, Node):
         return "", []
-    if node.data == "identifier":
-        return str(node.children[0]), []
-    if node.data == "function_call":
-        name = str(node.children[0].children[0])
-        args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-        return name, [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"] if args else []
-    if node.data == "object":
+    if node.kind == "variable":
+        return node.name, []
+    if node.kind == "call":
+        return node.name, list(node.args)
+    if node.kind == "object":
         return "{object}", [node]
     return "", []
 
@@ -242,8 +238,7 @@ def convert_type(value: Any, type_node: Any, scope: Scope) -> Any:
         return value == "true"
     if name in ("list", "set", "tuple") and isinstance(value, list) and args:
         if name == "tuple":
-            elems = args[0].children if isinstance(args[0], Tree) else []
-            elems = [e for e in elems if isinstance(e, Tree) and e.data != "new_line_or_comment"]
+            elems = args[0].items if isinstance(args[0], Node) and args[0].kind == "tuple" else ()
             return [convert_type(v, elems[i] if i < len(elems) else None, scope) for i, v in enumerate(value)]
         return [convert_type(v, args[0], scope) for v in value]
     if name == "map" and isinstance(value, dict) and args:
@@ -253,18 +248,25 @@ def convert_type(value: Any, type_node: Any, scope: Scope) -> Any:
     return value
 
 
+def _type_key(key: Node) -> Optional[str]:
+    """An attribute name in an ``object({...})`` type: bare or quoted."""
+    name = key.fields.get("name")
+    if name is not None:
+        return name
+    expr = key.expr
+    if expr.kind == "template" and all(p[0][0] == "lit" for p in expr.pieces):
+        return "".join(p[0][1] for p in expr.pieces)
+    return None
+
+
 def _convert_object(value: Dict[str, Any], spec: Any, scope: Scope) -> Dict[str, Any]:
-    while isinstance(spec, Tree) and spec.data == "expr_term" and len(spec.children) == 1:
-        spec = spec.children[0]
-    if not isinstance(spec, Tree) or spec.data != "object":
+    if not isinstance(spec, Node) or spec.kind != "object":
         return value
     out: Dict[str, Any] = {}
-    for elem in spec.children:
-        if not isinstance(elem, Tree) or elem.data != "object_elem":
-            continue
-        parts = [c for c in elem.children if isinstance(c, Tree)]
-        key_node, type_node = parts[0], parts[-1]
-        key = str(next(key_node.scan_values(lambda t: True)))
+    for key_node, type_node in spec.items:
+        key = _type_key(key_node)
+        if key is None:
+            return value  # an attribute name Terraform would refuse: leave as written
         tname, targs = _type_call(type_node)
         if tname == "optional":
             inner = targs[0] if targs else None
@@ -754,10 +756,7 @@ def value_sections(f: Field, where, maybe: bool, path: Tuple[Any, ...] = ()) -> 
 def _bare_name(expr: Any) -> Optional[str]:
     if isinstance(expr, JsonExpr):
         return expr.value if isinstance(expr.value, str) else None
-    node = expr
-    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    if isinstance(node, Tree) and node.data == "identifier":
-        return str(node.children[0])
+    if isinstance(expr, Node) and expr.kind == "variable":
+        return expr.name
     return None
 

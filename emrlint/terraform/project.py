@@ -13,7 +13,7 @@ from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError, key_position, load_document
 from emrlint.sources import SourceError, Sources
 from emrlint.terraform.evaluate import Scope, materialize
-from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, comments, construct_spans, file_body, parse_expression, parse_tree
+from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, file_body, parse_expression, parse_file
 from emrlint.terraform.module import Duplicate, JsonExpr, ModuleDir, ModuleInstance, eval_expr, is_override_file
 from emrlint.values import UNKNOWN, EvalError
 
@@ -44,7 +44,6 @@ _MODULE_RE = re.compile(rb'\bmodule\s+"[^"\n]+"\s*\{')
 class ParsedFile:
     path: str
     body: Body
-    tree: Any = None  # Lark tree (HCL) or None (JSON)
     comments: List[Tuple[int, int, str]] = field(default_factory=list)
     spans: Dict[int, Tuple[int, int]] = field(default_factory=dict)
 
@@ -382,10 +381,10 @@ def parse_source(path: str, text: str) -> Tuple[Optional[ParsedFile], Optional[F
     try:
         if path.endswith(".json"):
             return ParsedFile(path, json_body(path, load_document(text, "JSON") if text.strip() else {})), None
-        tree = parse_tree(text)
         if "emrlint" not in text.lower():  # no suppression comment can be here: skip the comment scan
-            return ParsedFile(path, file_body(path, tree), tree), None
-        return ParsedFile(path, file_body(path, tree), tree, list(comments(tree)), construct_spans(tree)), None
+            return ParsedFile(path, file_body(path, parse_file(text, with_comments=False))), None
+        parsed = parse_file(text)
+        return ParsedFile(path, file_body(path, parsed), list(parsed.comments), parsed.spans()), None
     except (ParseError, DocumentError) as exc:
         return None, FileError(path, exc.message, exc.line, exc.column)
     except RecursionError:

@@ -16,6 +16,10 @@ from typing import Any, Optional, Tuple
 
 Pos = Tuple[int, int, int, int]  # line, column, end line, end column
 
+# Expressions nested deeper than this are not read (a ``deep`` node, whose value is unknown):
+# the evaluator stops at a depth of 200 nodes anyway, and both producers recurse per level.
+MAX_NESTING = 120
+
 
 class Node:
     """An expression.  ``kind`` names what it is; the other fields depend on it:
@@ -37,6 +41,8 @@ class Node:
     ``traversal``    root, accessors: ("attr", name) / ("index", expr) / ("legacy", int)
     ``splat``        base, full ([*] or .*), accessors
     ``for``          object (bool), key_var, value_var, coll, key_expr, value_expr, cond, group
+    ``deep``         (nested beyond :data:`MAX_NESTING`: its value is unknown)
+    ``invalid``      message (an expression Terraform refuses when it is evaluated)
     """
 
     __slots__ = ("kind", "pos", "fields")

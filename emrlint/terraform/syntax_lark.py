@@ -6,11 +6,12 @@ own nodes: tests compare both over every fixture and generated file.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, List, Tuple
 
 from lark import Token, Tree
 
-from emrlint.terraform.syntax import Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
+from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
 
 
 def _pos(node: Any) -> Pos:
@@ -33,9 +34,12 @@ def convert_file(tree: Tree) -> SFile:
 
 
 def _name(node: Any) -> str:
-    from emrlint.terraform.hcl import _name as name
-
-    return name(node)
+    """The text of an identifier/keyword/literal_value/string label node."""
+    if isinstance(node, Token):
+        return str(node)
+    if node.data == "string":
+        return "".join(str(p.children[0]) for p in node.children if isinstance(p, Tree) and isinstance(p.children[0], Token))
+    return str(node.children[0])
 
 
 def _body(body: Tree) -> SBody:
@@ -57,8 +61,27 @@ def _body(body: Tree) -> SBody:
     return SBody(tuple(items))
 
 
+class _Nesting(threading.local):
+    depth = 0
+
+
+_nesting = _Nesting()
+
+
 def convert(node: Any) -> Node:
     """An expression tree; positions are those of the outermost Lark node of each construct."""
+    if node.data == "expr_term":  # a wrapper: not a level of its own
+        return _convert(node)
+    if _nesting.depth >= MAX_NESTING:
+        return Node("deep", _pos(node))
+    _nesting.depth += 1
+    try:
+        return _convert(node)
+    finally:
+        _nesting.depth -= 1
+
+
+def _convert(node: Any) -> Node:
     data = node.data
     pos = _pos(node)
     if data == "expr_term":
@@ -73,6 +96,16 @@ def convert(node: Any) -> Node:
         return Node("variable", pos, name=str(node.children[0]))
     if data == "string":
         return Node("template", pos, pieces=_pieces(node))
+    if data == "template_string":  # \"...\" inside a template directive (python-hcl2 only)
+        from emrlint.jsonpos import loads_json
+
+        try:
+            value = loads_json(str(node.children[0]).replace('\\"', '"'))
+        except ValueError:
+            value = None
+        if not isinstance(value, str):
+            return Node("invalid", pos, message="invalid string in a template directive")
+        return Node("template", pos, pieces=((("lit", value), False, False),))
     if data in ("heredoc_template", "heredoc_template_trim"):
         return Node("heredoc", pos, text=str(node.children[0]), trim=data == "heredoc_template_trim")
     if data == "tuple":

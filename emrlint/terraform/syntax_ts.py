@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Any, List, Optional, Tuple
 
-from emrlint.terraform.syntax import Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
+from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
 
 
 class SyntaxProblem(Exception):
@@ -34,6 +34,7 @@ class _Source:
 
     def __init__(self, data: bytes):
         self.data = data
+        self.depth = 0  # expressions being read, one inside another
         self.ascii = data.isascii()
         self.lines = data.split(b"\n") if not self.ascii else None
 
@@ -145,7 +146,13 @@ def _named(node: Any) -> List[Any]:
 
 def _expr(node: Any, src: _Source) -> Node:
     """An ``expression`` node: a primary term, then attribute, index and splat suffixes."""
-    return _seq([c for c in node.children if c.type != "comment"], src.pos(node), src)
+    if src.depth >= MAX_NESTING:
+        return Node("deep", src.pos(node))
+    src.depth += 1
+    try:
+        return _seq([c for c in node.children if c.type != "comment"], src.pos(node), src)
+    finally:
+        src.depth -= 1
 
 
 def _seq(kids: List[Any], pos: Pos, src: _Source) -> Node:

@@ -1,7 +1,8 @@
 """HCL string templates: ``${...}`` interpolations and ``%{if}``/``%{for}`` directives.
 
-Quoted strings arrive as python-hcl2 tree parts; heredocs, ``templatefile``
-templates and ``.tf.json`` strings arrive as raw text and are split here.  Both
+Quoted strings arrive parsed (the pieces of a ``template`` node of
+:mod:`emrlint.terraform.syntax`); heredocs, ``templatefile`` templates and ``.tf.json``
+strings arrive as raw text and are split here.  Both
 become the same list of pieces, assembled into a small tree of
 ``Lit``/``Interp``/``If``/``For`` nodes that the evaluator renders.
 """
@@ -12,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from lark import Token, Tree
-
-from emrlint.terraform.hcl import bounded_cache, parse_expression, unescape
+from emrlint.terraform.hcl import bounded_cache, parse_expression
+from emrlint.terraform.syntax import Node as Expr
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,13 @@ class Lit:
 
 @dataclass(frozen=True)
 class Interp:
-    expr: Optional[Tree]  # None: the expression could not be parsed (value unknown)
+    expr: Optional[Expr]  # None: the expression could not be parsed (value unknown)
     pos: int = field(default=-1, compare=False)  # offset of its "${" in a raw template's text
 
 
 @dataclass(frozen=True)
 class If:
-    cond: Optional[Tree]
+    cond: Optional[Expr]
     then: Tuple["Node", ...]
     otherwise: Tuple["Node", ...]
 
@@ -40,7 +40,7 @@ class If:
 class For:
     key: Optional[str]
     value: str
-    coll: Optional[Tree]
+    coll: Optional[Expr]
     body: Tuple["Node", ...]
 
 
@@ -203,37 +203,15 @@ def parse_raw(text: str) -> Tuple[Node, ...]:
     return assemble(pieces)
 
 
-def parse_string_tree(node: Tree) -> Tuple[Node, ...]:
-    """Assemble a quoted-string tree (``string`` node) into template nodes."""
+def parse_string_tree(node: Expr) -> Tuple[Node, ...]:
+    """Assemble a quoted string (a ``template`` syntax node) into template nodes."""
     pieces: list = []
-    for part in node.children:
-        if not isinstance(part, Tree):
-            continue  # the quote tokens
-        inner = part.children[0]
-        if isinstance(inner, Token):
-            if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
-                pieces.append((("lit", str(inner)[1:], -1), False, False))
-            else:
-                pieces.append((("lit", unescape(str(inner)), -1), False, False))
-            continue
-        kind = inner.data
-        toks = [c for c in inner.children if isinstance(c, Token)]
-        left = len(toks) > 1 and toks[1].type == "STRIP_MARKER"
-        right = len(toks) > 1 and toks[-2].type == "STRIP_MARKER"
-        exprs = [c for c in inner.children if isinstance(c, Tree)]
-        if kind == "interpolation":
-            pieces.append((("interp", exprs[0] if exprs else None), False, False))
-        elif kind == "template_if_start":
-            pieces.append((("if", exprs[-1] if exprs else None), left, right))
-        elif kind == "template_else":
-            pieces.append((("else",), left, right))
-        elif kind == "template_endif":
-            pieces.append((("endif",), left, right))
-        elif kind == "template_endfor":
-            pieces.append((("endfor",), left, right))
-        elif kind == "template_for_start":
-            names = [str(c.children[0]) for c in exprs if c.data == "identifier"]
-            coll = exprs[-1]
-            key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-            pieces.append((("for", key, value, coll), left, right))
+    for piece, left, right in node.pieces:
+        kind = piece[0]
+        if kind == "lit":
+            pieces.append((("lit", piece[1], -1), left, right))
+        elif kind == "interp":
+            pieces.append((("interp", piece[1]), left, right))
+        else:
+            pieces.append((piece, left, right))
     return assemble(pieces)
