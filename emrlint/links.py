@@ -17,16 +17,42 @@ REPOSITORY = "https://github.com/emrlint/emrlint"  # used when the package metad
 
 @functools.lru_cache(maxsize=1)
 def repository() -> str:
-    try:
-        from importlib.metadata import PackageNotFoundError, metadata
+    entries = _project_urls()
+    if entries is None:
+        try:
+            from importlib.metadata import PackageNotFoundError, metadata
 
-        for entry in metadata("emrlint").get_all("Project-URL") or []:
-            label, _, url = entry.partition(",")
-            if label.strip().lower() == "repository" and url.strip():
-                return url.strip().rstrip("/")
-    except (ImportError, PackageNotFoundError):  # pragma: no cover - not installed
-        pass
+            entries = metadata("emrlint").get_all("Project-URL") or []
+        except (ImportError, PackageNotFoundError):  # pragma: no cover - not installed
+            entries = []
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository" and url.strip():
+            return url.strip().rstrip("/")
     return REPOSITORY
+
+
+def _project_urls():
+    """The ``Project-URL`` entries of the installed package's metadata file, read directly:
+    ``importlib.metadata`` costs a pre-commit run tens of milliseconds of imports.  None when
+    the file is not found where an installer puts it (then ``importlib.metadata`` looks)."""
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("emrlint-") and name.endswith(".dist-info"):
+                try:
+                    with open(os.path.join(entry, name, "METADATA"), encoding="utf-8") as fh:
+                        head = fh.read(1 << 16).split("\n\n", 1)[0]  # the headers, before the description
+                except OSError:
+                    continue
+                return [line.split(":", 1)[1].strip() for line in head.splitlines()
+                        if line.lower().startswith("project-url:")]
+    return None
 
 
 def rule_url(rule_id: str) -> str:

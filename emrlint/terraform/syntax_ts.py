@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import Any, List, Optional, Tuple
 
 from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
@@ -49,6 +50,10 @@ class _Source:
 
     def text(self, node: Any) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def name(self, node: Any) -> str:
+        """An identifier's text, interned: the same names recur through a tree."""
+        return sys.intern(self.data[node.start_byte:node.end_byte].decode("utf-8", "replace"))
 
     def point(self, offset: int) -> Tuple[int, int]:
         """1-based (line, column) of a byte offset."""
@@ -121,7 +126,7 @@ def _body(node: Any, src: _Source) -> SBody:
     items: List[Any] = []
     for child in node.children:
         if child.type == "attribute":
-            name = src.text(child.children[0])
+            name = src.name(child.children[0])
             expr = next(c for c in child.children if c.type == "expression")
             value = _expr(expr, src)
             start = src.pos(child)
@@ -131,12 +136,12 @@ def _body(node: Any, src: _Source) -> SBody:
             inner = SBody(())
             for c in child.children[1:]:
                 if c.type == "identifier":
-                    labels.append(src.text(c))
+                    labels.append(src.name(c))
                 elif c.type == "string_lit":
                     labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
                 elif c.type == "body":
                     inner = _body(c, src)
-            items.append(SBlock(src.text(child.children[0]), tuple(labels), inner, src.pos(child)))
+            items.append(SBlock(src.name(child.children[0]), tuple(labels), inner, src.pos(child)))
     return SBody(tuple(items))
 
 
@@ -193,7 +198,7 @@ def _span(src: _Source, first: Any, last: Any) -> Pos:
 
 def _accessor(node: Any, src: _Source) -> Tuple[str, Any]:
     if node.type == "get_attr":
-        return ("attr", src.text(_named(node)[0]))
+        return ("attr", src.name(_named(node)[0]))
     inner = _named(node)[0] if node.type == "index" else node
     if inner.type == "legacy_index":
         return ("legacy", int(src.text(inner)[1:]))
@@ -209,7 +214,7 @@ def _term(node: Any, src: _Source) -> Node:
             return Node("template", pos, pieces=_pieces(inner, src))
         return literal(pos, src.text(inner))
     if t == "variable_expr":
-        return Node("variable", pos, name=src.text(node.children[0]))
+        return Node("variable", pos, name=src.name(node.children[0]))
     if t == "collection_value":
         return _collection(node.children[0], src)
     if t == "template_expr":
@@ -226,7 +231,7 @@ def _term(node: Any, src: _Source) -> Node:
             return Node("heredoc", pos, text=text, trim=src.text(start) == "<<-")
         return Node("template", pos, pieces=_pieces(inner, src))
     if t == "function_call":
-        name = src.text(node.children[0])
+        name = src.name(node.children[0])
         args_node = next((c for c in node.children if c.type == "function_arguments"), None)
         args = [_expr(a, src) for a in _named(args_node) if a.type == "expression"] if args_node is not None else []
         expand = args_node is not None and any(c.type == "ellipsis" for c in args_node.children)
@@ -285,7 +290,7 @@ def _collection(node: Any, src: _Source) -> Node:
         key_node, value = exprs[0], exprs[1]
         key_kids = [c for c in key_node.children if c.type != "comment"]
         if len(key_kids) == 1 and key_kids[0].type == "variable_expr":
-            key = Node("key", src.pos(key_node), name=src.text(key_kids[0]))
+            key = Node("key", src.pos(key_node), name=src.name(key_kids[0]))
         else:
             key = Node("key", src.pos(key_node), expr=_expr(key_node, src))
         items.append((key, _expr(value, src)))
@@ -294,7 +299,7 @@ def _collection(node: Any, src: _Source) -> Node:
 
 def _for(node: Any, src: _Source) -> Node:
     intro = next(c for c in node.children if c.type == "for_intro")
-    names = [src.text(c) for c in intro.children if c.type == "identifier"]
+    names = [src.name(c) for c in intro.children if c.type == "identifier"]
     coll = next(c for c in intro.children if c.type == "expression")
     key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
     exprs = [c for c in node.children if c.type == "expression"]
@@ -333,7 +338,7 @@ def _pieces(node: Any, src: _Source) -> Tuple[Any, ...]:
         if what == "if":
             out.append((("if", _expr(exprs[0], src)), left, right))
         elif what == "for":
-            names = [src.text(c) for c in kids if c.type == "identifier"]
+            names = [src.name(c) for c in kids if c.type == "identifier"]
             key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
             out.append((("for", key, value, _expr(exprs[0], src)), left, right))
         else:
