@@ -324,7 +324,7 @@ def _tuple(node: Node, scope: Scope, depth: int) -> Any:
 
 
 def _object_key(key: Node, scope: Scope, depth: int) -> Any:
-    name = key.fields.get("name")
+    name = getattr(key, "name", None)
     if name is not None:
         return name  # a bare identifier or keyword
     value = evaluate(key.expr, scope, depth)

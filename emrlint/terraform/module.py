@@ -250,7 +250,7 @@ def convert_type(value: Any, type_node: Any, scope: Scope) -> Any:
 
 def _type_key(key: Node) -> Optional[str]:
     """An attribute name in an ``object({...})`` type: bare or quoted."""
-    name = key.fields.get("name")
+    name = getattr(key, "name", None)
     if name is not None:
         return name
     expr = key.expr

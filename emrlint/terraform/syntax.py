@@ -45,18 +45,23 @@ class Node:
     ``invalid``      message (an expression Terraform refuses when it is evaluated)
     """
 
-    __slots__ = ("kind", "pos", "fields")
+    __slots__ = ("kind", "pos")
+    FIELDS: Tuple[str, ...] = ()
 
-    def __init__(self, kind: str, pos: Pos, **fields: Any):
+    def __new__(cls, kind: str, pos: Pos, **fields: Any) -> "Node":
+        # one class per kind, with a slot per field: a fifth of the memory of a dict of fields,
+        # and the evaluator reads fields as plain attributes
+        self = object.__new__(_KINDS.get(kind, _Other))
         self.kind = kind
         self.pos = pos
-        self.fields = fields
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return self
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.fields[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def fields(self) -> dict:
+        names = self.FIELDS if type(self) is not _Other else tuple(vars(self))
+        return {n: getattr(self, n) for n in names if hasattr(self, n)}
 
     def dump(self) -> Any:
         """A plain, comparable form of the whole subtree (positions included)."""
@@ -64,6 +69,21 @@ class Node:
 
     def __repr__(self) -> str:  # pragma: no cover - debugging
         return f"Node({self.kind}, {self.pos}, {self.fields})"
+
+
+class _Other(Node):
+    """A kind without a class of its own (``unsupported:...``)."""
+
+
+_FIELDS = {
+    "literal": ("value", "text"), "template": ("pieces",), "heredoc": ("text", "trim"), "variable": ("name",),
+    "paren": ("expr",), "tuple": ("items",), "object": ("items",), "key": ("name", "expr"),
+    "conditional": ("cond", "then", "otherwise"), "binary": ("op", "left", "right"), "unary": ("op", "operand"),
+    "call": ("name", "args", "expand"), "traversal": ("root", "accessors"), "splat": ("base", "full", "accessors"),
+    "for": ("object", "key_var", "value_var", "coll", "key_expr", "value_expr", "cond", "group"),
+    "deep": (), "invalid": ("message",),
+}
+_KINDS = {kind: type(f"Node_{kind}", (Node,), {"__slots__": names, "FIELDS": names}) for kind, names in _FIELDS.items()}
 
 
 def _dump(value: Any) -> Any:
