@@ -257,7 +257,8 @@ def _parse_vars(items: Sequence[str]) -> List[Tuple[str, str]]:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from emrlint import baseline
+    if args.baseline or args.write_baseline:
+        from emrlint import baseline
     from emrlint.config import merge_cli, selected_rules, split_codes
     from emrlint.engine import ScanOptions, failing
     from emrlint.report.progress import ProgressDisplay

@@ -153,22 +153,28 @@ def _rule_from_module(module: ModuleType, custom: bool = False) -> Rule:
 @functools.lru_cache(maxsize=1)
 def builtin_rules() -> Dict[str, Rule]:
     """emrlint's own rules (importing every rule module)."""
-    import pkgutil
-
     import emrlint.rules as pkg
 
     rules: Dict[str, Rule] = {}
     names: Dict[str, str] = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+    # the package's rule modules (a listing: pkgutil costs a pre-commit run its import)
+    found = {os.path.splitext(n)[0] for d in pkg.__path__ for n in _listdir(d)
+             if n.endswith(".py") and not n.startswith("_")}
+    for name in sorted(found):
+        module = importlib.import_module(f"{pkg.__name__}.{name}")
         rule = _rule_from_module(module)
         if rule.id in rules or rule.name in names:
-            raise RuleDefinitionError(f"{info.name}: duplicate rule ID or name ({rule.id} {rule.name})")
+            raise RuleDefinitionError(f"{name}: duplicate rule ID or name ({rule.id} {rule.name})")
         rules[rule.id] = rule
         names[rule.name] = rule.id
     return dict(sorted(rules.items()))
+
+
+def _listdir(directory: str) -> List[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
 
 
 # ---------------------------------------------------------------------------

@@ -204,7 +204,6 @@ Resources:
 * [tflint-ruleset-aws](https://github.com/terraform-linters/tflint-ruleset-aws)
 """
 
-import difflib
 
 from emrlint.capacity import join
 from emrlint.rules._instance_config import (
@@ -247,6 +246,8 @@ def _suggest(value: str, allowed) -> str:
     key = value.strip().lower().replace("-", "").replace("_", "").replace(" ", "")
     if key in squashed:
         return squashed[key]
+    import difflib  # only when a value is wrong
+
     close = difflib.get_close_matches(value.strip(), list(allowed), n=1, cutoff=0.6)
     if not close:
         close = difflib.get_close_matches(value.strip().lower(), [a.lower() for a in allowed], n=1, cutoff=0.6)

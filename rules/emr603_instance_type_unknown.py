@@ -127,7 +127,6 @@ Resources:
 * [hashicorp/terraform-provider-aws#33998](https://github.com/hashicorp/terraform-provider-aws/issues/33998)
 """
 
-import difflib
 import re
 
 from emrlint import data
@@ -151,6 +150,8 @@ def _closest(name: str) -> str:
     swapped = [n for n in same_family or names if sorted(n) == sorted(name)]  # r6g.x2large -> r6g.2xlarge
     if swapped:
         return swapped[0]
+    import difflib  # only when a type is unknown
+
     found = difflib.get_close_matches(name, same_family or names, n=1, cutoff=0.6)
     return found[0] if found else ""
 

@@ -13,21 +13,13 @@ unevaluated arguments.
 
 from __future__ import annotations
 
-import base64
-import csv
 import functools
-import hashlib
-import inspect
-import io
-import ipaddress
 import itertools
 import json
 import math
 import os
 import posixpath
 import re
-import urllib.parse
-from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
 from emrlint.jsonpos import DocumentError, load_document, loads_json
@@ -85,7 +77,7 @@ def _register(mode: Optional[str] = "top", ctx: bool = False) -> Callable:
         name = f.__name__[3:]
         code = f.__code__
         skip = 1 if ctx else 0
-        nmax = None if code.co_flags & inspect.CO_VARARGS else code.co_argcount - skip
+        nmax = None if code.co_flags & 0x04 else code.co_argcount - skip  # 0x04: CO_VARARGS (*args)
         nmin = code.co_argcount - skip - len(f.__defaults__ or ())
 
         def call(context: Any, *args: Any) -> Any:
@@ -120,7 +112,11 @@ def _fmt_num(n: Any) -> str:
     if isinstance(n, int):
         return str(n)
     r = repr(n)
-    return format(Decimal(r), "f") if "e" in r else r
+    if "e" not in r:
+        return r
+    from decimal import Decimal  # imported when needed: a scan rarely formats such a number
+
+    return format(Decimal(r), "f")
 
 
 def _norm(n: Any) -> Any:
@@ -627,6 +623,8 @@ _FMT_TOKEN = re.compile(r"[^%]+|%%|%([-+# 0]*)(?:\[([1-9]\d*)\])?([1-9]\d*)?(?:\
 
 def _fmt_g(n: Any) -> str:
     """Go's shortest ``%g`` (exponent form from 1e6 up and below 1e-4)."""
+    from decimal import Decimal
+
     sign, digits, exp = Decimal(repr(n) if isinstance(n, float) else n).normalize().as_tuple()
     x = len(digits) + int(exp) - 1
     if -4 <= x < 6:
@@ -1119,16 +1117,23 @@ def fn_yamldecode(text: Any) -> Any:
 
 @_register()
 def fn_base64encode(s: Any) -> str:
+    import base64
+
     return base64.b64encode(_s(s).encode()).decode("ascii")
 
 
 @_register()
 def fn_base64decode(s: Any) -> str:
+    import base64
+
     return base64.b64decode(_s(s), validate=True).decode("utf-8")
 
 
 @_register()
 def fn_csvdecode(s: Any) -> list:
+    import csv
+    import io
+
     rows = [r for r in csv.reader(io.StringIO(_s(s), newline=""), strict=True) if r]
     if not rows:
         raise EvalError("missing header line")
@@ -1141,11 +1146,16 @@ def fn_csvdecode(s: Any) -> list:
 
 @_register()
 def fn_urlencode(s: Any) -> str:
+    import urllib.parse
+
     return urllib.parse.quote_plus(_s(s), safe="")
 
 
 def _hasher(algo: str, b64: bool) -> Callable[[Any], str]:
     def digest(s: Any) -> str:
+        import base64
+        import hashlib
+
         h = hashlib.new(algo, _s(s).encode())
         return base64.b64encode(h.digest()).decode("ascii") if b64 else h.hexdigest()
 
@@ -1255,6 +1265,8 @@ def fn_nonsensitive(v: Any) -> Any:
 
 
 def _network(prefix: Any) -> Any:
+    import ipaddress
+
     try:
         return ipaddress.ip_network(_s(prefix), strict=False)
     except ValueError as e:
