@@ -863,6 +863,7 @@ def _maximise(items: Sequence[Tuple[bool, float, Optional[float], int]], limit: 
             walk(i + 1, used + n * size, core_used + (n * size if is_core else 0), counts + [n], total + n * values[i])
 
     walk(0, 0.0, 0.0, [], 0.0)
+    del walk  # a function that calls itself is a reference cycle (a scan runs without the cyclic GC)
     return best[1], True
 
 
@@ -897,4 +898,5 @@ def _minimise(items: Sequence[Tuple[bool, float, Optional[float], int]], need: f
             walk(i + 1, units + n * size, counts_so_far + [n], total + n * values[i])
 
     walk(0, 0.0, [], 0.0)
+    del walk  # a reference cycle otherwise (see _maximise)
     return best_found[1], True

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
+
+# Classes made by the hundred thousand in a large scan keep their fields in slots (a third less
+# memory each) where Python's dataclasses can (3.10 and later).
+SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Loc:
     """A place in a file.  ``path`` is absolute; lines and columns are 1-based."""
 
@@ -24,7 +29,7 @@ class Loc:
             object.__setattr__(self, "end_line", self.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class CallSite:
     """A ``module "name" { ... }`` call that a finding's resource was reached through."""
 

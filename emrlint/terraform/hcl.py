@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from emrlint.findings import Loc
+from emrlint.findings import SLOTS, Loc
 from emrlint.terraform.syntax import Node, SBlock, SBody, SFile
 
 
@@ -403,14 +403,14 @@ def node_loc(path: str, node: Node) -> Loc:
     return Loc(path, line, column, end_line, end_column)
 
 
-@dataclass
+@dataclass(**SLOTS)
 class Attribute:
     name: str
     expr: object  # a syntax Node (HCL) or a JsonExpr
     loc: Loc
 
 
-@dataclass
+@dataclass(**SLOTS)
 class Block:
     type: str
     labels: List[str]
@@ -418,7 +418,7 @@ class Block:
     loc: Loc
 
 
-@dataclass
+@dataclass(**SLOTS)
 class Body:
     path: str
     loc: Loc

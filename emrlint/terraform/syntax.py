@@ -143,6 +143,7 @@ class SFile:
                     walk(item.body)
 
         walk(self.body)
+        del walk  # a function that calls itself is a reference cycle
         return out
 
 

@@ -111,15 +111,27 @@ def _first_error(node: Any) -> Any:
 
 
 def _comments(node: Any, src: _Source, out: List[Tuple[int, int, str]]) -> None:
-    for child in node.children:
-        if child.type == "comment":
-            text = src.text(child)
-            for i, raw in enumerate(text.split("\n")):
-                if raw.lstrip(" \t").startswith(("#", "//")):
-                    out.append((child.start_point[0] + 1 + i, src.col(child.start_point) if i == 0 else
-                                len(raw) - len(raw.lstrip(" \t")) + 1, raw.strip(" \t").rstrip("\r")))
-        elif child.child_count:
-            _comments(child, src, out)
+    for child in _comment_nodes(node):
+        text = src.text(child)
+        for i, raw in enumerate(text.split("\n")):
+            if raw.lstrip(" \t").startswith(("#", "//")):
+                out.append((child.start_point[0] + 1 + i, src.col(child.start_point) if i == 0 else
+                            len(raw) - len(raw.lstrip(" \t")) + 1, raw.strip(" \t").rstrip("\r")))
+
+
+@functools.lru_cache(maxsize=1)
+def _comment_query() -> Any:
+    import tree_sitter_hcl
+    from tree_sitter import Language, Query, QueryCursor
+
+    query = Query(Language(tree_sitter_hcl.language()), "(comment) @comment")
+    return lambda node: QueryCursor(query).captures(node).get("comment", [])
+
+
+def _comment_nodes(root: Any) -> List[Any]:
+    """The comment nodes of a tree in source order, found by a tree-sitter query (in C: a
+    walk of the whole tree in Python costs a fifth of the parse)."""
+    return sorted(_comment_query()(root), key=lambda n: n.start_byte)
 
 
 def _body(node: Any, src: _Source) -> SBody:
@@ -320,52 +332,56 @@ def _pieces(node: Any, src: _Source) -> Tuple[Any, ...]:
     """A quoted string's pieces, in :mod:`emrlint.terraform.templates`'s form.  Literal
     text is taken from the source between the interpolations and directives (the
     grammar leaves blanks next to them out of its literal nodes)."""
-    from emrlint.terraform.hcl import unescape
-
     out: List[Any] = []
-
-    def lit(start: int, end: int) -> None:
-        if end > start:
-            text = src.data[start:end].decode("utf-8", "replace")
-            out.append((("lit", unescape(text).replace("$${", "${").replace("%%{", "%{")), False, False))
-
-    def marker(part: Any) -> None:
-        kids = part.children
-        left = len(kids) > 1 and kids[1].type == "strip_marker"
-        right = len(kids) > 1 and kids[-2].type == "strip_marker"
-        exprs = [c for c in kids if c.type == "expression"]
-        what = _MARKERS[part.type]
-        if what == "if":
-            out.append((("if", _expr(exprs[0], src)), left, right))
-        elif what == "for":
-            names = [src.name(c) for c in kids if c.type == "identifier"]
-            key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-            out.append((("for", key, value, _expr(exprs[0], src)), left, right))
-        else:
-            out.append(((what,), left, right))
-
-    def walk(children: List[Any], cursor: int, end: int) -> None:
-        for child in children:
-            t = child.type
-            if t in ("template_literal", "quoted_template_start", "quoted_template_end", "comment"):
-                continue
-            lit(cursor, child.start_byte)
-            if t == "template_interpolation":
-                exprs = [c for c in child.children if c.type == "expression"]
-                out.append((("interp", _expr(exprs[0], src) if exprs else None), False, False))
-                cursor = child.end_byte
-            elif t in _MARKERS:
-                marker(child)
-                cursor = child.end_byte
-            elif t in ("template_directive", "template_if", "template_for"):
-                walk(child.children, child.start_byte, child.end_byte)
-                cursor = child.end_byte
-            else:
-                cursor = child.start_byte  # not expected: kept as literal text
-        lit(cursor, end)
-
     kids = node.children
     start = kids[0].end_byte if kids and kids[0].type == "quoted_template_start" else node.start_byte
     stop = kids[-1].start_byte if kids and kids[-1].type == "quoted_template_end" else node.end_byte
-    walk(kids, start, stop)
+    _walk_pieces(kids, start, stop, src, out)
     return merge_literals(tuple(out))
+
+
+# (no nested functions: a closure that calls itself is a reference cycle, and a scan runs
+# without the cyclic collector)
+def _lit_piece(start: int, end: int, src: _Source, out: List[Any]) -> None:
+    from emrlint.terraform.hcl import unescape
+
+    if end > start:
+        text = src.data[start:end].decode("utf-8", "replace")
+        out.append((("lit", unescape(text).replace("$${", "${").replace("%%{", "%{")), False, False))
+
+
+def _marker_piece(part: Any, src: _Source, out: List[Any]) -> None:
+    kids = part.children
+    left = len(kids) > 1 and kids[1].type == "strip_marker"
+    right = len(kids) > 1 and kids[-2].type == "strip_marker"
+    exprs = [c for c in kids if c.type == "expression"]
+    what = _MARKERS[part.type]
+    if what == "if":
+        out.append((("if", _expr(exprs[0], src)), left, right))
+    elif what == "for":
+        names = [src.name(c) for c in kids if c.type == "identifier"]
+        key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        out.append((("for", key, value, _expr(exprs[0], src)), left, right))
+    else:
+        out.append(((what,), left, right))
+
+
+def _walk_pieces(children: List[Any], cursor: int, end: int, src: _Source, out: List[Any]) -> None:
+    for child in children:
+        t = child.type
+        if t in ("template_literal", "quoted_template_start", "quoted_template_end", "comment"):
+            continue
+        _lit_piece(cursor, child.start_byte, src, out)
+        if t == "template_interpolation":
+            exprs = [c for c in child.children if c.type == "expression"]
+            out.append((("interp", _expr(exprs[0], src) if exprs else None), False, False))
+            cursor = child.end_byte
+        elif t in _MARKERS:
+            _marker_piece(child, src, out)
+            cursor = child.end_byte
+        elif t in ("template_directive", "template_if", "template_for"):
+            _walk_pieces(child.children, child.start_byte, child.end_byte, src, out)
+            cursor = child.end_byte
+        else:
+            cursor = child.start_byte  # not expected: kept as literal text
+    _lit_piece(cursor, end, src, out)
