@@ -46,7 +46,10 @@ class _Source:
         return len(self.lines[row][:col].decode("utf-8", "replace")) + 1
 
     def pos(self, node: Any) -> Pos:
-        return (node.start_point[0] + 1, self.col(node.start_point), node.end_point[0] + 1, self.col(node.end_point))
+        start, end = node.start_point, node.end_point
+        if self.ascii:
+            return (start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+        return (start[0] + 1, self.col(start), end[0] + 1, self.col(end))
 
     def text(self, node: Any) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -137,23 +140,27 @@ def _comment_nodes(root: Any) -> List[Any]:
 def _body(node: Any, src: _Source) -> SBody:
     items: List[Any] = []
     for child in node.children:
-        if child.type == "attribute":
-            name = src.name(child.children[0])
-            expr = next(c for c in child.children if c.type == "expression")
+        t = child.type
+        if t == "attribute":
+            kids = child.children
+            name = src.name(kids[0])
+            expr = next(c for c in kids if c.type == "expression")
             value = _expr(expr, src)
-            start = src.pos(child)
-            items.append(SAttribute(name, value, (start[0], start[1], value.pos[2], value.pos[3])))
-        elif child.type == "block":
+            start = child.start_point
+            line, column = (start[0] + 1, start[1] + 1) if src.ascii else (start[0] + 1, src.col(start))
+            items.append(SAttribute(name, value, (line, column, value.pos[2], value.pos[3])))
+        elif t == "block":
             labels = []
             inner = SBody(())
-            for c in child.children[1:]:
+            kids = child.children
+            for c in kids[1:]:
                 if c.type == "identifier":
                     labels.append(src.name(c))
                 elif c.type == "string_lit":
                     labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
                 elif c.type == "body":
                     inner = _body(c, src)
-            items.append(SBlock(src.name(child.children[0]), tuple(labels), inner, src.pos(child)))
+            items.append(SBlock(src.name(kids[0]), tuple(labels), inner, src.pos(child)))
     return SBody(tuple(items))
 
 
@@ -181,6 +188,8 @@ def _seq(kids: List[Any], pos: Pos, src: _Source) -> Node:
         rest = kids[close + 1:]
     else:
         base = _term(kids[0], src)
+        if len(kids) == 1:
+            return base  # a term without suffixes (the most common expression)
         rest = kids[1:]
     accessors: List[Tuple[str, Any]] = []
     splat: Optional[Tuple[bool, List[Tuple[str, Any]]]] = None
@@ -194,9 +203,10 @@ def _seq(kids: List[Any], pos: Pos, src: _Source) -> Node:
             splat[1].append(acc)
         else:
             accessors.append(acc)
-    if accessors:
-        end = rest[len(accessors) - 1] if splat is None else rest[len(accessors) - 1]
-        base = Node("traversal", _span(src, kids[0], end), root=base, accessors=tuple(accessors))
+    if accessors:  # placed at the whole expression below, unless a splat follows
+        end = rest[len(accessors) - 1]
+        base = Node("traversal", _span(src, kids[0], end) if splat is not None else pos, root=base,
+                    accessors=tuple(accessors))
     if splat is not None:
         base = Node("splat", pos, base=base, full=splat[0], accessors=tuple(splat[1]))
     if base.kind in ("traversal", "splat") or kids[0].type == "(":
