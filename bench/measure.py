@@ -9,10 +9,13 @@ stderr, and two peak-memory figures:
 
 * ``rss_mb``: the largest resident set of any single process of the command, from
   ``wait4``'s ``ru_maxrss``;
-* ``tree_rss_mb``: the largest sum of the resident sets of all its processes at
-  once (the command runs in its own process group, sampled from ``/proc`` every
-  10 ms), which counts the worker processes of a parallel scan together; at least
-  ``rss_mb``.
+* ``tree_rss_mb``: the largest sum of the memory of all its processes at once (the
+  command runs in its own process group, sampled from ``/proc`` every 10 ms), which
+  counts the worker processes of a parallel scan together; at least ``rss_mb``.  Each
+  process counts its proportional set size (``Pss`` of ``/proc/<pid>/smaps_rollup``:
+  a page shared by n processes counts 1/n in each), so the pages forked workers share
+  with their parent count once, not once per process; where the kernel has no
+  ``smaps_rollup``, the resident set.
 
 The commands are started by this small process rather than by run.py itself:
 ``ru_maxrss`` counts the memory a forked child shares with its parent before it
@@ -30,6 +33,19 @@ import time
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+def _memory(pid: str) -> int:
+    """Bytes a process holds: its proportional set size, else its resident set."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm", "rb") as fh:
+        return int(fh.read().split()[1]) * PAGE
+
+
 def _group_rss(pgid: int) -> "tuple[int, int]":
     """(bytes resident, processes) of a process group (processes started after it only)."""
     total = count = 0
@@ -45,8 +61,7 @@ def _group_rss(pgid: int) -> "tuple[int, int]":
                 fields = fh.read().rsplit(b")", 1)[1].split()
             if int(fields[2]) != pgid:  # the process group (fields after the command name)
                 continue
-            with open(f"/proc/{name}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * PAGE
+            total += _memory(name)
             count += 1
         except (OSError, IndexError, ValueError):
             continue
