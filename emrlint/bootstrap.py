@@ -21,6 +21,7 @@ from emrlint.shellwords import Reader as _Reader
 from emrlint.values import leading_text
 
 from emrlint.text import quote
+from emrlint.lazyre import lazy_re
 
 ReadFile = Callable[[str], Optional[str]]
 Word = Optional[str]  # None: a word whose value is unknown
@@ -312,9 +313,9 @@ def _split(tokens: Iterable[_Tok]) -> List[List[_Command]]:
 
 # --------------------------------------------------------------------------- words and options
 
-_PIP_NAME = re.compile(r"pip\d*(\.\d+)?")
-_PYTHON_NAME = re.compile(r"python\d*(\.\d+)?")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_PIP_NAME = lazy_re(r"pip\d*(\.\d+)?")
+_PYTHON_NAME = lazy_re(r"python\d*(\.\d+)?")
+_ASSIGNMENT = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _WRAPPERS: Dict[str, Tuple[frozenset, int]] = {  # program: (options taking a value, positional words)
     "sudo": (frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group",
                         "--host", "--prompt", "--close-from", "--chdir", "--role", "--type", "--other-user"}), 0),
@@ -439,7 +440,7 @@ _PIP_VALUE_OPTS = frozenset({
 })
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip")
-_REQUIREMENT = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?P<spec>([=<>!~(].*)?)")
+_REQUIREMENT = lazy_re(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?P<spec>([=<>!~(].*)?)")
 
 
 def _pip_pinned(req: Word) -> Optional[bool]:
@@ -817,9 +818,9 @@ def _spec_pinned(word: str) -> Optional[bool]:
     return _pip_pinned(word)
 
 # pip, install, packages, libs, lib, requirements at the start of a word: not "pipeline", "uninstall", "library"
-_INSTALLER_NAME = re.compile(r"(?<![a-z])(pip\d*(?![a-z])|install|packages?|libs?(?![a-z])|requirements?)")
-_KEY_VALUE = re.compile(r"[\w.\-]+=(?!=)")
-_PLAIN_VALUE = re.compile(r"(?i)true|false|yes|no|on|off|v?\d+([._]\d+)*|[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+")
+_INSTALLER_NAME = lazy_re(r"(?<![a-z])(pip\d*(?![a-z])|install|packages?|libs?(?![a-z])|requirements?)")
+_KEY_VALUE = lazy_re(r"[\w.\-]+=(?!=)")
+_PLAIN_VALUE = lazy_re(r"(?i)true|false|yes|no|on|off|v?\d+([._]\d+)*|[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+")
 
 
 def _names_an_installer(script_name: object) -> bool:

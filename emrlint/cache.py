@@ -33,19 +33,19 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import fields
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from emrlint import __version__
 from emrlint.findings import CallSite, Finding, Loc
 from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources
+from emrlint.lazyre import lazy_re
 
 FORMAT = 2
 MAX_ENTRIES = 20_000  # a part per root module: large monorepos have thousands
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 KEY_FILE = "key"
-_ENTRY_NAME = re.compile(r"^(scan|part|policy)-[0-9a-f]{64}\.entry$")
+_ENTRY_NAME = lazy_re(r"^(scan|part|policy)-[0-9a-f]{64}\.entry$")
 _TEMP_PREFIX = ".emrlint-tmp-"
 _MAGIC = b"emrlint-cache 2 "
 
@@ -146,6 +146,8 @@ class EntryStore:
     def write_file(self, path: str, data: bytes) -> bool:
         """Write ``path`` in this directory atomically (a temporary file renamed into place)."""
         try:
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:
@@ -226,6 +228,8 @@ def _create_key(directory: str, path: str) -> Optional[bytes]:
 
     key = secrets.token_hex(32).encode()
     try:
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=directory)  # mode 0600
         try:
             with os.fdopen(fd, "wb") as fh:

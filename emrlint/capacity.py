@@ -33,6 +33,7 @@ from emrlint.findings import Loc
 from emrlint.model import Field, Section, known_number
 from emrlint.text import quote
 from emrlint.values import Unknown, refs_of
+from emrlint.lazyre import lazy_re
 
 # ---------------------------------------------------------------------------
 # units
@@ -40,9 +41,9 @@ from emrlint.values import Unknown, refs_of
 
 UNIT_LABEL = {"cpu": "vCPU", "memory": "GB", "disk": "GB"}
 _UNIT_RE = {
-    "cpu": re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:vcpus?)?\s*$", re.I),
-    "memory": re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:gb)?\s*$", re.I),
-    "disk": re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:gb)?\s*$", re.I),
+    "cpu": lazy_re(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:vcpus?)?\s*$", re.I),
+    "memory": lazy_re(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:gb)?\s*$", re.I),
+    "disk": lazy_re(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:gb)?\s*$", re.I),
 }
 
 
@@ -165,7 +166,7 @@ def initial_total(workers: List[InitialWorkers], dimension: str) -> Tuple[float,
 # formats whose documents use the EMR API's PascalCase (or camelCase) names
 DOCUMENT_FORMATS = ("cloudformation", "run-job-flow", "stepfunctions")
 CAMEL_FORMATS = ("create-application",)
-_SEGMENT = re.compile(r"^([a-z0-9_]+)(.*)$")
+_SEGMENT = lazy_re(r"^([a-z0-9_]+)(.*)$")
 
 
 def spell(res: Any, path: str) -> str:
@@ -269,7 +270,7 @@ def _show(value: Any) -> str:
     return quote(value, 40)
 
 
-_BARE_REFERENCE = re.compile(r"^(?:var\.[A-Za-z_][\w-]*|!Ref\s+\S+|\{\s*\"Ref\"\s*:\s*\"[^\"]*\"\s*\}|\"?\$\{var\.[\w-]+\}\"?)$")
+_BARE_REFERENCE = lazy_re(r"^(?:var\.[A-Za-z_][\w-]*|!Ref\s+\S+|\{\s*\"Ref\"\s*:\s*\"[^\"]*\"\s*\}|\"?\$\{var\.[\w-]+\}\"?)$")
 
 
 def written(f: Optional[Field], lines_of: Callable[[str], List[str]]) -> str:

@@ -33,6 +33,7 @@ from emrlint.discovery import UsageError
 from emrlint.findings import SEVERITIES
 from emrlint.registry import id_of, load_rule, resolve_ids, rule_index
 from emrlint.text import quote
+from emrlint.lazyre import lazy_re
 
 CONFIG_NAMES = (".emrlint.yaml", ".emrlint.yml")
 KEYS = {
@@ -43,7 +44,7 @@ KEYS = {
 }
 ALIASES = {"fail_on": "fail-on", "var_files": "var-files", "extend-exclude": "exclude", "max_file_size": "max-file-size",
            "per_path": "per-path"}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|BYTES?|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.I)
+_SIZE = lazy_re(r"^\s*(\d+(?:\.\d+)?)\s*(B|BYTES?|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.I)
 _UNITS = {"": 1, "B": 1, "BYTE": 1, "BYTES": 1, "KB": 1 << 10, "KIB": 1 << 10, "MB": 1 << 20, "MIB": 1 << 20, "GB": 1 << 30, "GIB": 1 << 30}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import stat
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -13,6 +12,7 @@ from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
 from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources, repository_of
 from emrlint.text import clip, quote
+from emrlint.lazyre import lazy_re
 
 # The rules and the loaders (python-hcl2, lark, ruamel.yaml) are imported only when a
 # scan has to read files, not when its result comes from the cache.
@@ -687,7 +687,7 @@ def _planned_source(f: Finding, source: Dict[Tuple[str, str], Any]) -> Any:
         directory = parent
 
 
-_KEY_PART = re.compile(r'^(\w+)(?:\[(.+)\])?$')
+_KEY_PART = lazy_re(r'^(\w+)(?:\[(.+)\])?$')
 
 
 def _written_at(res, key: str) -> Loc:

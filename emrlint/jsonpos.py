@@ -23,6 +23,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from emrlint.values import clamp_number, fix_surrogates, fix_surrogates_deep, number_from_text
+from emrlint.lazyre import lazy_re
 
 MAX_NODES = 500_000  # after alias expansion
 MAX_DEPTH = 200
@@ -138,7 +139,7 @@ def _check(root: Any) -> None:
                 stack.append((child, depth + 1, False))
 
 
-_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+_BRACKETS = lazy_re(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
 
 
 def _bracket_depth(text: str) -> int:
@@ -195,7 +196,7 @@ def load_document(text: str, kind: str = "JSON") -> Any:
     return root
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = lazy_re(r"\\u[dD][89a-fA-F]")
 
 
 def loads_json(text: str, **kwargs: Any) -> Any:

@@ -18,7 +18,6 @@ The command line's ``--select`` replaces every configuration's ``select`` and it
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -174,6 +173,8 @@ class Layers:
 def _digest(path: str) -> Optional[str]:
     try:
         with open(path, "rb") as fh:
+            import hashlib
+
             return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return None

@@ -23,21 +23,21 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from emrlint.findings import SEVERITIES
+from emrlint.lazyre import lazy_re
 if TYPE_CHECKING:  # importing the rule kit loads the model
     from emrlint.rulekit import Param
 
-ID_RE = re.compile(r"^EMR\d{3}$")
-CUSTOM_ID_RE = re.compile(r"^[A-Z]{2,10}\d{3}$")  # ACME001, PLATFORM042: letters, then three digits
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ID_RE = lazy_re(r"^EMR\d{3}$")
+CUSTOM_ID_RE = lazy_re(r"^[A-Z]{2,10}\d{3}$")  # ACME001, PLATFORM042: letters, then three digits
+NAME_RE = lazy_re(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 ENTRY_POINT_GROUP = "emrlint.rules"
-_MODULE_RE = re.compile(r"^(emr\d{3})_([a-z0-9_]+)\.py$")
+_MODULE_RE = lazy_re(r"^(emr\d{3})_([a-z0-9_]+)\.py$")
 
 
 @dataclass(frozen=True)
@@ -342,7 +342,7 @@ def all_rules() -> Dict[str, Rule]:
 # resolving rule codes
 # ---------------------------------------------------------------------------
 
-_PREFIX = re.compile(r"^[A-Z]+\d*$")
+_PREFIX = lazy_re(r"^[A-Z]+\d*$")
 
 
 def resolve_ids(code: str, custom: Optional[Iterable[str]] = None) -> List[str]:

@@ -14,7 +14,6 @@ else has to change.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 
@@ -22,9 +21,10 @@ from emrlint.findings import Loc, Problem  # noqa: F401  (re-exported for rules)
 from emrlint.model import Model
 from emrlint.text import quote  # noqa: F401  (re-exported for rules: values in messages)
 from emrlint.values import Unknown, is_unknown, refs_of  # noqa: F401  (re-exported for rules)
+from emrlint.lazyre import lazy_re
 
 
-RELEASE_LABEL = re.compile(r"^emr-\d+\.\d+\.\d+$")
+RELEASE_LABEL = lazy_re(r"^emr-\d+\.\d+\.\d+$")
 
 
 def release_label(value: Any) -> str:

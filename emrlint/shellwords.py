@@ -9,12 +9,12 @@ logic decides everything else.  Nothing is ever executed.
 
 from __future__ import annotations
 
-import re
 import shlex
 from typing import List, Optional
+from emrlint.lazyre import lazy_re
 
-_QUOTED_RUN = re.compile(r"[^'\"\\\n]{2,}")  # inside quotes: nothing that ends them or escapes
-_WORD_RUN = re.compile(r"[^'\"\\\s();<>|&]{2,}")  # inside a word: nothing that ends it
+_QUOTED_RUN = lazy_re(r"[^'\"\\\n]{2,}")  # inside quotes: nothing that ends them or escapes
+_WORD_RUN = lazy_re(r"[^'\"\\\s();<>|&]{2,}")  # inside a word: nothing that ends it
 
 
 class Reader:

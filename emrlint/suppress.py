@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from emrlint.findings import Finding, Loc
+from emrlint.lazyre import lazy_re
 
-_MARK = re.compile(r"^(?:#|//)\s*emrlint:ignore(?=\s|$)(.*)$", re.I | re.S)
+_MARK = lazy_re(r"^(?:#|//)\s*emrlint:ignore(?=\s|$)(.*)$", re.I | re.S)
 # what a user may have meant as a suppression: "emrlint" then a separator, or an ignore-like word
-_NEAR = re.compile(r"^(?:#|//)\s*emrlint(?:\s*[:=_-]|\s+(?:ignore|disable|noqa|skip|suppress|nolint)\b)", re.I)
-_CODE = re.compile(r"^[A-Za-z]{2,10}\d{3}$")  # EMR102, and organisations' ACME001
-_SPLIT = re.compile(r"[\s,]+")
+_NEAR = lazy_re(r"^(?:#|//)\s*emrlint(?:\s*[:=_-]|\s+(?:ignore|disable|noqa|skip|suppress|nolint)\b)", re.I)
+_CODE = lazy_re(r"^[A-Za-z]{2,10}\d{3}$")  # EMR102, and organisations' ACME001
+_SPLIT = lazy_re(r"[\s,]+")
 
 
 @dataclass

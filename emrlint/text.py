@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from emrlint.lazyre import lazy_re
 
 QUOTE_LIMIT = 100  # characters of a value quoted in a message
 MESSAGE_LIMIT = 2000  # characters of a message (the longest rule message is about 550)
@@ -19,7 +20,7 @@ FIELD_LIMIT = 500  # characters of a resource address, a path or a code frame li
 
 # C0 controls but tab, DEL, C1 controls, lone surrogates (and surrogate-escaped bytes of
 # undecodable file names), and the two code points XML 1.0 forbids
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNPRINTABLE = lazy_re("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}

@@ -12,13 +12,13 @@ element at this path of the document written".
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import Any, Callable, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
 from emrlint.jsonpos import DocumentError, load_document
 from emrlint.values import UNKNOWN, concat_parts
+from emrlint.lazyre import lazy_re
 
 Origin = Tuple[Loc, Tuple[CallSite, ...]]
 # a literal piece: its template offset -> origin; an interpolation: () -> origin (or None)
@@ -28,7 +28,7 @@ ValueWhere = Callable[[], Optional[Origin]]
 # stands for an unknown part of the text: a word that YAML reads as a plain scalar and that can sit
 # inside a string; parsed documents get an Unknown (or a partly known string) in its place
 _MARKER = "__emrlint_unknown_{}__"
-_MARKER_RE = re.compile(r"__emrlint_unknown_\d+__")
+_MARKER_RE = lazy_re(r"__emrlint_unknown_\d+__")
 
 
 class MappedText:

@@ -14,8 +14,8 @@ keeps its known pieces in ``parts``.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Optional, Tuple
+from emrlint.lazyre import lazy_re
 
 
 class Unknown:
@@ -201,7 +201,7 @@ def number_from_text(text: str) -> Any:
         return int(f) if f.is_integer() else f
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_re("[\ud800-\udfff]")
 
 
 def fix_surrogates(text: str) -> str:

@@ -11,18 +11,18 @@ question about the model: :mod:`emrlint.capacity`.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Optional, Tuple
 
 from emrlint.values import Unknown
+from emrlint.lazyre import lazy_re
 
 # What the EMR Serverless API accepts (WorkerResourceConfig and MaximumAllowedResources patterns):
 # a whole number, at most one space, and the unit, which is optional for cpu and memory and
 # required for disk ("20 GB"; a bare "20" is rejected).
 _API_PATTERN = {
-    "cpu": re.compile(r"^[1-9][0-9]*\s?(vCPU|vcpu|VCPU)?$"),
-    "memory": re.compile(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)?$"),
-    "disk": re.compile(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)$"),
+    "cpu": lazy_re(r"^[1-9][0-9]*\s?(vCPU|vcpu|VCPU)?$"),
+    "memory": lazy_re(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)?$"),
+    "disk": lazy_re(r"^[1-9][0-9]*\s?(GB|gb|gB|Gb)$"),
 }
 
 

@@ -208,6 +208,7 @@ from emrlint.capacity import fmt, initial_capacity, parse_amount
 from emrlint.rulekit import Problem, Unknown, quote
 from emrlint.values import number_from_text
 from emrlint.rules._jobruns import application_of
+from emrlint.lazyre import lazy_re
 from emrlint.rules._serverless import (
     WORKER_DISK,
     WORKER_MEMORY,
@@ -335,7 +336,7 @@ def _disk_problems(app, where, key, disk_f, disk_type):
 
 # Spark worker disks of a job run (EMR Serverless user guide, "Spark job properties" and "Using
 # shuffle-optimized disks"): spark.emr-serverless.driver.disk / .executor.disk, sizes such as "100G"
-_SPARK_SIZE = re.compile(r"^\s*([0-9]+)\s*[gG][bB]?\s*$")
+_SPARK_SIZE = lazy_re(r"^\s*([0-9]+)\s*[gG][bB]?\s*$")
 
 
 def _job_disk_problems(job, ctx):

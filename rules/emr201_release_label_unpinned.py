@@ -72,9 +72,9 @@ resource "aws_emrserverless_application" "spark" {
 * [Terraform data source `aws_emr_release_labels`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/emr_release_labels)
 """
 
-import re
 
 from emrlint.rulekit import Problem, is_unknown, quote, refs_of
+from emrlint.lazyre import lazy_re
 
 ID = "EMR201"
 NAME = "release-label-unpinned"
@@ -82,7 +82,7 @@ SEVERITY = "error"
 KIND = ("cluster", "serverless_application", "job_run")
 
 # emr-7.1.0, and EMR on EKS's dated labels emr-6.15.0-20231109 (pinned); not emr-6.15.0-latest
-FULL_LABEL = re.compile(r"^emr-\d+\.\d+\.\d+(-\d{8})?$")
+FULL_LABEL = lazy_re(r"^emr-\d+\.\d+\.\d+(-\d{8})?$")
 _WHY = "the same configuration would build a different Spark/Hadoop platform over time"
 
 

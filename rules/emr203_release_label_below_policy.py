@@ -97,10 +97,10 @@ Resources:
 * [EMR Serverless release versions](https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/release-versions.html)
 """
 
-import re
 
 from emrlint.rulekit import Param, Problem, quote, release_label
 from emrlint.rules.emr201_release_label_unpinned import FULL_LABEL
+from emrlint.lazyre import lazy_re
 
 ID = "EMR203"
 NAME = "release-label-below-policy"
@@ -114,7 +114,7 @@ PARAMS = {
         check=release_label, accepted="a list of full release labels such as emr-7.1.0"),
 }
 
-_VERSION = re.compile(r"^(?:emr-)?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?$")  # longer is no version
+_VERSION = lazy_re(r"^(?:emr-)?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?$")  # longer is no version
 
 
 def version(label):

@@ -136,13 +136,13 @@ resource "aws_emr_cluster" "nightly" {
 * [Apache Ivy: dynamic revisions](https://ant.apache.org/ivy/history/latest-milestone/ivyfile/dependency.html#revision)
 """
 
-import re
 
 from emrlint.bootstrap import is_http_url
 from emrlint.rulekit import Problem, is_unknown, quote
 from emrlint.shellwords import split
 from emrlint.values import Unknown, leading_text, shown
 from emrlint.rules._jobruns import placeholder, spark_default_properties
+from emrlint.lazyre import lazy_re
 
 ID = "EMR205"
 NAME = "job-dependency-not-reproducible"
@@ -159,7 +159,7 @@ _TAKES_VALUE = {"--master", "--deploy-mode", "--class", "--name", "--jars", "--p
                 "--driver-memory", "--driver-java-options", "--driver-library-path", "--driver-class-path",
                 "--executor-memory", "--proxy-user", "--driver-cores", "--total-executor-cores", "--executor-cores",
                 "--num-executors", "--principal", "--keytab", "--queue", "--kill", "--status"}
-_RANGE = re.compile(r"^[\[\(].*[\]\)]$")
+_RANGE = lazy_re(r"^[\[\(].*[\]\)]$")
 
 
 

@@ -127,11 +127,11 @@ Resources:
 * [hashicorp/terraform-provider-aws#33998](https://github.com/hashicorp/terraform-provider-aws/issues/33998)
 """
 
-import re
 
 from emrlint import data
 from emrlint.model import instance_type_uses
 from emrlint.rulekit import Problem, quote
+from emrlint.lazyre import lazy_re
 
 ID = "EMR603"
 NAME = "instance-type-unknown"
@@ -139,7 +139,7 @@ SEVERITY = "error"
 KIND = ("cluster", "instance_group", "instance_fleet")
 
 # family (m5, r6gd, c7i-flex, u-6tb1, mac2-m2pro) "." size (large, xlarge, 12xlarge, metal, metal-48xl...)
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal"
+_NAME = lazy_re(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal"
                    r"(-[1-9][0-9]*xl)?)$")
 
 

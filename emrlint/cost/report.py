@@ -22,9 +22,10 @@ from emrlint.cost.estimate import Estimate, Figure, Line, Tally, money
 from emrlint.cost.pricing import HOURS_PER_MONTH
 from emrlint.findings import Finding, Loc, fingerprint
 from emrlint.report import relpath
+from emrlint.lazyre import lazy_re
 
 FORMAT, VERSION = "emrlint-cost", 1
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy_re(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def clean(text: Any) -> str:
@@ -93,7 +94,7 @@ def _total(label: str, estimates: Sequence[Estimate]) -> Total:
     return Total(label, n, w, f, m)
 
 
-_KEY = re.compile(r"\[[^\]]*\]")
+_KEY = lazy_re(r"\[[^\]]*\]")
 
 
 def totals(estimates: Sequence[Estimate]) -> Tuple[Total, List[Total]]:

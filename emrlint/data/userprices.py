@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from emrlint.discovery import UsageError
+from emrlint.lazyre import lazy_re
 
 MODES = ("extend", "replace")
 DISCOUNT_KINDS = ("ec2", "emr", "ebs", "serverless")
@@ -54,8 +54,8 @@ SERVERLESS_KEYS = ("vcpu_hour", "gb_hour", "storage_gb_hour")
 TOP_KEYS = ("mode", "date", "source", "currency", "discounts", "regions", "table", "sources", "notes")
 EBS_PROVISIONED_KEYS = ("gp3_iops_month", "gp3_throughput_gibps_month", "io1_iops_month")
 REGION_KEYS = ("instances", "ebs_gb_month", "ebs_provisioned", "serverless")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+_REGION = lazy_re(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_TYPE = lazy_re(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 MAX_RATE = 1_000_000.0
 
 

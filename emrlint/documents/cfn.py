@@ -11,7 +11,6 @@ unknown.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ruamel.yaml.comments import TaggedScalar
@@ -30,8 +29,9 @@ from emrlint.model import (
     security_group_rule,
 )
 from emrlint.values import UNKNOWN, Unknown, concat_parts, number_from_text, unknown_from
+from emrlint.lazyre import lazy_re
 
-_SUB_VAR = re.compile(r"\$\{(!?)([^}]*)\}")
+_SUB_VAR = lazy_re(r"\$\{(!?)([^}]*)\}")
 
 
 def is_template(root: Any) -> bool:

@@ -21,7 +21,6 @@ understands is read (the same builders make the model).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, Iterator, List
 
 from emrlint.documents.doc import DocSection, Document
@@ -30,9 +29,10 @@ from emrlint.jsonpos import DocumentError, loads_json
 from emrlint.model import Resource, attach_units
 from emrlint.terraform.build import RESOURCE_TYPES
 from emrlint.values import UNKNOWN, Unknown
+from emrlint.lazyre import lazy_re
 
-_INDEX = re.compile(r"\[[^\]]*\]")
-_MODULE_PREFIX = re.compile(r'^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)')
+_INDEX = lazy_re(r"\[[^\]]*\]")
+_MODULE_PREFIX = lazy_re(r'^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)')
 
 
 def is_plan(root: Any) -> bool:
@@ -148,7 +148,7 @@ def _references(config: Any, prefix: str = "") -> Dict[str, Dict[str, Any]]:
     return out
 
 
-_ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_ADDRESS = lazy_re(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def _address_lines(text: str) -> Dict[str, int]:

@@ -22,13 +22,13 @@ iteration runs.
 
 from __future__ import annotations
 
-import re
 from typing import Any, List, Optional, Tuple
 
 from emrlint.documents.doc import DocSection, Document, Resolver, find_key
 from emrlint.values import UNKNOWN, Unknown, concat_parts
 from emrlint.documents.emr import RUN_JOB_FLOW, add_uniform_groups, configurations_field, resource
 from emrlint.findings import Loc
+from emrlint.lazyre import lazy_re
 from emrlint.model import (
     EmrTask,
     MapState,
@@ -40,7 +40,7 @@ from emrlint.model import (
 
 # arn:PARTITION:states:::[aws-sdk:]SERVICE:ACTION[.pattern][:version]; "\0" stands for an unknown part,
 # which may only be the partition: the service and the action must be known
-_ARN = re.compile(r"^arn:[^:]*:states:::(?:(aws-sdk):)?([a-z0-9-]+):([A-Za-z0-9]+)(?:\.[^:]*)?(?::[^:]*)?$")
+_ARN = lazy_re(r"^arn:[^:]*:states:::(?:(aws-sdk):)?([a-z0-9-]+):([A-Za-z0-9]+)(?:\.[^:]*)?(?::[^:]*)?$")
 KINDS = {
     ("emr-serverless", "startJobRun"): "serverless",
     ("emr-containers", "startJobRun"): "eks",
@@ -79,7 +79,7 @@ def task_kind(resource_arn: Any) -> Optional[str]:
     return KINDS.get(found) if found is not None else None
 
 
-_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+_PLACEHOLDER = lazy_re(r"\$\{([^}]*)\}")
 
 
 class SfnResolver(Resolver):

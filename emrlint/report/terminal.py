@@ -9,7 +9,6 @@ and rich is not even imported, which keeps a pre-commit hook's start-up short.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import List, Optional, Sequence, Set, TextIO, Tuple
 
@@ -17,6 +16,7 @@ from emrlint.findings import Finding, ScanError
 from emrlint.report import display_path, message, shown, summary
 from emrlint.sources import Sources
 from emrlint.text import printable
+from emrlint.lazyre import lazy_re
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FRAME_LINES = 3
@@ -90,8 +90,8 @@ class Writer:
 
 
 # a line that assigns a password or secret: code frames never show its value
-_SECRET_KEY = re.compile(r"(?i)(passw(or)?d|secret|private[_-]?key|token)[\w-]*[\"']?\s*[=:]")
-_VALUE = re.compile(r"^(\s*(?:\"[^\"]*\"|'[^']*'|[^=:\"']*?)\s*[=:]\s*)\S")
+_SECRET_KEY = lazy_re(r"(?i)(passw(or)?d|secret|private[_-]?key|token)[\w-]*[\"']?\s*[=:]")
+_VALUE = lazy_re(r"^(\s*(?:\"[^\"]*\"|'[^']*'|[^=:\"']*?)\s*[=:]\s*)\S")
 MASK = "********"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
-from emrlint.jsonpos import loads_json
 from emrlint.terraform import functions
 from emrlint.terraform.hcl import heredoc_text, node_loc
 from emrlint.terraform.syntax import Node

@@ -23,6 +23,7 @@ import re
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
 from emrlint.jsonpos import DocumentError, load_document, loads_json
+from emrlint.lazyre import lazy_re
 from emrlint.values import (
     UNKNOWN,
     MAX_STRING,
@@ -131,7 +132,7 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+_NUMBER = lazy_re(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 
 
 def _s(v: Any) -> str:
@@ -511,7 +512,7 @@ def fn_trim(s: Any, cutset: Any) -> str:
     return _s(s).strip(_s(cutset))
 
 
-_GO_TEMPLATE = re.compile(r"\$(?:(\$)|\{(\w+)\}|(\w+))")
+_GO_TEMPLATE = lazy_re(r"\$(?:(\$)|\{(\w+)\}|(\w+))")
 MAX_PATTERN = 1000  # characters of a regular expression
 MAX_REGEX_WORK = 200_000_000  # text length x pattern length: RE2's worst case is their product
 MAX_MATCHES = 100_000  # matches regexall() and replace() work through
@@ -618,7 +619,7 @@ def fn_replace(s: Any, search: Any, replacement: Any) -> Any:
 
 # --- format ----------------------------------------------------------------------
 
-_FMT_TOKEN = re.compile(r"[^%]+|%%|%([-+# 0]*)(?:\[([1-9]\d*)\])?([1-9]\d*)?(?:\.(\d*))?([A-Za-z])|%")
+_FMT_TOKEN = lazy_re(r"[^%]+|%%|%([-+# 0]*)(?:\[([1-9]\d*)\])?([1-9]\d*)?(?:\.(\d*))?([A-Za-z])|%")
 
 
 def _fmt_g(n: Any) -> str:
@@ -1032,7 +1033,7 @@ def _json_loads(text: str) -> Any:
     return loads_json(text, parse_float=lambda s: _norm(float(s)), parse_constant=_reject_constant)
 
 
-_SENTINEL = re.compile("\x00[UV](\\d+)\x00")
+_SENTINEL = lazy_re("\x00[UV](\\d+)\x00")
 
 
 def _in_json_string(text: str, inside: bool) -> bool:

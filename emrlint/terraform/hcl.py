@@ -21,6 +21,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from emrlint.findings import SLOTS, Loc
 from emrlint.terraform.syntax import Node, SBlock, SBody, SFile
+from emrlint.lazyre import lazy_re
 
 
 class ParseError(Exception):
@@ -476,7 +477,7 @@ _OPERATOR_TYPES = {
 # ---------------------------------------------------------------------------
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_ESCAPE_RE = lazy_re(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 
 
 def _invalid_code_point(n: int) -> bool:

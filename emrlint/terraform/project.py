@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -16,6 +15,7 @@ from emrlint.terraform.evaluate import Scope, materialize
 from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, file_body, parse_expression, parse_file
 from emrlint.terraform.module import Duplicate, JsonExpr, ModuleDir, ModuleInstance, eval_expr, is_override_file
 from emrlint.values import UNKNOWN, EvalError
+from emrlint.lazyre import lazy_re
 
 # bytes that make a Terraform file worth parsing: EMR resources, and state machines running EMR tasks
 # (the optimized integrations and the AWS SDK ones: aws-sdk:emr:, aws-sdk:emrserverless:, aws-sdk:emrcontainers:)
@@ -34,10 +34,10 @@ def has_emr_marker(data: bytes) -> bool:
 # bytes of a template that renders an EMR request (RunJobFlow, StartJobRun, CreateApplication)
 TEMPLATE_MARKERS = (b"ReleaseLabel", b"releaseLabel", b"jobDriver", b"JobDriver", b"elasticmapreduce",
                     b"emr-serverless:", b"emr-containers:", b"aws-sdk:emr")
-_TEMPLATEFILE_RE = re.compile(rb'templatefile\(\s*"([^"\n]+)"')
+_TEMPLATEFILE_RE = lazy_re(rb'templatefile\(\s*"([^"\n]+)"')
 
-_SOURCE_RE = re.compile(rb'\bsource\s*=\s*"([^"\n]*)"')
-_MODULE_RE = re.compile(rb'\bmodule\s+"[^"\n]+"\s*\{')
+_SOURCE_RE = lazy_re(rb'\bsource\s*=\s*"([^"\n]*)"')
+_MODULE_RE = lazy_re(rb'\bmodule\s+"[^"\n]+"\s*\{')
 
 
 @dataclass

@@ -14,6 +14,7 @@ import sys
 from typing import Any, List, Optional, Tuple
 
 from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
+from emrlint.lazyre import lazy_re
 
 
 class SyntaxProblem(Exception):
@@ -72,7 +73,7 @@ class _Source:
 
 
 # python-hcl2's NL_OR_COMMENT tokens, with the blanks it ignores between them
-_TRAILING = re.compile(rb"[ \t\r]*((?:(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/)[ \t\r]*)*)", re.S)
+_TRAILING = lazy_re(rb"[ \t\r]*((?:(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/)[ \t\r]*)*)", re.S)
 
 
 def parse(data: bytes, with_comments: bool = True) -> SFile:

@@ -15,6 +15,7 @@ from typing import List, Optional, Tuple, Union
 
 from emrlint.terraform.hcl import bounded_cache, parse_expression
 from emrlint.terraform.syntax import Node as Expr
+from emrlint.lazyre import lazy_re
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def assemble(pieces: list) -> Tuple[Node, ...]:
     return nodes
 
 
-_FOR_RE = re.compile(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.+)$", re.S)
+_FOR_RE = lazy_re(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.+)$", re.S)
 
 
 def _directive(text: str) -> tuple:
