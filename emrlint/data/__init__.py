@@ -41,6 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+from emrlint.lazyre import lazy_re
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _CACHE: Dict[str, Dict[str, Any]] = {}
@@ -61,7 +62,7 @@ OS_RELEASE_FLOATING = "os_release_floating"
 
 # at most 6 digits a part: no release has more, and a longer run of digits (a fuzzed or hostile
 # label) is not a label, rather than an integer Python refuses to convert
-_LABEL = re.compile(r"^emr-(\d{1,6})\.(\d{1,6})\.(\d{1,6})$")
+_LABEL = lazy_re(r"^emr-(\d{1,6})\.(\d{1,6})\.(\d{1,6})$")
 
 
 def _table(name: str) -> Dict[str, Any]:
