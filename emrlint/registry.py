@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional,
 
 from emrlint.findings import SEVERITIES
 from emrlint.lazyre import lazy_re
+
 if TYPE_CHECKING:  # importing the rule kit loads the model
     from emrlint.rulekit import Param
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 from typing import List, Optional
+
 from emrlint.lazyre import lazy_re
 
 _QUOTED_RUN = lazy_re(r"[^'\"\\\n]{2,}")  # inside quotes: nothing that ends them or escapes

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
 from emrlint.lazyre import lazy_re
 
 QUOTE_LIMIT = 100  # characters of a value quoted in a message

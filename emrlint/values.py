@@ -15,6 +15,7 @@ keeps its known pieces in ``parts``.
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Tuple
+
 from emrlint.lazyre import lazy_re
 
 

@@ -41,6 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+
 from emrlint.lazyre import lazy_re
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
