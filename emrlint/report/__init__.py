@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from emrlint.findings import SEVERITIES, Finding
 from emrlint.text import FIELD_LIMIT, MESSAGE_LIMIT, clip, printable
 
 
 def relpath(path: str) -> str:
-    """A path relative to the working directory, as users typed it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive
-        return path
-    return rel.replace(os.sep, "/")
+    """A path relative to the working directory, as users typed it (remembered: a report
+    names the same files again and again, and ``os.path.relpath`` is slow)."""
+    key = (os.getcwd(), path)
+    rel = _RELATIVE.get(key)
+    if rel is None:
+        try:
+            rel = os.path.relpath(path).replace(os.sep, "/")
+        except ValueError:  # another drive
+            rel = path
+        if len(_RELATIVE) >= 65536:
+            _RELATIVE.clear()
+        _RELATIVE[key] = rel
+    return rel
+
+
+_RELATIVE: Dict[Tuple[str, str], str] = {}
 
 
 def shown(text: str, limit: int = FIELD_LIMIT) -> str:
