@@ -1,10 +1,11 @@
 """emrlint's own HCL syntax tree: bodies, attributes, blocks and expressions with positions.
 
-The evaluator is to walk these nodes rather than a parser's node names, so the parser
-behind them can change.  Two producers build them: :mod:`emrlint.terraform.syntax_ts`
-from tree-sitter's HCL grammar (a C parser: fast, and nothing to build at run time) and
-:mod:`emrlint.terraform.syntax_lark` from python-hcl2's Lark tree (the current parser,
-kept while the evaluator moves over; a test compares both over every fixture).
+The evaluator walks these nodes, not a parser's, so the parser behind them can change.
+Two producers build them: :mod:`emrlint.terraform.syntax_ts` from tree-sitter's HCL
+grammar (a C parser: fast, and nothing to build at run time), which reads every file it
+accepts, and :mod:`emrlint.terraform.syntax_lark` from python-hcl2's Lark tree, which
+reads the rest (see :func:`emrlint.terraform.hcl.parse_file`).  ``tests/test_syntax.py``
+checks that both give the same tree over every fixture, and the same report.
 
 Positions are 1-based lines and columns in characters (not bytes); ``end_column`` is
 the column after the last character, as Lark counts.

@@ -1,7 +1,8 @@
 """python-hcl2's Lark tree as emrlint's syntax tree (:mod:`emrlint.terraform.syntax`).
 
-The reference for the tree-sitter producer while the evaluator moves over to emrlint's
-own nodes: tests compare both over every fixture and generated file.
+The reader of the files tree-sitter refuses (python-hcl2 words their syntax errors), of
+files with ``\\u`` escapes, and of every file with ``EMRLINT_PARSER=lark``; the reference
+the tree-sitter producer is compared with over every fixture and generated file.
 """
 
 from __future__ import annotations
