@@ -162,6 +162,10 @@ def test_files_tree_sitter_refuses_are_read_by_python_hcl2():
     with pytest.raises(ParseError) as exc:
         parse_file('x = "\\ud800"\n')
     assert "invalid escape sequence" in exc.value.message
+    with pytest.raises(ParseError):  # tree-sitter's identifiers may hold "::"; HCL's (but a function's) not
+        parse_file("x = a::b\n")
+    assert parse_file('x = provider::aws::arn_parse("a")\n').body.items[0].expr.name == "provider::aws::arn_parse"
+    assert parse_file("x = 1e5\n").body.items[0].expr.value == 100000.0  # an exponent tree-sitter refuses
 
 
 def test_expressions_nested_beyond_reading_are_unknown_never_an_error():

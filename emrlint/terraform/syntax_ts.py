@@ -55,9 +55,14 @@ class _Source:
     def text(self, node: Any) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
-    def name(self, node: Any) -> str:
-        """An identifier's text, interned: the same names recur through a tree."""
-        return sys.intern(self.data[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+    def name(self, node: Any, namespaced: bool = False) -> str:
+        """An identifier's text, interned: the same names recur through a tree.  tree-sitter's
+        grammar lets any identifier hold ``::``; HCL (and python-hcl2) only a function's name
+        (``provider::aws::arn_parse``): elsewhere it is a syntax error."""
+        raw = self.data[node.start_byte:node.end_byte]
+        if not namespaced and b"::" in raw:
+            raise SyntaxProblem("HCL syntax error", node.start_point[0] + 1, self.col(node.start_point))
+        return sys.intern(raw.decode("utf-8", "replace"))
 
     def point(self, offset: int) -> Tuple[int, int]:
         """1-based (line, column) of a byte offset."""
@@ -71,6 +76,9 @@ class _Source:
         m = _TRAILING.match(self.data, offset)
         return self.point(m.end()) if m and m.end() > offset and m.group(1) else None
 
+
+# an HCL number (tree-sitter's grammar also takes 1_000 and 0x22)
+_NUMBER = lazy_re(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
 
 # python-hcl2's NL_OR_COMMENT tokens, with the blanks it ignores between them
 _TRAILING = lazy_re(rb"[ \t\r]*((?:(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/)[ \t\r]*)*)", re.S)
@@ -117,10 +125,13 @@ def _first_error(node: Any) -> Any:
 def _comments(node: Any, src: _Source, out: List[Tuple[int, int, str]]) -> None:
     for child in _comment_nodes(node):
         text = src.text(child)
+        if text.startswith(("#", "//")):  # to the end of its line, trailing blanks included (as python-hcl2 has it)
+            end = src.data.find(b"\n", child.start_byte)
+            text = src.data[child.start_byte:end if end >= 0 else len(src.data)].decode("utf-8", "replace")
         for i, raw in enumerate(text.split("\n")):
             if raw.lstrip(" \t").startswith(("#", "//")):
                 out.append((child.start_point[0] + 1 + i, src.col(child.start_point) if i == 0 else
-                            len(raw) - len(raw.lstrip(" \t")) + 1, raw.strip(" \t").rstrip("\r")))
+                            len(raw) - len(raw.lstrip(" \t")) + 1, raw.lstrip(" \t").rstrip("\r")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,29 +151,50 @@ def _comment_nodes(root: Any) -> List[Any]:
 
 def _body(node: Any, src: _Source) -> SBody:
     items: List[Any] = []
+    last_row = -1  # the row the previous attribute or block ended on
     for child in node.children:
         t = child.type
+        if t not in ("attribute", "block"):
+            continue
+        start = child.start_point
+        if start[0] <= last_row:  # HCL: one attribute or block per line
+            _newline_problem(child, src)
+        last_row = child.end_point[0]
+        kids = child.children
         if t == "attribute":
-            kids = child.children
             name = src.name(kids[0])
             expr = next(c for c in kids if c.type == "expression")
+            if expr.start_point[0] != start[0]:  # "name =" then the value on another line
+                _newline_problem(expr, src)
             value = _expr(expr, src)
-            start = child.start_point
             line, column = (start[0] + 1, start[1] + 1) if src.ascii else (start[0] + 1, src.col(start))
             items.append(SAttribute(name, value, (line, column, value.pos[2], value.pos[3])))
-        elif t == "block":
+        else:
             labels = []
             inner = SBody(())
-            kids = child.children
             for c in kids[1:]:
+                if c.type in ("identifier", "string_lit", "block_start") and c.start_point[0] != start[0]:
+                    _newline_problem(c, src)  # a block's type, labels and "{" are on one line
                 if c.type == "identifier":
                     labels.append(src.name(c))
                 elif c.type == "string_lit":
                     labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
                 elif c.type == "body":
                     inner = _body(c, src)
+                    opener = next((k for k in kids if k.type == "block_start"), c)
+                    closer = next((k for k in kids if k.type == "block_end"), None)
+                    last = next((i for i in reversed(c.children) if i.type in ("attribute", "block")), None)
+                    if closer is not None and last is not None and c.start_point[0] != opener.start_point[0] and \
+                            closer.start_point[0] <= last.end_point[0]:
+                        _newline_problem(closer, src)  # "}" after the last attribute, on its line
             items.append(SBlock(src.name(kids[0]), tuple(labels), inner, src.pos(child)))
     return SBody(tuple(items))
+
+
+def _newline_problem(node: Any, src: _Source) -> None:
+    """HCL's bodies are line-based (tree-sitter's grammar reads new lines there as blanks):
+    a new line where HCL has none, or none where it needs one, is a syntax error."""
+    raise SyntaxProblem("HCL syntax error", node.start_point[0] + 1, src.col(node.start_point))
 
 
 def _named(node: Any) -> List[Any]:
@@ -235,7 +267,10 @@ def _term(node: Any, src: _Source) -> Node:
         inner = node.children[0]
         if inner.type == "string_lit":
             return Node("template", pos, pieces=_pieces(inner, src))
-        return literal(pos, src.text(inner))
+        text = src.text(inner)
+        if inner.type == "numeric_lit" and not _NUMBER.match(text):  # 1_000, 0x22: not HCL numbers
+            raise SyntaxProblem("HCL syntax error", inner.start_point[0] + 1, src.col(inner.start_point))
+        return literal(pos, text)
     if t == "variable_expr":
         return Node("variable", pos, name=src.name(node.children[0]))
     if t == "collection_value":
@@ -254,7 +289,7 @@ def _term(node: Any, src: _Source) -> Node:
             return Node("heredoc", pos, text=text, trim=src.text(start) == "<<-")
         return Node("template", pos, pieces=_pieces(inner, src))
     if t == "function_call":
-        name = src.name(node.children[0])
+        name = src.name(node.children[0], namespaced=True)
         args_node = next((c for c in node.children if c.type == "function_arguments"), None)
         args = [_expr(a, src) for a in _named(args_node) if a.type == "expression"] if args_node is not None else []
         expand = args_node is not None and any(c.type == "ellipsis" for c in args_node.children)
@@ -265,8 +300,8 @@ def _term(node: Any, src: _Source) -> Node:
         if op.type == "unary_operation":
             operand = _operand(parts[1:], src)
             if (src.text(parts[0]) == "-" and operand.kind == "literal" and parts[0].end_byte == parts[1].start_byte
-                    and isinstance(operand.value, float)):
-                return literal(pos, "-" + operand.text)  # python-hcl2 reads -2.5 (not -2) as one number
+                    and _NUMBER.match(operand.text) and (not operand.text.isdigit() or len(operand.text) > 1)):
+                return literal(pos, "-" + operand.text)  # python-hcl2 reads -12 and -2.5 (not -2) as one number
             return Node("unary", pos, op=src.text(parts[0]), operand=operand)
         at = _operator_at(parts)
         end = src.trailing_newlines(node.end_byte)
