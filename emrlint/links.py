@@ -36,22 +36,15 @@ def _project_urls():
     """The ``Project-URL`` entries of the installed package's metadata file, read directly:
     ``importlib.metadata`` costs a pre-commit run tens of milliseconds of imports.  None when
     the file is not found where an installer puts it (then ``importlib.metadata`` looks)."""
-    import sys
+    from emrlint.installed import metadata_dirs
 
-    for entry in sys.path:
+    for directory in metadata_dirs((".dist-info",), prefix="emrlint-"):
         try:
-            names = os.listdir(entry or ".")
+            with open(os.path.join(directory, "METADATA"), encoding="utf-8") as fh:
+                head = fh.read(1 << 16).split("\n\n", 1)[0]  # the headers, before the description
         except OSError:
             continue
-        for name in names:
-            if name.startswith("emrlint-") and name.endswith(".dist-info"):
-                try:
-                    with open(os.path.join(entry, name, "METADATA"), encoding="utf-8") as fh:
-                        head = fh.read(1 << 16).split("\n\n", 1)[0]  # the headers, before the description
-                except OSError:
-                    continue
-                return [line.split(":", 1)[1].strip() for line in head.splitlines()
-                        if line.lower().startswith("project-url:")]
+        return [line.split(":", 1)[1].strip() for line in head.splitlines() if line.lower().startswith("project-url:")]
     return None
 
 

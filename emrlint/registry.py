@@ -191,20 +191,16 @@ def _has_entry_points() -> bool:
     """Whether an installed distribution declares ``emrlint.rules`` entry points: a look
     at the ``entry_points.txt`` files on sys.path, so that a scan without plugins never
     pays for importing importlib.metadata."""
+    from emrlint.installed import metadata_dirs
+
     marker = f"[{ENTRY_POINT_GROUP}]".encode()
-    for entry in sys.path:
+    for directory in metadata_dirs():
         try:
-            names = os.listdir(entry or ".")
+            with open(os.path.join(directory, "entry_points.txt"), "rb") as fh:
+                if marker in fh.read():
+                    return True
         except OSError:
             continue
-        for name in names:
-            if name.endswith((".dist-info", ".egg-info")):
-                try:
-                    with open(os.path.join(entry or ".", name, "entry_points.txt"), "rb") as fh:
-                        if marker in fh.read():
-                            return True
-                except OSError:
-                    continue
     return False
 
 
