@@ -351,10 +351,16 @@ def tree_sitter_available() -> bool:
     return True
 
 
+def _tree_sitter_reads(text: str) -> bool:
+    """Whether tree-sitter reads this text first: it is available, and the text has no
+    ``\\u`` escape (python-hcl2 checks that each names a character)."""
+    return tree_sitter_available() and "\\u" not in text and "\\U" not in text
+
+
 def parse_file(text: str, with_comments: bool = True) -> SFile:
     """Parse a file into emrlint's syntax tree; raise :class:`ParseError` with a position on
     failure.  Comments are collected only ``with_comments`` (suppressions need them)."""
-    if tree_sitter_available() and "\\u" not in text and "\\U" not in text:
+    if _tree_sitter_reads(text):
         from emrlint.terraform import syntax_ts
 
         try:
@@ -373,7 +379,7 @@ def parse_file(text: str, with_comments: bool = True) -> SFile:
 @bounded_cache(maxsize=4096, longest=4096)
 def parse_expression(text: str) -> Optional[Node]:
     """Parse a standalone expression (from a template interpolation).  None if invalid."""
-    if tree_sitter_available() and "\\u" not in text and "\\U" not in text:
+    if _tree_sitter_reads(text):
         from emrlint.terraform import syntax_ts
 
         try:
