@@ -12,11 +12,11 @@ import json
 import os
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
 from emrlint.discovery import UsageError
 from emrlint.findings import Finding, fingerprint
+from emrlint.record import dataclass, field
 from emrlint.report import relpath
 
 VERSION = 1

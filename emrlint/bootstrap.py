@@ -13,10 +13,10 @@ import posixpath
 import re
 import shlex
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from emrlint.record import dataclass, field, replace
 from emrlint.shellwords import Reader as _Reader
 from emrlint.values import leading_text
 

@@ -33,11 +33,11 @@ import json
 import os
 import re
 import sys
-from dataclasses import fields
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from emrlint import __version__
 from emrlint.findings import CallSite, Finding, Loc
+from emrlint.record import fields
 from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources
 from emrlint.lazyre import lazy_re
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.findings import Loc
 from emrlint.model import Field, Section, known_number
+from emrlint.record import dataclass, field
 from emrlint.text import quote
 from emrlint.values import Unknown, refs_of
 from emrlint.lazyre import lazy_re

@@ -521,7 +521,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     infos = tables()
     if args.format == "json":
         import json
-        from dataclasses import asdict
+        from emrlint.record import asdict
 
         doc = [dict(asdict(t), age_days=t.age_days()) for t in infos]
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")

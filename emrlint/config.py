@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import UsageError
 from emrlint.findings import SEVERITIES
+from emrlint.record import dataclass, field
 from emrlint.registry import id_of, load_rule, resolve_ids, rule_index
 from emrlint.text import quote
 from emrlint.lazyre import lazy_re

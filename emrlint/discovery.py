@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
+
+from emrlint.record import dataclass, field
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "__pycache__", "node_modules",
                        ".venv", ".tox", "cdk.out"})

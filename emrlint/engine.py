@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
+from emrlint.record import dataclass, field, replace
 from emrlint.sources import MAX_FILE_BYTES, Boundary, SourceError, Sources, repository_of
 from emrlint.text import clip, quote
 from emrlint.lazyre import lazy_re

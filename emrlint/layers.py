@@ -19,11 +19,11 @@ The command line's ``--select`` replaces every configuration's ``select`` and it
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from emrlint.config import Config, config_in, load_config, merge_cli, selected_rules
 from emrlint.discovery import UsageError
+from emrlint.record import dataclass
 
 
 @dataclass

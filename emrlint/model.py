@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from emrlint.findings import CallSite, Loc
+from emrlint.record import dataclass, field
 from emrlint.values import EvalError, Unknown, is_unknown, leading_text, refs_of
 
 OriginFn = Callable[[], Tuple[Loc, Tuple[CallSite, ...]]]

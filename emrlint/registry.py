@@ -24,12 +24,12 @@ import functools
 import importlib
 import os
 import sys
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from emrlint.findings import SEVERITIES
 from emrlint.lazyre import lazy_re
+from emrlint.record import dataclass, field
 
 if TYPE_CHECKING:  # importing the rule kit loads the model
     from emrlint.rulekit import Param

@@ -14,11 +14,11 @@ else has to change.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 
 from emrlint.findings import Loc, Problem  # noqa: F401  (re-exported for rules)
 from emrlint.model import Model
+from emrlint.record import dataclass
 from emrlint.text import quote  # noqa: F401  (re-exported for rules: values in messages)
 from emrlint.values import Unknown, is_unknown, refs_of  # noqa: F401  (re-exported for rules)
 from emrlint.lazyre import lazy_re

@@ -17,8 +17,9 @@ JSON) may be read further by key: ``tags.CostCenter``, ``settings.EncryptionConf
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
+
+from emrlint.record import dataclass, field
 
 # the source formats a resource can come from (Resource.source_format)
 FORMATS = ("terraform", "terraform-plan", "cloudformation", "run-job-flow", "create-application", "job-run",

@@ -15,11 +15,11 @@ misses*: they silence nothing, so EMR002 reports them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from emrlint.findings import Finding, Loc
 from emrlint.lazyre import lazy_re
+from emrlint.record import dataclass
 
 _MARK = lazy_re(r"^(?:#|//)\s*emrlint:ignore(?=\s|$)(.*)$", re.I | re.S)
 # what a user may have meant as a suppression: "emrlint" then a separator, or an ignore-like word

@@ -41,8 +41,8 @@ TREE = {
 # Applied before emrlint runs (in this process through monkeypatch, in a subprocess as code):
 # EMR301's check raises on aws_emr_cluster.broken and works everywhere else.
 PATCH = """
+from emrlint.record import replace
 import emrlint.registry as registry
-from dataclasses import replace
 rules = registry.all_rules()
 original = rules["EMR301"].check
 def check(res, ctx):
@@ -55,7 +55,7 @@ rules["EMR301"] = replace(rules["EMR301"], check=check)
 
 def _patch_in_process(monkeypatch):
     import emrlint.registry as registry
-    from dataclasses import replace
+    from emrlint.record import replace
 
     rules = dict(registry.all_rules())
     original = rules["EMR301"].check

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from emrlint import model
+from emrlint.record import fields
 from emrlint.schema import KINDS
 from emrlint.terraform.build import RESOURCE_TYPES
 from emrlint.terraform.project import parse_source
@@ -26,7 +27,7 @@ def _sections(schema):
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_model_attributes_named_by_the_schema_exist(kind):
     cls = model.KIND_CLASSES.get(kind, model.Resource)
-    names = set(getattr(cls, "__dataclass_fields__", {})) | set(dir(cls))
+    names = {f.name for f in fields(cls)} | set(dir(cls))
     doc = KINDS[kind]
     for f in doc.fields.values():
         if f.attribute:
@@ -37,7 +38,7 @@ def test_model_attributes_named_by_the_schema_exist(kind):
             item = {"instance_groups": model.InstanceGroup, "instance_fleets": model.InstanceFleet}.get(sec.collection)
             for f in sec.fields.values():
                 if f.attribute:
-                    assert item is not None and f.attribute in item.__dataclass_fields__
+                    assert item is not None and f.attribute in {g.name for g in fields(item)}
 
 
 def _walk(body, schema, where, missing, path):

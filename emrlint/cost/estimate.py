@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from emrlint.capacity import (
@@ -42,6 +41,7 @@ from emrlint.capacity import (
     unknown_reason,
 )
 from emrlint.cost.pricing import HOURS_PER_MONTH, PriceSettings, Pricing
+from emrlint.record import asdict, dataclass, field
 from emrlint.values import Unknown
 
 GP3_IOPS, GP3_MIBPS = 3000.0, 125.0  # what every gp3 volume includes (Amazon EBS pricing)

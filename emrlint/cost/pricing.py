@@ -13,10 +13,10 @@ Rates come from :mod:`emrlint.data` only (``prices(region, user)``), never from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
 from emrlint.discovery import UsageError
+from emrlint.record import dataclass
 
 DEFAULT_REGION = "us-east-1"
 HOURS_PER_MONTH = 730

@@ -14,13 +14,13 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from emrlint import __version__
 from emrlint.cost.estimate import Estimate, Figure, Line, Tally, money
 from emrlint.cost.pricing import HOURS_PER_MONTH
 from emrlint.findings import Finding, Loc, fingerprint
+from emrlint.record import dataclass, field
 from emrlint.report import relpath
 from emrlint.lazyre import lazy_re
 

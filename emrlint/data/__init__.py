@@ -39,10 +39,10 @@ import datetime as _dt
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from emrlint.lazyre import lazy_re
+from emrlint.record import dataclass, field
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _CACHE: Dict[str, Dict[str, Any]] = {}

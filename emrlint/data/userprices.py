@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from emrlint.discovery import UsageError
 from emrlint.lazyre import lazy_re
+from emrlint.record import dataclass, field
 
 MODES = ("extend", "replace")
 DISCOUNT_KINDS = ("ec2", "emr", "ebs", "serverless")

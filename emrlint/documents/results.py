@@ -3,8 +3,9 @@ imports none of the document loaders)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, List, Tuple
+
+from emrlint.record import dataclass, field
 
 
 @dataclass

@@ -28,10 +28,10 @@ import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import replace
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from emrlint.findings import SEVERITIES, Problem
+from emrlint.record import replace
 
 POLICY_KEYS = ("id", "name", "severity", "summary", "kinds", "message", "docs", "when", "require", "params")
 REQUIRED = ("id", "name", "severity", "summary", "kinds", "message", "require")

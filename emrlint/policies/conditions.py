@@ -22,11 +22,11 @@ value that fails, the block that lacks it) is where the finding points.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from emrlint.findings import Loc
 from emrlint.model import Field, Section, get_ci, known_number
+from emrlint.record import dataclass
 from emrlint.schema import FieldDoc, KindDoc, SectionDoc
 from emrlint.values import Unknown, contains_unknown, leading_text, shown, trailing_text
 

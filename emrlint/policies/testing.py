@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence
 
 from emrlint.findings import Finding
+from emrlint.record import dataclass, field
 
 
 @dataclass

@@ -16,10 +16,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from emrlint.findings import SLOTS, Loc
+from emrlint.findings import Loc
+from emrlint.record import dataclass, field
 from emrlint.terraform.syntax import Node, SBlock, SBody, SFile
 from emrlint.lazyre import lazy_re
 
@@ -410,14 +410,14 @@ def node_loc(path: str, node: Node) -> Loc:
     return Loc(path, line, column, end_line, end_column)
 
 
-@dataclass(**SLOTS)
+@dataclass(slots=True)
 class Attribute:
     name: str
     expr: object  # a syntax Node (HCL) or a JsonExpr
     loc: Loc
 
 
-@dataclass(**SLOTS)
+@dataclass(slots=True)
 class Block:
     type: str
     labels: List[str]
@@ -425,7 +425,7 @@ class Block:
     loc: Loc
 
 
-@dataclass(**SLOTS)
+@dataclass(slots=True)
 class Body:
     path: str
     loc: Loc

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 
 from emrlint.findings import CallSite, Loc
 from emrlint.model import Field, Section
+from emrlint.record import dataclass, field
 from emrlint.terraform.evaluate import (
     Lazy,
     Origin,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from emrlint.findings import Loc
 from emrlint.jsonpos import DocumentError, key_position, load_document
+from emrlint.record import dataclass, field
 from emrlint.sources import SourceError, Sources
 from emrlint.terraform.evaluate import Scope, materialize
 from emrlint.terraform.hcl import Attribute, Block, Body, ParseError, file_body, parse_expression, parse_file

@@ -10,9 +10,9 @@ become the same list of pieces, assembled into a small tree of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
+from emrlint.record import dataclass, field
 from emrlint.terraform.hcl import bounded_cache, parse_expression
 from emrlint.terraform.syntax import Node as Expr
 from emrlint.lazyre import lazy_re
