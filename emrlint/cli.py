@@ -26,14 +26,48 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, with the terminal's width read once: argparse makes a
+    formatter for every option it adds (to check its metavar), and each asked the
+    terminal for its size."""
+
+    def __init__(self, prog: str, **kwargs: Any):
+        kwargs.setdefault("width", _help_width())
+        super().__init__(prog, **kwargs)
+
+
+_WIDTH: List[int] = []
+
+
+def _help_width() -> int:
+    if not _WIDTH:
+        import shutil
+
+        _WIDTH.append(shutil.get_terminal_size().columns - 2)  # as argparse has it
+    return _WIDTH[0]
+
+
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line; only ``command``'s options when it is given (a subcommand's options
+    are what a run reads, and building every one of them is a share of a pre-commit run)."""
+    _WIDTH.clear()  # the terminal's width now
     parser = _Parser(prog="emrlint", description="Lint Amazon EMR configuration: cost guardrails, "
-                     "reproducibility, observability.")
+                     "reproducibility, observability.", formatter_class=_Formatter)
     parser.add_argument("--version", "-V", action="version", version=f"emrlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, add in _COMMANDS.items():
+        if command is None or command == name:
+            add(sub)
+    return parser
 
-    scan = sub.add_parser("scan", help="scan Terraform files and directories for EMR findings",
-                          description="Scan files and directories (default: .) and report EMR findings.")
+
+def _sub(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    return sub.add_parser(name, formatter_class=_Formatter, **kwargs)
+
+
+def _scan_parser(sub: Any) -> None:
+    scan = _sub(sub, "scan", help="scan Terraform files and directories for EMR findings",
+                description="Scan files and directories (default: .) and report EMR findings.")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                       help="files and directories to scan (default: .); - reads one file from stdin "
                       "(with --stdin-filename)")
@@ -59,10 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--statistics", action="store_true", help="text: counts by rule instead of findings")
     _run_options(scan)
 
-    cost = sub.add_parser("cost", help="what every EMR cluster and serverless application can cost per hour",
-                          description="Estimate the worst-case and floor hourly cost (and the worst case per month) "
-                          "of every EMR cluster and EMR Serverless application in files and directories "
-                          "(default: .), at On-Demand rates, with how each figure was reached.")
+
+def _cost_parser(sub: Any) -> None:
+    cost = _sub(sub, "cost", help="what every EMR cluster and serverless application can cost per hour",
+                description="Estimate the worst-case and floor hourly cost (and the worst case per month) "
+                "of every EMR cluster and EMR Serverless application in files and directories "
+                "(default: .), at On-Demand rates, with how each figure was reached.")
     cost.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
     cost.add_argument("--format", choices=COST_FORMATS, default="text", help="output format (default: text)")
     cost.add_argument("--output", "-o", metavar="FILE",
@@ -73,27 +109,32 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(cost, cache=False)
 
 
-    rules = sub.add_parser("rules", help="list every rule", description="List every rule: emrlint's, installed "
-                           "packages', and the policies and plugins of the config here.")
+def _rules_parser(sub: Any) -> None:
+    rules = _sub(sub, "rules", help="list every rule", description="List every rule: emrlint's, installed "
+                 "packages', and the policies and plugins of the config here.")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--data", action="store_true",
                        help="list emrlint's shipped data tables instead: date, age in days, sources")
     _config_options(rules)
 
-    tests = sub.add_parser("test-policies", help="run each policy against its own examples",
-                           description="Run every policy (and Python rule) of the config here against its "
-                           "examples: failing cases must make it fire, passing cases must keep it silent.")
+
+def _test_policies_parser(sub: Any) -> None:
+    tests = _sub(sub, "test-policies", help="run each policy against its own examples",
+                 description="Run every policy (and Python rule) of the config here against its "
+                 "examples: failing cases must make it fire, passing cases must keep it silent.")
     tests.add_argument("paths", nargs="*", metavar="POLICY",
                        help="policy files or directories of them (default: the config's policies and plugins)")
     tests.add_argument("--update", action="store_true", help="write each policy's snapshot.json of its findings")
     _config_options(tests)
 
-    prices = sub.add_parser("prices", help="build or check a price file",
-                            description="Build a price file from AWS Price List offer files, or check one.")
+
+def _prices_parser(sub: Any) -> None:
+    prices = _sub(sub, "prices", help="build or check a price file",
+                  description="Build a price file from AWS Price List offer files, or check one.")
     psub = prices.add_subparsers(dest="prices_command", metavar="build|check")
-    build = psub.add_parser("build", help="build a price file from AWS Price List bulk offer files",
-                            description="Build a price file (the format of emrlint's shipped price table) from "
-                                        "the AmazonEC2 and ElasticMapReduce offer files of the AWS Price List.")
+    build = _sub(psub, "build", help="build a price file from AWS Price List bulk offer files",
+                 description="Build a price file (the format of emrlint's shipped price table) from "
+                 "the AmazonEC2 and ElasticMapReduce offer files of the AWS Price List.")
     build.add_argument("--ec2", metavar="OFFER.json", help="AmazonEC2 offer file (one region's or all regions')")
     build.add_argument("--emr", metavar="OFFER.json", help="ElasticMapReduce offer file")
     build.add_argument("--region", action="append", default=None, metavar="REGION",
@@ -102,18 +143,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep only instance types EMR offers (per emrlint's instance table)")
     build.add_argument("--date", default=None, help="the price file's date (default: today)")
     build.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
-    check = psub.add_parser("check", help="validate a price file and summarise it",
-                            description="Validate a user price file and print what it sets.")
+    check = _sub(psub, "check", help="validate a price file and summarise it",
+                 description="Validate a user price file and print what it sets.")
     check.add_argument("file", metavar="FILE")
 
-    sub.add_parser("server", help="run the language server (LSP over stdio) for editors",
-                   description="Run emrlint's language server on stdin/stdout: diagnostics for Terraform, "
-                   "CloudFormation and job documents as you edit, and quick fixes that add suppressions. "
-                   "Needs pygls: pip install 'emrlint[server]'.")
-    explain = sub.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
+
+def _server_parser(sub: Any) -> None:
+    _sub(sub, "server", help="run the language server (LSP over stdio) for editors",
+         description="Run emrlint's language server on stdin/stdout: diagnostics for Terraform, "
+         "CloudFormation and job documents as you edit, and quick fixes that add suppressions. "
+         "Needs pygls: pip install 'emrlint[server]'.")
+
+
+def _explain_parser(sub: Any) -> None:
+    explain = _sub(sub, "explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="rule ID or name, e.g. EMR102 or no-spot-capacity")
     _config_options(explain)
-    return parser
+
+
+# subcommands in the order ``emrlint --help`` lists them
+_COMMANDS = {"scan": _scan_parser, "cost": _cost_parser, "rules": _rules_parser,
+             "test-policies": _test_policies_parser, "prices": _prices_parser, "server": _server_parser,
+             "explain": _explain_parser}
 
 
 COST_FORMATS = ["text", "json", "csv", "markdown"]
@@ -711,8 +762,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    words = list(argv if argv is not None else sys.argv[1:])
+    parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
+    debug = "--debug" in words
     try:
         args = parser.parse_args(argv)
         if args.command is None:

@@ -111,7 +111,7 @@ def scan(options: ScanOptions) -> ScanResult:
         _exclude(found, excluder, options.layers.example_dirs())
     boundary = scan_boundary(options)
     cache = None
-    if options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE"):
+    if _caching(options):
         from emrlint.cache import ScanCache
 
         cache = ScanCache(_scan_key(options, found), _part_key(options), boundary, options.max_file_size)
@@ -291,6 +291,10 @@ def _terraform_suppressions(project, sources: Sources) -> list:
     return out
 
 
+def _caching(options: ScanOptions) -> bool:
+    return options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE")
+
+
 def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str],
                 shared: Optional[Sources] = None, progress=None) -> Dict[str, _Part]:
     """Evaluate and check root modules one by one: each root module's findings, file
@@ -299,7 +303,6 @@ def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, r
 
     Run in a worker process (``shared`` None) or in this one (``shared``: the scan's
     sources, whose file contents the root modules share)."""
-    from emrlint.cache import digest
     from emrlint.model import Model
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import TerraformProject
@@ -320,10 +323,17 @@ def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, r
         estimates = _estimate(model, options, sources, internal)
         out[root] = _Part(findings=findings, errors=project.errors,
                           suppressions=_terraform_suppressions(project, sources),
-                          inputs={p: digest(sources.content(p)) for p in sources.read_paths()},
+                          inputs=_digests(sources) if _caching(options) else {},
                           queries=dict(sources.queries), duplicates=project.duplicates, internal=internal,
                           declared_vars=project.declared_vars, estimates=estimates)
     return out
+
+
+def _digests(sources: Sources) -> Dict[str, Optional[str]]:
+    """What a root module read (for the cache): a SHA-256 of each file's content."""
+    from emrlint.cache import digest
+
+    return {p: digest(sources.content(p)) for p in sources.read_paths()}
 
 
 _PROGRESS_QUEUE = None  # in a worker process: where it reports each root module it has checked

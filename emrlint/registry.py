@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional,
 from emrlint.findings import SEVERITIES
 from emrlint.lazyre import lazy_re
 from emrlint.record import dataclass, field
+from emrlint.text import cleandoc
 
 if TYPE_CHECKING:  # importing the rule kit loads the model
     from emrlint.rulekit import Param
@@ -110,10 +111,8 @@ def _load_builtin(rule_id: str) -> Rule:
 
 
 def _rule_from_module(module: ModuleType, custom: bool = False) -> Rule:
-    import inspect
-
     name = module.__name__
-    doc = inspect.getdoc(module) or ""
+    doc = cleandoc(module.__doc__) if isinstance(module.__doc__, str) else ""
     missing = [attr for attr in ("ID", "NAME", "SEVERITY") if not hasattr(module, attr)]
     if missing or not doc:
         raise RuleDefinitionError(f"{name}: a rule needs a docstring and {', '.join(missing) or 'metadata'}")

@@ -165,3 +165,4 @@ def test_mistakes_are_refused_as_dataclasses_refuses_them():
             b: int
     with pytest.raises(TypeError):
         record.fields(object())
+

@@ -35,7 +35,6 @@ Unknown is never a guess: a type, release, region or rate the table does not hav
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import re
@@ -97,8 +96,10 @@ class TableInfo:
     regions: Tuple[str, ...] = ()
     missing: str = ""
 
-    def age_days(self, today: Optional[_dt.date] = None) -> int:
+    def age_days(self, today: Optional["_dt.date"] = None) -> int:
         """Days between the table's date and ``today`` (default: today)."""
+        import datetime as _dt  # here: a scan never asks a table's age
+
         return ((today or _dt.date.today()) - _dt.date.fromisoformat(self.date)).days
 
 

@@ -1,0 +1,55 @@
+"""What a run does not pay for: the start-up of a pre-commit hook on one small module is
+mostly imports, so the modules a scan needs no part of stay unimported (timed by
+``bench/run.py``, not here)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+from emrlint import registry
+from emrlint.text import cleandoc
+
+from conftest import FIXTURES
+
+NOT_IMPORTED = ("dataclasses", "inspect", "ast", "dis", "tokenize", "datetime")
+
+PROBE = """
+import io, json, sys
+import emrlint.cli
+out = sys.stdout
+sys.stdout = io.StringIO()
+code = emrlint.cli.main(sys.argv[1:])
+sys.stdout = out
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _modules(*args):
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, EMRLINT_NO_CACHE="1"))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["code"] in (0, 1)
+    return set(result["modules"])
+
+
+def test_a_scan_of_one_module_imports_no_module_it_does_not_use():
+    module = os.path.join(FIXTURES, "examples", "design-card")
+    files = sorted(os.path.join(module, f) for f in os.listdir(module) if f.endswith(".tf"))
+    for fmt in ("text", "json"):
+        loaded = _modules("scan", "--no-config", "--no-cache", "--format", fmt, *files)
+        assert "emrlint.engine" in loaded
+        assert not loaded & set(NOT_IMPORTED), f"--format {fmt}: {sorted(loaded & set(NOT_IMPORTED))}"
+
+
+def test_cleandoc_is_inspects():
+    """A rule's documentation is cleaned without importing inspect, as inspect would."""
+    samples = [r.module.__doc__ for r in registry.builtin_rules().values()]
+    samples += ["", "\n", "one", "  one\n    two\n      three\n\n", "\tx\n\ty\n\t\tz", "a\n\n  b\n \n  c\n\n\n",
+                "\n\n  lead\n  blank lines\n", "x\n\u3000y\n\u3000\u3000z", "a\n \u2003b\n  c", "a\n  \n  b"]
+    for doc in samples:
+        assert cleandoc(doc) == inspect.cleandoc(doc), repr(doc)
