@@ -40,10 +40,20 @@ _WIDTH: List[int] = []
 
 
 def _help_width() -> int:
+    """The help's width as argparse has it: ``shutil.get_terminal_size()``'s columns less 2
+    (``COLUMNS``, else the terminal's, else 80), read without importing shutil, which
+    brings bz2, lzma and zlib into every run."""
     if not _WIDTH:
-        import shutil
-
-        _WIDTH.append(shutil.get_terminal_size().columns - 2)  # as argparse has it
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            columns = 0
+        if columns <= 0:
+            try:
+                columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                columns = 0
+        _WIDTH.append((columns or 80) - 2)
     return _WIDTH[0]
 
 

@@ -11,14 +11,14 @@ Why not the standard library: making a class with :func:`dataclasses.dataclass` 
 three or four methods from source and imports ``inspect`` (with ``ast``, ``dis`` and
 ``tokenize``).  Over emrlint's 70-odd classes that was 25-35 ms of every run, a third of a
 pre-commit hook's time on one small module (measured on CPython 3.11).  Here a class's
-``__init__``, ``__eq__`` and ``__hash__`` are compiled in one go when one of them is first
-called (a run uses a fraction of the classes); ``__repr__`` is a shared function.
+``__init__``, ``__eq__`` and ``__hash__`` are each compiled when first called (a run uses
+a fraction of the classes); ``__repr__`` is a shared function.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 __all__ = ["dataclass", "field", "fields", "replace", "asdict", "FrozenInstanceError", "MISSING"]
 
@@ -81,10 +81,17 @@ def _collect(cls: type) -> Dict[str, Field]:
     return found
 
 
-def _methods_source(cls: type, flds: Tuple[Field, ...], frozen: bool, eq: bool) -> Tuple[str, Dict[str, Any]]:
-    """The source of ``__init__`` (and of ``__eq__`` and ``__hash__``, written out as
-    dataclasses writes them), compiled in one go."""
+def _method_source(name: str, cls: type, flds: Tuple[Field, ...], frozen: bool) -> Tuple[str, Dict[str, Any]]:
+    """The source of ``__init__``, ``__eq__`` or ``__hash__``, written out as dataclasses
+    writes them."""
     env: Dict[str, Any] = {"MISSING": MISSING, "__object_setattr": object.__setattr__}
+    compared = "".join(f"self.{f.name}," for f in flds if f.compare)
+    if name == "__eq__":
+        theirs = "".join(f"other.{f.name}," for f in flds if f.compare)
+        return (f"def __eq__(self, other):\n    if other.__class__ is self.__class__:\n"
+                f"        return ({compared}) == ({theirs})\n    return NotImplemented\n"), env
+    if name == "__hash__":
+        return f"def __hash__(self):\n    return hash(({compared}))\n", env
     params, lines = ["self"], []
     for f in flds:
         if f.init:
@@ -110,30 +117,20 @@ def _methods_source(cls: type, flds: Tuple[Field, ...], frozen: bool, eq: bool) 
     if hasattr(cls, "__post_init__"):
         lines.append("self.__post_init__()")
     body = "\n    ".join(lines or ["pass"])
-    source = f"def __init__({', '.join(params)}):\n    {body}\n"
-    mine = "".join(f"self.{f.name}," for f in flds if f.compare)
-    theirs = "".join(f"other.{f.name}," for f in flds if f.compare)
-    if eq:
-        source += (f"def __eq__(self, other):\n    if other.__class__ is self.__class__:\n"
-                   f"        return ({mine}) == ({theirs})\n    return NotImplemented\n")
-        if frozen:
-            source += f"def __hash__(self):\n    return hash(({mine}))\n"
-    return source, env
+    return f"def __init__({', '.join(params)}):\n    {body}\n", env
 
 
-def _compiled_on_first_call(cls: type, name: str, flds: Tuple[Field, ...], frozen: bool, eq: bool,
-                            wanted: List[str]) -> Callable[..., Any]:
-    """A stand-in for a generated method: its first call compiles the class's generated
-    methods, puts them in its place and calls the real one.  A run uses a fraction of
-    emrlint's classes, so most are never compiled."""
+def _compiled_on_first_call(cls: type, name: str, flds: Tuple[Field, ...], frozen: bool) -> Callable[..., Any]:
+    """A stand-in for a generated method: its first call compiles the method, puts it in
+    its place and calls it.  A run uses a fraction of emrlint's classes, and compares or
+    hashes fewer still, so most methods are never compiled."""
 
     def first_call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if cls.__dict__.get(name) is first_call:
-            source, env = _methods_source(cls, flds, frozen, eq)
+            source, env = _method_source(name, cls, flds, frozen)
             exec(source, env)  # emrlint's own generated source (its field names), never scanned input
-            for method in wanted:
-                env[method].__qualname__ = f"{cls.__qualname__}.{method}"
-                setattr(cls, method, env[method])
+            env[name].__qualname__ = f"{cls.__qualname__}.{name}"
+            setattr(cls, name, env[name])
         return cls.__dict__[name](self, *args, **kwargs)
 
     first_call.__qualname__ = f"{cls.__qualname__}.{name}"
@@ -193,13 +190,12 @@ def _process(cls: type, frozen: bool, slots: bool, eq: bool) -> type:
                     setattr(cls, f.name, f.default)
     cls.__record_fields__ = found
     cls.__record_class__ = cls
-    cls.__record_compare__ = tuple(f.name for f in flds if f.compare)
     cls.__record_repr__ = tuple(f.name for f in flds if f.repr)
     cls.__match_args__ = tuple(f.name for f in flds if f.init)
     wanted = [n for n in ("__init__", "__eq__" if eq else "", "__hash__" if eq and frozen else "")
               if n and n not in own]
     for name in wanted:
-        setattr(cls, name, _compiled_on_first_call(cls, name, flds, frozen, eq, wanted))
+        setattr(cls, name, _compiled_on_first_call(cls, name, flds, frozen))
     if eq and not frozen and "__hash__" not in own:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
     if "__repr__" not in own:
