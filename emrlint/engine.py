@@ -353,11 +353,10 @@ def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots
     return out
 
 
-def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary: Boundary,
-                    roots: List[str], progress=None) -> Optional[Dict[str, _Part]]:
-    """Check root modules in ``options.jobs`` processes when there is enough to do: each
-    process evaluates whole root modules (parsing, evaluation and rules), so only
-    findings cross process boundaries.  None: do it in this process."""
+def _buckets(options: ScanOptions, project, roots: List[str]) -> Optional[List[List[str]]]:
+    """Root modules shared among ``options.jobs`` processes, about the same number of
+    relevant bytes each (the largest first onto the least loaded); None when there is
+    too little to do for processes to pay for their start."""
     if options.jobs < 2 or len(roots) < 2 * options.jobs:
         return None
     sizes = {r: project.relevant_bytes(r) for r in roots}
@@ -365,10 +364,21 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
         return None
     buckets: List[List[str]] = [[] for _ in range(options.jobs)]
     loads = [0] * options.jobs
-    for root in sorted(roots, key=lambda r: -sizes[r]):  # largest first onto the least loaded
+    for root in sorted(roots, key=lambda r: -sizes[r]):
         i = loads.index(min(loads))
         buckets[i].append(root)
         loads[i] += sizes[root]
+    return buckets
+
+
+def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary: Boundary,
+                    roots: List[str], progress=None) -> Optional[Dict[str, _Part]]:
+    """Check root modules in ``options.jobs`` processes when there is enough to do: each
+    process evaluates whole root modules (parsing, evaluation and rules), so only
+    findings cross process boundaries.  None: do it in this process."""
+    buckets = _buckets(options, project, roots)
+    if buckets is None:
+        return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -480,9 +490,9 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, boundary:
     parts: List[_Part] = []
     # A plan's findings move to the Terraform source of the same resource, so a scan with
     # plans checks everything in one model.  Without plans, root modules are checked one
-    # by one, in parallel processes or from the cache, when either is in use.
+    # by one when the cache stores them or there is enough to share among processes.
     plans = any(b"planned_values" in sources.read_bytes_or_empty(f) for f in doc_files)
-    if plans or (cache is None and options.jobs < 2):
+    if plans or (cache is None and _buckets(options, project, project.relevant_roots()) is None):
         from emrlint.terraform.build import build_model
 
         build_model(project, model, progress, errors=internal)

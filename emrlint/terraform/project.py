@@ -88,6 +88,7 @@ class TerraformProject:
         self._relevant: Dict[str, bool] = {}
         self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
         self._cycles: set = set()
+        self._roots: Optional[List[str]] = None
         for path in files:
             self._dir_files.setdefault(os.path.dirname(path), []).append(path)
 
@@ -195,7 +196,12 @@ class TerraformProject:
 
     def relevant_roots(self) -> List[str]:
         """Directories to evaluate as root modules: the relevant ones that no other
-        relevant scanned directory calls."""
+        relevant scanned directory calls (worked out once per project)."""
+        if self._roots is None:
+            self._roots = self._relevant_roots()
+        return list(self._roots)
+
+    def _relevant_roots(self) -> List[str]:
         dirs = sorted(d for d in self._dir_files if self._tf_files(d))
         relevant = [d for d in dirs if self.is_relevant_dir(d)]
         callers: Dict[str, List[str]] = {}
