@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
@@ -21,7 +20,7 @@ from emrlint.cost.estimate import Estimate, Figure, Line, Tally, money
 from emrlint.cost.pricing import HOURS_PER_MONTH
 from emrlint.findings import Finding, Loc, fingerprint
 from emrlint.record import dataclass, field
-from emrlint.report import relpath
+from emrlint.report import jsontext, relpath
 from emrlint.lazyre import lazy_re
 
 FORMAT, VERSION = "emrlint-cost", 1
@@ -198,7 +197,7 @@ def document(estimates: Sequence[Estimate], paths: Sequence[str], not_read: Sequ
 
 
 def render_json(doc: Dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
 
 
 # ---------------------------------------------------------------------------

@@ -8,12 +8,11 @@ counter appended, in file order."""
 
 from __future__ import annotations
 
-import json
 import hashlib
 from typing import Dict, List, Sequence
 
 from emrlint.findings import Finding, ScanError, fingerprint
-from emrlint.report import display_path, message, relpath, shown
+from emrlint.report import display_path, jsontext, message, relpath, shown
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -44,4 +43,4 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
             "fingerprint": hashlib.sha256(f"internal|{path}|{e.resource}|{e.rule}".encode("utf-8", "surrogatepass")).hexdigest()[:32],
             "severity": "blocker", "location": {"path": path, "lines": {"begin": 1}},
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(issues) + "\n"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import List, Optional, Sequence
 
 from emrlint import __version__
 from emrlint.findings import Finding, ScanError, fingerprint
-from emrlint.report import display_path, message, relpath, shown, summary
+from emrlint.report import display_path, jsontext, message, relpath, shown, summary
 
 
 def finding_dict(f: Finding) -> dict:
@@ -47,4 +46,4 @@ def render(findings: List[Finding], files: int, suppressed: int, baseline: Optio
     doc["summary"]["internal_errors"] = len(errors)
     if baseline is not None:
         doc["summary"]["baseline"] = baseline
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"

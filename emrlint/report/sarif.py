@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import List, Optional, Sequence
@@ -12,7 +11,7 @@ from emrlint import __version__
 from emrlint.findings import Finding, ScanError, fingerprint
 from emrlint.links import repository
 from emrlint.registry import all_rules
-from emrlint.report import message as shown_message, relpath, shown
+from emrlint.report import jsontext, message as shown_message, relpath, shown
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -130,4 +129,4 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = (), enabled: O
             "results": results,
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
