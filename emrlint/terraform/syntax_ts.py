@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
 from emrlint.lazyre import lazy_re
@@ -39,6 +39,7 @@ class _Source:
         self.depth = 0  # expressions being read, one inside another
         self.ascii = data.isascii()
         self.lines = data.split(b"\n") if not self.ascii else None
+        self.names: Dict[bytes, str] = {}  # identifiers read so far
 
     def col(self, point: Any) -> int:
         row, col = point
@@ -62,7 +63,10 @@ class _Source:
         raw = self.data[node.start_byte:node.end_byte]
         if not namespaced and b"::" in raw:
             raise SyntaxProblem("HCL syntax error", node.start_point[0] + 1, self.col(node.start_point))
-        return sys.intern(raw.decode("utf-8", "replace"))
+        name = self.names.get(raw)
+        if name is None:
+            name = self.names[raw] = sys.intern(raw.decode("utf-8", "replace"))
+        return name
 
     def point(self, offset: int) -> Tuple[int, int]:
         """1-based (line, column) of a byte offset."""
@@ -150,45 +154,73 @@ def _comment_nodes(root: Any) -> List[Any]:
 
 
 def _body(node: Any, src: _Source) -> SBody:
+    return _rows_body(node, src)[0]
+
+
+def _rows_body(node: Any, src: _Source) -> Tuple[SBody, int]:
+    """A body, and the row its last attribute or block ends on (-1: none)."""
     items: List[Any] = []
     last_row = -1  # the row the previous attribute or block ended on
     for child in node.children:
         t = child.type
-        if t not in ("attribute", "block"):
-            continue
-        start = child.start_point
-        if start[0] <= last_row:  # HCL: one attribute or block per line
-            _newline_problem(child, src)
-        last_row = child.end_point[0]
-        kids = child.children
         if t == "attribute":
+            start = child.start_point
+            if start[0] <= last_row:  # HCL: one attribute or block per line
+                _newline_problem(child, src)
+            last_row = child.end_point[0]
+            kids = child.children
             name = src.name(kids[0])
-            expr = next(c for c in kids if c.type == "expression")
+            expr = kids[2] if len(kids) > 2 else None
+            if expr is None or expr.type != "expression":
+                expr = next(c for c in kids if c.type == "expression")
             if expr.start_point[0] != start[0]:  # "name =" then the value on another line
                 _newline_problem(expr, src)
             value = _expr(expr, src)
             line, column = (start[0] + 1, start[1] + 1) if src.ascii else (start[0] + 1, src.col(start))
-            items.append(SAttribute(name, value, (line, column, value.pos[2], value.pos[3])))
-        else:
+            vpos = value.pos
+            items.append(SAttribute(name, value, (line, column, vpos[2], vpos[3])))
+        elif t == "block":
+            start = child.start_point
+            row = start[0]
+            if row <= last_row:
+                _newline_problem(child, src)
+            last_row = child.end_point[0]
+            kids = child.children
             labels = []
-            inner = SBody(())
+            opener = closer = inner_node = None
             for c in kids[1:]:
-                if c.type in ("identifier", "string_lit", "block_start") and c.start_point[0] != start[0]:
-                    _newline_problem(c, src)  # a block's type, labels and "{" are on one line
-                if c.type == "identifier":
+                ct = c.type
+                if ct == "identifier":
+                    if c.start_point[0] != row:  # a block's type, labels and "{" are on one line
+                        _newline_problem(c, src)
                     labels.append(src.name(c))
-                elif c.type == "string_lit":
+                elif ct == "string_lit":
+                    if c.start_point[0] != row:
+                        _newline_problem(c, src)
                     labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
-                elif c.type == "body":
-                    inner = _body(c, src)
-                    opener = next((k for k in kids if k.type == "block_start"), c)
-                    closer = next((k for k in kids if k.type == "block_end"), None)
-                    last = next((i for i in reversed(c.children) if i.type in ("attribute", "block")), None)
-                    if closer is not None and last is not None and c.start_point[0] != opener.start_point[0] and \
-                            closer.start_point[0] <= last.end_point[0]:
-                        _newline_problem(closer, src)  # "}" after the last attribute, on its line
+                elif ct == "block_start":
+                    if c.start_point[0] != row:
+                        _newline_problem(c, src)
+                    if opener is None:
+                        opener = c
+                elif ct == "body":
+                    if inner_node is None:
+                        inner_node = c
+                elif ct == "block_end":
+                    if closer is None:
+                        closer = c
+            if inner_node is not None:
+                inner, inner_last = _rows_body(inner_node, src)
+                body_row = inner_node.start_point[0]
+                if closer is not None and inner_last >= 0 and \
+                        body_row != (opener.start_point[0] if opener is not None else body_row) and \
+                        closer.start_point[0] <= inner_last:
+                    _newline_problem(closer, src)  # "}" after the last attribute, on its line
+            else:
+                inner = SBody(())
             items.append(SBlock(src.name(kids[0]), tuple(labels), inner, src.pos(child)))
-    return SBody(tuple(items))
+    return SBody(tuple(items)), last_row
+
 
 
 def _newline_problem(node: Any, src: _Source) -> None:
@@ -205,11 +237,14 @@ def _expr(node: Any, src: _Source) -> Node:
     """An ``expression`` node: a primary term, then attribute, index and splat suffixes."""
     if src.depth >= MAX_NESTING:
         return Node("deep", src.pos(node))
-    src.depth += 1
-    try:
-        return _seq([c for c in node.children if c.type != "comment"], src.pos(node), src)
-    finally:
-        src.depth -= 1
+    kids = node.children
+    src.depth += 1  # not restored on a SyntaxProblem: that ends the parse
+    if len(kids) == 1:  # a term without suffixes (the most common expression)
+        out = _term(kids[0], src)
+    else:
+        out = _seq([c for c in kids if c.type != "comment"], src.pos(node), src)
+    src.depth -= 1
+    return out
 
 
 def _seq(kids: List[Any], pos: Pos, src: _Source) -> Node:
@@ -389,11 +424,13 @@ def _pieces(node: Any, src: _Source) -> Tuple[Any, ...]:
 # (no nested functions: a closure that calls itself is a reference cycle, and a scan runs
 # without the cyclic collector)
 def _lit_piece(start: int, end: int, src: _Source, out: List[Any]) -> None:
-    from emrlint.terraform.hcl import unescape
-
     if end > start:
         text = src.data[start:end].decode("utf-8", "replace")
-        out.append((("lit", unescape(text).replace("$${", "${").replace("%%{", "%{")), False, False))
+        if "\\" in text or "$${" in text or "%%{" in text:
+            from emrlint.terraform.hcl import unescape
+
+            text = unescape(text).replace("$${", "${").replace("%%{", "%{")
+        out.append((("lit", text), False, False))
 
 
 def _marker_piece(part: Any, src: _Source, out: List[Any]) -> None:
