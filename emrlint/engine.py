@@ -337,6 +337,9 @@ def _digests(sources: Sources) -> Dict[str, Optional[str]]:
 
 
 _PROGRESS_QUEUE = None  # in a worker process: where it reports each root module it has checked
+# in a forked worker process: the scan's sources as the parent had read them (inherited, not
+# sent), so a worker reads no file and resolves no path the parent already has
+_FORKED_SOURCES: Optional[Sources] = None
 
 
 def _init_worker(queue) -> None:
@@ -347,10 +350,29 @@ def _init_worker(queue) -> None:
 def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str]) -> Dict[str, _Part]:
     queue = _PROGRESS_QUEUE
     report = None if queue is None else (lambda stage, n, total: queue.put(1) if n else None)
-    out = _root_parts(options, tf_files, boundary, roots, progress=report)
+    out = _root_parts(options, tf_files, boundary, roots, _FORKED_SOURCES, progress=report)
     if queue is not None:
         queue.put(1)  # the last root module of this bucket
     return out
+
+
+class _Tally:
+    """Root modules finished by every process of a parallel scan, for the progress display."""
+
+    def __init__(self, queue, progress, total: int):
+        self.queue, self.progress, self.total, self.done = queue, progress, total, 0
+
+    def own(self, stage: str, n: int, total: int) -> None:
+        """This process starts the ``n``-th root module of its share (the one before is done)."""
+        if n:
+            self.done += 1
+        self.show()
+
+    def show(self) -> None:
+        while not self.queue.empty():  # one message per root module a worker finished
+            self.queue.get()
+            self.done += 1
+        self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
 
 
 def _buckets(options: ScanOptions, project, roots: List[str]) -> Optional[List[List[str]]]:
@@ -372,10 +394,10 @@ def _buckets(options: ScanOptions, project, roots: List[str]) -> Optional[List[L
 
 
 def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary: Boundary,
-                    roots: List[str], progress=None) -> Optional[Dict[str, _Part]]:
-    """Check root modules in ``options.jobs`` processes when there is enough to do: each
-    process evaluates whole root modules (parsing, evaluation and rules), so only
-    findings cross process boundaries.  None: do it in this process."""
+                    roots: List[str], progress=None, sources: Optional[Sources] = None) -> Optional[Dict[str, _Part]]:
+    """Check root modules in ``options.jobs`` processes when there is enough to do: this
+    one and ``jobs - 1`` workers, each evaluating whole root modules (parsing, evaluation
+    and rules), so only findings cross process boundaries.  None: do it in this process."""
     buckets = _buckets(options, project, roots)
     if buckets is None:
         return None
@@ -384,33 +406,42 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    global _FORKED_SOURCES
     if "fork" in methods:  # load the grammar once, before forking: every process inherits it
         from emrlint.terraform.hcl import load_grammar
 
         load_grammar()
+        _FORKED_SOURCES = sources  # and the files read so far
     worker_options = replace(options, progress=None)
+    own, others = buckets[0], [b for b in buckets[1:] if b]
+    if not others:
+        return None
     try:
         # each worker reports every root module it finishes, so the progress display moves
         queue = context.SimpleQueue() if progress is not None else None
-        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context, initializer=_init_worker,
+        tally = _Tally(queue, progress, len(roots)) if queue is not None else None
+        with ProcessPoolExecutor(max_workers=len(others), mp_context=context, initializer=_init_worker,
                                  initargs=(queue,)) as pool:
-            futures = [pool.submit(_worker, worker_options, tf_files, boundary, b) for b in buckets if b]
-            if queue is not None:
+            futures = [pool.submit(_worker, worker_options, tf_files, boundary, b) for b in others]
+            # this process checks a share too while the workers check theirs (it has read the
+            # files and imported the rules already, and its findings need no pickling)
+            out = _root_parts(options, tf_files, boundary, own, sources, tally.own if tally is not None else None)
+            if tally is not None:
                 from concurrent.futures import FIRST_COMPLETED, wait
 
-                done, pending = 0, set(futures)
+                tally.done += 1  # its last root module
+                pending = set(futures)
                 while pending:
+                    tally.show()
                     _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    while not queue.empty():
-                        queue.get()
-                        done += 1
-                    progress("evaluating Terraform modules", min(done, len(roots)), len(roots))
-            out: Dict[str, _Part] = {}
+                tally.show()
             for f in futures:
                 out.update(f.result())
             return out
     except (OSError, RuntimeError):
         return None  # processes cannot be started here (a restricted environment): do it in this one
+    finally:
+        _FORKED_SOURCES = None
 
 
 def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], boundary: Boundary,
@@ -427,7 +458,7 @@ def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: 
         else:
             todo.append(root)
     if todo:
-        computed = _parallel_roots(options, project, tf_files, boundary, todo, options.progress)
+        computed = _parallel_roots(options, project, tf_files, boundary, todo, options.progress, sources)
         if computed is None:
             computed = _root_parts(options, tf_files, boundary, todo, sources, progress)
         for root, part in computed.items():

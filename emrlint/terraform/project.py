@@ -82,15 +82,13 @@ class TerraformProject:
         self.duplicates: List[Duplicate] = []  # names declared twice in one module directory (EMR004)
         self.parsed: Dict[str, ParsedFile] = {}
         self._dirs: Dict[str, Optional[ModuleDir]] = {}
-        self._dir_files: Dict[str, List[str]] = {}
+        self._files = files  # grouped by directory when the root modules are asked for
         self._listing: Dict[str, List[str]] = {}
         self._calls: Dict[str, List[str]] = {}
         self._relevant: Dict[str, bool] = {}
         self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
         self._cycles: set = set()
         self._roots: Optional[List[str]] = None
-        for path in files:
-            self._dir_files.setdefault(os.path.dirname(path), []).append(path)
 
     # -- file access for functions: outside the scan's boundary, every answer is unknown ----
 
@@ -202,7 +200,7 @@ class TerraformProject:
         return list(self._roots)
 
     def _relevant_roots(self) -> List[str]:
-        dirs = sorted(d for d in self._dir_files if self._tf_files(d))
+        dirs = sorted(d for d in {os.path.dirname(path) for path in self._files} if self._tf_files(d))
         relevant = [d for d in dirs if self.is_relevant_dir(d)]
         callers: Dict[str, List[str]] = {}
         for d in relevant:
