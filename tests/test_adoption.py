@@ -32,7 +32,7 @@ def _env(**extra):
 
 def test_readme_and_editor_pins_name_the_newest_release_of_the_changelog():
     newest = re.search(r"^## (\d+\.\d+\.\d+)\s*$", _read("CHANGELOG.md"), re.M).group(1)
-    assert newest == "0.3.0"
+    assert newest == "0.3.1"
     readme, editors = _read("README.md"), _read(os.path.join("docs", "editors.md"))
     pins = re.findall(r"rev: (v\S+)", readme) + re.findall(r"uses: emrlint/emrlint@(\S+)", readme)
     pins += re.findall(r"git\+https://github\.com/emrlint/emrlint@(v[\w.]+)", readme + editors)
