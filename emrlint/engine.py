@@ -401,6 +401,9 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
     buckets = _buckets(options, project, roots)
     if buckets is None:
         return None
+    own, others = buckets[0], [b for b in buckets[1:] if b]
+    if not others:
+        return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -413,9 +416,6 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
         load_grammar()
         _FORKED_SOURCES = sources  # and the files read so far
     worker_options = replace(options, progress=None)
-    own, others = buckets[0], [b for b in buckets[1:] if b]
-    if not others:
-        return None
     try:
         # each worker reports every root module it finishes, so the progress display moves
         queue = context.SimpleQueue() if progress is not None else None

@@ -89,6 +89,7 @@ class TerraformProject:
         self._modules_json: Dict[str, Optional[Dict[str, str]]] = {}
         self._cycles: set = set()
         self._roots: Optional[List[str]] = None
+        self._sizes: Dict[str, int] = {}  # root module -> relevant bytes
 
     # -- file access for functions: outside the scan's boundary, every answer is unknown ----
 
@@ -268,6 +269,9 @@ class TerraformProject:
 
     def relevant_bytes(self, root: str) -> int:
         """How much Terraform a root module and the EMR modules it calls hold (to share out work)."""
+        known = self._sizes.get(root)
+        if known is not None:
+            return known
         total, seen, stack = 0, set(), [root]
         while stack:
             d = stack.pop()
@@ -276,6 +280,7 @@ class TerraformProject:
             seen.add(d)
             total += sum(len(data) for _, data in self._dir_bytes(d))
             stack.extend(self._callees(d))
+        self._sizes[root] = total
         return total
 
     # -- modules -------------------------------------------------------------

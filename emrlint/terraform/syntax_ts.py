@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from emrlint.terraform.syntax import MAX_NESTING, Node, Pos, SAttribute, SBlock, SBody, SFile, literal, merge_literals
 from emrlint.lazyre import lazy_re
@@ -39,7 +39,6 @@ class _Source:
         self.depth = 0  # expressions being read, one inside another
         self.ascii = data.isascii()
         self.lines = data.split(b"\n") if not self.ascii else None
-        self.names: Dict[bytes, str] = {}  # identifiers read so far
 
     def col(self, point: Any) -> int:
         row, col = point
@@ -63,10 +62,7 @@ class _Source:
         raw = self.data[node.start_byte:node.end_byte]
         if not namespaced and b"::" in raw:
             raise SyntaxProblem("HCL syntax error", node.start_point[0] + 1, self.col(node.start_point))
-        name = self.names.get(raw)
-        if name is None:
-            name = self.names[raw] = sys.intern(raw.decode("utf-8", "replace"))
-        return name
+        return sys.intern(raw.decode("utf-8", "replace"))
 
     def point(self, offset: int) -> Tuple[int, int]:
         """1-based (line, column) of a byte offset."""
@@ -190,17 +186,13 @@ def _rows_body(node: Any, src: _Source) -> Tuple[SBody, int]:
             opener = closer = inner_node = None
             for c in kids[1:]:
                 ct = c.type
+                if ct in ("identifier", "string_lit", "block_start") and c.start_point[0] != row:
+                    _newline_problem(c, src)  # a block's type, labels and "{" are on one line
                 if ct == "identifier":
-                    if c.start_point[0] != row:  # a block's type, labels and "{" are on one line
-                        _newline_problem(c, src)
                     labels.append(src.name(c))
                 elif ct == "string_lit":
-                    if c.start_point[0] != row:
-                        _newline_problem(c, src)
                     labels.append("".join(src.text(p) for p in c.children if p.type == "template_literal"))
                 elif ct == "block_start":
-                    if c.start_point[0] != row:
-                        _newline_problem(c, src)
                     if opener is None:
                         opener = c
                 elif ct == "body":
@@ -211,16 +203,13 @@ def _rows_body(node: Any, src: _Source) -> Tuple[SBody, int]:
                         closer = c
             if inner_node is not None:
                 inner, inner_last = _rows_body(inner_node, src)
-                body_row = inner_node.start_point[0]
-                if closer is not None and inner_last >= 0 and \
-                        body_row != (opener.start_point[0] if opener is not None else body_row) and \
-                        closer.start_point[0] <= inner_last:
+                if closer is not None and opener is not None and inner_last >= 0 and \
+                        inner_node.start_point[0] != opener.start_point[0] and closer.start_point[0] <= inner_last:
                     _newline_problem(closer, src)  # "}" after the last attribute, on its line
             else:
                 inner = SBody(())
             items.append(SBlock(src.name(kids[0]), tuple(labels), inner, src.pos(child)))
     return SBody(tuple(items)), last_row
-
 
 
 def _newline_problem(node: Any, src: _Source) -> None:
