@@ -94,13 +94,13 @@ def run(request: dict) -> dict:
                 peak["rss"] = max(peak["rss"], rss)
                 peak["procs"] = max(peak["procs"], procs)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        if sampled:
+        sampler = threading.Thread(target=sample, daemon=True) if sampled else None
+        if sampler is not None:
             sampler.start()
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - start
         done.set()
-        if sampled:
+        if sampler is not None:
             sampler.join()
         os.close(null)
         err.seek(0, 2)

@@ -157,7 +157,7 @@ def read_bytes(tree: str) -> Dict[str, Any]:
     for path in tf_files(tree):
         with open(path, "rb") as fh:
             fh.read()
-    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu, "tree_rss_mb": 0.0, "procs": 1}
+    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu, "rss_mb": 0.0}  # in this process
 
 
 def median(samples: List[Dict[str, Any]], key: str) -> float:
@@ -231,7 +231,6 @@ def main() -> None:
     ok_codes = (0, 1)  # emrlint and checkov exit 1 when they find something
     samples: Dict[str, List[Dict[str, Any]]] = {name: [] for name in commands}
     samples["read-bytes (monorepo)"] = []
-    memory: Dict[str, List[Dict[str, Any]]] = {name: [] for name in commands}  # sampled runs
 
     # the one-file edit: a warm cache of the 3,200-module tree, then an unchanged rerun
     # (a cache hit), and reruns after editing a file no root module reads and a file
@@ -278,8 +277,7 @@ def main() -> None:
         samples["3,200 modules: an EMR module edited"].append(measure.run(emrlint(big), env_cache, ok_codes))
 
     print("memory runs ...", flush=True)
-    for name, (cmd, env) in commands.items():
-        memory[name].append(measure.run(cmd, env, ok_codes, sample=True))
+    memory = {name: measure.run(cmd, env, ok_codes, sample=True) for name, (cmd, env) in commands.items()}
 
     linear: List[Dict[str, Any]] = []
     if not args.no_linear:
@@ -299,10 +297,10 @@ def main() -> None:
     med: Dict[str, Dict[str, Any]] = {}
     for name, timed in samples.items():
         med[name] = {"wall": median(timed, "wall"), "cpu": median(timed, "cpu")}
-        if memory.get(name):
-            med[name].update(tree_rss_mb=median(memory[name], "tree_rss_mb"), procs=median(memory[name], "procs"))
-        else:  # timed only: the largest process's peak (the in-process reference: none)
-            med[name].update(tree_rss_mb=median(timed, "rss_mb") if "rss_mb" in timed[0] else 0.0, procs=None)
+        if name in memory:
+            med[name].update(tree_rss_mb=memory[name]["tree_rss_mb"], procs=memory[name]["procs"])
+        else:  # timed only: the largest process's peak
+            med[name].update(tree_rss_mb=median(timed, "rss_mb"), procs=None)
     print()
     print(f"inputs: monorepo {args.modules} modules ({len(tf_files(mono))} .tf files, {megabytes(tf_files(mono)):.1f} MB, "
           f"5% EMR); EMR-dense {args.modules} modules ({megabytes(tf_files(dense)):.1f} MB); small module "

@@ -368,6 +368,11 @@ class _Tally:
             self.done += 1
         self.show()
 
+    def own_done(self) -> None:
+        """This process has finished the last root module of its share."""
+        self.done += 1
+        self.show()
+
     def show(self) -> None:
         while not self.queue.empty():  # one message per root module a worker finished
             self.queue.get()
@@ -429,7 +434,7 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
             if tally is not None:
                 from concurrent.futures import FIRST_COMPLETED, wait
 
-                tally.done += 1  # its last root module
+                tally.own_done()
                 pending = set(futures)
                 while pending:
                     tally.show()
