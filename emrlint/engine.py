@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from emrlint.discovery import Discovered, Excluder, discover, file_kind
 from emrlint.findings import SEVERITY_RANK, Finding, Loc, ScanError
@@ -295,14 +295,16 @@ def _caching(options: ScanOptions) -> bool:
     return options.cache and not options.overlay and not os.environ.get("EMRLINT_NO_CACHE")
 
 
-def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str],
-                shared: Optional[Sources] = None, progress=None) -> Dict[str, _Part]:
+def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: Iterable[str],
+                shared: Optional[Sources] = None, progress=None, total: Optional[int] = None) -> Dict[str, _Part]:
     """Evaluate and check root modules one by one: each root module's findings, file
     errors, suppressions and duplicate declarations, internal errors, and what it read
     and asked (its inputs, for the cache).
 
     Run in a worker process (``shared`` None) or in this one (``shared``: the scan's
-    sources, whose file contents the root modules share)."""
+    sources, whose file contents the root modules share).  ``roots`` may be a list or the
+    root modules this process claims one by one from a parallel scan's shared list
+    (``total``: how many that list has)."""
     from emrlint.model import Model
     from emrlint.terraform.build import build_model
     from emrlint.terraform.project import TerraformProject
@@ -311,9 +313,11 @@ def _root_parts(options: ScanOptions, tf_files: List[str], boundary: Boundary, r
         shared = Sources(boundary, options.max_file_size, options.overlay)
     parse_cache: Dict[str, Any] = {}
     out: Dict[str, _Part] = {}
+    if total is None:
+        total = len(roots)  # type: ignore[arg-type]
     for n, root in enumerate(roots):
         if progress is not None:
-            progress("evaluating Terraform modules", n, len(roots))
+            progress("evaluating Terraform modules", n, total)
         sources = shared.view()
         project = TerraformProject(tf_files, sources, _tf_options(options), parse_cache)
         model = Model()
@@ -337,22 +341,40 @@ def _digests(sources: Sources) -> Dict[str, Optional[str]]:
 
 
 _PROGRESS_QUEUE = None  # in a worker process: where it reports each root module it has checked
+_NEXT_ROOT = None  # in a worker process: the index of the next unclaimed root module (shared)
 # in a forked worker process: the scan's sources as the parent had read them (inherited, not
 # sent), so a worker reads no file and resolves no path the parent already has
 _FORKED_SOURCES: Optional[Sources] = None
 
 
-def _init_worker(queue) -> None:
-    global _PROGRESS_QUEUE
-    _PROGRESS_QUEUE = queue
+def _init_worker(queue, next_root) -> None:
+    global _PROGRESS_QUEUE, _NEXT_ROOT
+    _PROGRESS_QUEUE, _NEXT_ROOT = queue, next_root
+
+
+def _claimed(roots: Sequence[str], next_root) -> Iterator[str]:
+    """The root modules of ``roots`` this process claims, one at a time, from the index
+    that every process of a parallel scan shares (a ``multiprocessing.Value``): each root
+    module goes to exactly one process, and a process that is done early takes the next,
+    so no process waits for another with work left (the shares' costs differ in ways
+    their sizes do not tell: a forked worker's first writes to inherited memory, pickling
+    its findings, what else the machine runs)."""
+    while True:
+        with next_root.get_lock():
+            i = next_root.value
+            next_root.value = i + 1
+        if i >= len(roots):
+            return
+        yield roots[i]
 
 
 def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str]) -> Dict[str, _Part]:
     queue = _PROGRESS_QUEUE
     report = None if queue is None else (lambda stage, n, total: queue.put(1) if n else None)
-    out = _root_parts(options, tf_files, boundary, roots, _FORKED_SOURCES, progress=report)
-    if queue is not None:
-        queue.put(1)  # the last root module of this bucket
+    out = _root_parts(options, tf_files, boundary, _claimed(roots, _NEXT_ROOT), _FORKED_SOURCES,
+                      progress=report, total=len(roots))
+    if queue is not None and out:
+        queue.put(1)  # the last root module this worker checked
     return out
 
 
@@ -380,22 +402,16 @@ class _Tally:
         self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
 
 
-def _buckets(options: ScanOptions, project, roots: List[str]) -> Optional[List[List[str]]]:
-    """Root modules shared among ``options.jobs`` processes, about the same number of
-    relevant bytes each (the largest first onto the least loaded); None when there is
-    too little to do for processes to pay for their start."""
+def _shared_order(options: ScanOptions, project, roots: List[str]) -> Optional[List[str]]:
+    """The root modules in the order the processes of a parallel scan claim them, the
+    largest (in relevant bytes) first, so that the last ones claimed are small; None when
+    there is too little to do for ``options.jobs`` processes to pay for their start."""
     if options.jobs < 2 or len(roots) < 2 * options.jobs:
         return None
     sizes = {r: project.relevant_bytes(r) for r in roots}
     if sum(sizes.values()) < options.parallel_min_bytes:
         return None
-    buckets: List[List[str]] = [[] for _ in range(options.jobs)]
-    loads = [0] * options.jobs
-    for root in sorted(roots, key=lambda r: -sizes[r]):
-        i = loads.index(min(loads))
-        buckets[i].append(root)
-        loads[i] += sizes[root]
-    return buckets
+    return sorted(roots, key=lambda r: -sizes[r])
 
 
 def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary: Boundary,
@@ -403,11 +419,8 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
     """Check root modules in ``options.jobs`` processes when there is enough to do: this
     one and ``jobs - 1`` workers, each evaluating whole root modules (parsing, evaluation
     and rules), so only findings cross process boundaries.  None: do it in this process."""
-    buckets = _buckets(options, project, roots)
-    if buckets is None:
-        return None
-    own, others = buckets[0], [b for b in buckets[1:] if b]
-    if not others:
+    order = _shared_order(options, project, roots)
+    if order is None:
         return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -425,16 +438,20 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
         # each worker reports every root module it finishes, so the progress display moves
         queue = context.SimpleQueue() if progress is not None else None
         tally = _Tally(queue, progress, len(roots)) if queue is not None else None
-        with ProcessPoolExecutor(max_workers=len(others), mp_context=context, initializer=_init_worker,
-                                 initargs=(queue,)) as pool:
-            futures = [pool.submit(_worker, worker_options, tf_files, boundary, b) for b in others]
-            # this process checks a share too while the workers check theirs (it has read the
-            # files and imported the rules already, and its findings need no pickling)
-            out = _root_parts(options, tf_files, boundary, own, sources, tally.own if tally is not None else None)
+        next_root = context.Value("i", 0)
+        workers = options.jobs - 1
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                                 initargs=(queue, next_root)) as pool:
+            futures = [pool.submit(_worker, worker_options, tf_files, boundary, order) for _ in range(workers)]
+            # this process checks root modules too while the workers check theirs (it has read
+            # the files and imported the rules already, and its findings need no pickling)
+            out = _root_parts(options, tf_files, boundary, _claimed(order, next_root), sources,
+                              tally.own if tally is not None else None, total=len(order))
             if tally is not None:
                 from concurrent.futures import FIRST_COMPLETED, wait
 
-                tally.own_done()
+                if out:
+                    tally.own_done()
                 pending = set(futures)
                 while pending:
                     tally.show()
@@ -528,7 +545,7 @@ def _scan(options: ScanOptions, found: Discovered, excluder: Excluder, boundary:
     # plans checks everything in one model.  Without plans, root modules are checked one
     # by one when the cache stores them or there is enough to share among processes.
     plans = any(b"planned_values" in sources.read_bytes_or_empty(f) for f in doc_files)
-    if plans or (cache is None and _buckets(options, project, project.relevant_roots()) is None):
+    if plans or (cache is None and _shared_order(options, project, project.relevant_roots()) is None):
         from emrlint.terraform.build import build_model
 
         build_model(project, model, progress, errors=internal)

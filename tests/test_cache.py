@@ -87,6 +87,46 @@ def test_identical_findings_with_and_without_cache_and_with_1_and_2_processes(gr
         assert used, "two processes were not used"
 
 
+
+def _claim_after(delay, order, next_root, out):
+    import time
+
+    time.sleep(delay)
+    out.put(list(emrlint.engine._claimed(order, next_root)))
+
+
+def test_processes_claim_root_modules_one_at_a_time_from_one_list():
+    """A parallel scan's processes take root modules from one shared list as they finish
+    the last: each root module goes to exactly one process, and one that is busy (or slow
+    to start) leaves the rest to the others instead of holding a fixed share."""
+    import multiprocessing
+
+    order = [f"stacks/s{i}" for i in range(12)]
+    context = multiprocessing.get_context()
+    next_root = context.Value("i", 0)
+    first, second = emrlint.engine._claimed(order, next_root), emrlint.engine._claimed(order, next_root)
+    mine, theirs = [], []
+    for i, root in enumerate(first):  # two claimants, one of them twice as fast
+        mine.append(root)
+        if i % 2:
+            theirs.append(next(second))
+    assert sorted(mine + theirs) == sorted(order) and not set(mine) & set(theirs)
+    assert len(mine) == 8 and theirs == ["stacks/s2", "stacks/s5", "stacks/s8", "stacks/s11"]
+    assert list(second) == []
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    context = multiprocessing.get_context("fork")
+    next_root, out = context.Value("i", 0), context.SimpleQueue()
+    late = context.Process(target=_claim_after, args=(1.0, order, next_root, out))
+    late.start()
+    try:
+        assert list(emrlint.engine._claimed(order, next_root)) == order  # the late process finds nothing left
+        assert out.get() == []
+    finally:
+        late.join(10)
+
+
 CLUSTER = '''
 module "emr" {
   source  = "../shared/emr"
@@ -308,6 +348,7 @@ def test_boundary():
     assert "/repo/infra" in b and "/repo/infra/a/main.tf" in b and "/etc/vars.tfvars" in b
     assert "/repo/infra2/main.tf" not in b and "/repo/infra/../secrets" not in b and "/" not in b
     assert "relative/main.tf" not in b and 5 not in b and "/repo/infra/\0" not in b
+
 
 
 def test_no_cache_environment_variable(cache_dir, tmp_path, monkeypatch):
