@@ -77,11 +77,32 @@ class Boundary:
         directory, name = os.path.split(path)
         real_dir = self._real_dirs.get(directory)
         if real_dir is None:
-            real_dir = self._real_dirs[directory] = os.path.realpath(directory)
+            real_dir = self._real_dir(directory)
         if not name:
             return real_dir
         joined = os.path.join(real_dir, name)
         return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    def _real_dir(self, directory: str) -> str:
+        """``os.path.realpath(directory)`` (absolute and normalised) from the real path of
+        the nearest directory above it already resolved: one ``lstat`` for each directory
+        below that one, not one for every component of every new directory."""
+        below: List[str] = []
+        d = directory
+        real = self._real_dirs.get(d)
+        while real is None:
+            parent, name = os.path.split(d)
+            if not name:  # the file system's root
+                real = self._real_dirs[d] = os.path.realpath(d)
+                break
+            below.append(name)
+            d = parent
+            real = self._real_dirs.get(d)
+        for name in reversed(below):
+            d = os.path.join(d, name)
+            joined = os.path.join(real, name)
+            real = self._real_dirs[d] = os.path.realpath(joined) if os.path.islink(joined) else joined
+        return real
 
     def contains_real(self, real: str) -> bool:
         if real in self.files:

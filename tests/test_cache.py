@@ -351,6 +351,31 @@ def test_boundary():
 
 
 
+def test_boundary_resolves_paths_as_realpath_does(tmp_path):
+    """Real paths come from the nearest directory already resolved, one ``lstat`` per new
+    directory: the same answer as ``os.path.realpath`` through links to directories
+    (relative, absolute, chained, to ``..``), dangling links, loops and missing parts."""
+    (tmp_path / "repo/infra/modules/emr").mkdir(parents=True)
+    (tmp_path / "repo/infra/modules/emr/main.tf").write_text("")
+    (tmp_path / "elsewhere/deep").mkdir(parents=True)
+    links = {"repo/infra/shared": "modules", "repo/infra/out": str(tmp_path / "elsewhere"),
+             "repo/infra/chain": "shared", "repo/infra/up": "..", "repo/infra/gone": "nothing-here",
+             "repo/infra/loop1": "loop2", "repo/infra/loop2": "loop1", "elsewhere/back": "../repo/infra"}
+    for link, target in links.items():
+        os.symlink(target, tmp_path / link)
+    infra = str(tmp_path / "repo" / "infra")
+    paths = [f"{infra}/{tail}" for tail in (
+        "", "modules", "modules/emr/main.tf", "shared/emr/main.tf", "chain/emr", "out/deep/x.tf", "out/back/shared/emr",
+        "up/infra/chain/emr/main.tf", "gone/x/y.tf", "loop1/a.tf", "missing/a/b/c.tf", "modules/emr/missing/d.tf")]
+    boundary = Boundary([infra])
+    for round_ in range(2):  # resolved afresh, then from what the first round remembered
+        for path in paths + [p.rstrip("/") for p in reversed(paths)]:
+            path = os.path.normpath(path)
+            assert boundary.real(path) == os.path.realpath(path), (round_, path)
+    assert boundary.contains(f"{infra}/shared/emr/main.tf") and not boundary.contains(f"{infra}/out/deep/x.tf")
+    assert boundary.contains(f"{infra}/out/back/modules")
+
+
 def test_no_cache_environment_variable(cache_dir, tmp_path, monkeypatch):
     write_tree(str(tmp_path), {"main.tf": MODULE})
     monkeypatch.chdir(tmp_path)
