@@ -53,6 +53,18 @@ def pages() -> dict:
     return out
 
 
+def kinds_module() -> str:
+    """``rules/_kinds.py``: every built-in rule's resource kinds, so that a scan imports only
+    the rules that apply to the resources it found (see :func:`emrlint.registry.known_kinds`)."""
+    from emrlint.registry import builtin_rules
+
+    lines = ['"""Each built-in rule\'s resource kinds (its ``KIND``), read by a scan without importing', "the rules.",
+             "", "Generated from the rule modules by ``python -m emrlint.docs``; do not edit by hand.",
+             '"""', "", "KINDS = {"]
+    lines += [f"    {r.id!r}: {tuple(r.kinds)!r}," for r in builtin_rules().values()]
+    return "\n".join(lines + ["}"]) + "\n"
+
+
 # ---------------------------------------------------------------------------
 # docs/model.md: the model's kinds, fields and sections, and the helpers rules use
 # ---------------------------------------------------------------------------
@@ -153,10 +165,22 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m emrlint.docs", description="Generate docs/rules/ from the rules.")
     parser.add_argument("--out", default=os.path.join("docs", "rules"))
+    parser.add_argument("--kinds", default=os.path.join("rules", "_kinds.py"), help="the rules' kinds index to write")
     parser.add_argument("--check", action="store_true", help="exit 1 if the pages are out of date")
     args = parser.parse_args(argv)
     wanted = pages()
     stale = []
+    kinds_text = kinds_module()
+    try:
+        with open(args.kinds, encoding="utf-8") as fh:
+            current_kinds = fh.read()
+    except OSError:
+        current_kinds = None
+    if current_kinds != kinds_text:
+        stale.append(args.kinds)
+        if not args.check:
+            with open(args.kinds, "w", encoding="utf-8") as fh:
+                fh.write(kinds_text)
     model_path = os.path.join(os.path.dirname(os.path.normpath(args.out)), "model.md")
     model_text = model_markdown()
     try:

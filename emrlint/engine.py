@@ -238,10 +238,22 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
     if not model.resources:
         return findings  # nothing to check: no rule is loaded
     from emrlint.cost.pricing import Pricing
-    from emrlint.registry import all_rules
+    from emrlint.registry import all_rules, known_kinds, load_rule
     from emrlint.rulekit import RuleContext
 
-    rules = all_rules()
+    present = {res.kind for res in model.resources}
+    every: Dict[str, Any] = {}
+
+    def rule_for(rule_id: str):
+        """The rule, or None when it applies to no kind of resource the model has: a built-in
+        rule's kinds are known without importing it, so only the rules that apply are imported."""
+        kinds = known_kinds(rule_id)
+        if kinds is not None:
+            return None if present.isdisjoint(kinds) else load_rule(rule_id)
+        if not every:  # an organisation's rule, or one the kinds index does not list
+            every.update(all_rules())
+        return every[rule_id]
+
     pricing = Pricing(options.prices, model)  # rates are read only when a rule asks for them
     groups: Dict[int, Tuple[Any, List[Any]]] = {}  # resources by the settings that apply to them
     for res in model.resources:
@@ -250,8 +262,8 @@ def _check(model, options: ScanOptions, sources: Sources, progress, errors: List
     enabled = sorted(set().union(*(s.rules for s, _ in groups.values())))
     for n, rule_id in enumerate(enabled):
         progress("checking rules", n, len(enabled))
-        rule = rules[rule_id]
-        if not rule.kinds:
+        rule = rule_for(rule_id)
+        if rule is None or not rule.kinds:
             continue
         for settings, resources in groups.values():
             if rule_id not in settings.rules:

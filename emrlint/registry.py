@@ -93,6 +93,24 @@ def rule_index() -> Dict[str, str]:
     return dict(sorted(found.items()))
 
 
+@functools.lru_cache(maxsize=1)
+def _kinds_index() -> Dict[str, Tuple[str, ...]]:
+    try:
+        from emrlint.rules._kinds import KINDS
+    except ImportError:  # a checkout without the generated index: every rule is imported
+        return {}
+    return KINDS
+
+
+def known_kinds(rule_id: str) -> Optional[Tuple[str, ...]]:
+    """A built-in rule's resource kinds without importing it (``rules/_kinds.py``, which
+    ``python -m emrlint.docs`` generates and a test keeps up to date); None when only its
+    module can tell: an organisation's rule, or a rule module the index does not list yet."""
+    if rule_id in _CUSTOM or rule_id not in rule_index():
+        return None
+    return _kinds_index().get(rule_id)
+
+
 def load_rule(rule_id: str) -> Rule:
     """One rule: an organisation's, or emrlint's own, importing only its module."""
     rule = _CUSTOM.get(rule_id)

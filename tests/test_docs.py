@@ -24,3 +24,10 @@ def test_generated_model_page_is_up_to_date():
 
     with open(os.path.join(REPO, "docs", "model.md"), encoding="utf-8") as fh:
         assert fh.read() == model_markdown(), "docs/model.md is out of date: run python -m emrlint.docs"
+
+
+def test_generated_kinds_index_is_up_to_date():
+    from emrlint.docs import kinds_module
+
+    with open(os.path.join(REPO, "rules", "_kinds.py"), encoding="utf-8") as fh:
+        assert fh.read() == kinds_module(), "rules/_kinds.py is out of date: run python -m emrlint.docs"

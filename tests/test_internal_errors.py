@@ -50,6 +50,7 @@ def check(res, ctx):
         raise ZeroDivisionError("injected bug")
     return original(res, ctx)
 rules["EMR301"] = replace(rules["EMR301"], check=check)
+registry.load_rule = rules.__getitem__  # the engine loads built-in rules one by one
 """
 
 
@@ -67,6 +68,7 @@ def _patch_in_process(monkeypatch):
 
     rules["EMR301"] = replace(rules["EMR301"], check=check)
     monkeypatch.setattr(registry, "all_rules", lambda: rules)  # the engine loads rules from the registry
+    monkeypatch.setattr(registry, "load_rule", rules.__getitem__)  # (one by one, the built-in ones)
 
 
 def test_a_rule_that_raises_on_one_resource_leaves_every_other_finding(tmp_path, monkeypatch):

@@ -46,6 +46,36 @@ def test_a_scan_of_one_module_imports_no_module_it_does_not_use():
         assert not loaded & set(NOT_IMPORTED), f"--format {fmt}: {sorted(loaded & set(NOT_IMPORTED))}"
 
 
+
+def test_a_scan_imports_only_the_rules_that_apply_to_the_resources_it_found(tmp_path, monkeypatch):
+    """A serverless-only module loads the rules of serverless applications (and none of a
+    cluster's); the same scan with every rule imported finds the same."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_emrserverless_application" "spark" {\n  name          = "spark"\n'
+        '  release_label = "emr-7.1.0"\n  type          = "spark"\n}\n')
+    loaded = _modules("scan", "--no-config", "--no-cache", "--format", "json", str(tmp_path / "main.tf"))
+    rules = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("emrlint.rules.emr")}
+    serverless = {registry._module_name(r.id, r.name) for r in registry.builtin_rules().values()
+                  if "serverless_application" in r.kinds}
+    assert rules == serverless
+    assert "emrlint.rules.emr301_cluster_log_uri_missing" not in loaded and "emrlint.bootstrap" not in loaded
+
+    from emrlint.config import selected_rules
+    from emrlint.engine import ScanOptions, scan
+
+    options = ScanOptions(paths=[str(tmp_path)], rules=selected_rules(None, []))
+    lazy = [(f.rule, f.loc.line, f.message) for f in scan(options).findings]
+    monkeypatch.setattr(registry, "_kinds_index", lambda: {})  # no index: every rule is imported
+    assert [(f.rule, f.loc.line, f.message) for f in scan(options).findings] == lazy
+    assert {rule for rule, _, _ in lazy} == {"EMR101", "EMR113", "EMR302"}
+
+def test_the_kinds_index_lists_every_rule_with_its_kinds():
+    from emrlint.rules._kinds import KINDS
+
+    assert KINDS == {r.id: tuple(r.kinds) for r in registry.builtin_rules().values()}, "run: python -m emrlint.docs"
+    assert all(registry.known_kinds(i) == k for i, k in KINDS.items())
+
+
 def test_cleandoc_is_inspects():
     """A rule's documentation is cleaned without importing inspect, as inspect would."""
     samples = [r.module.__doc__ for r in registry.builtin_rules().values()]
