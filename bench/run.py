@@ -66,12 +66,9 @@ from generate import generate, generate_plan  # noqa: E402
 
 CHECKOV_VERSION = "3.3.30"
 HCL2_REQUIREMENT = "python-hcl2>=8.1,<9"
-# commands shorter than this (seconds) are run once, untimed, right before each timed run (checkov's
-# scans of the trees included: the start-up of its larger install reads more from the disk)
+# per round (see turn() in main): a command shorter than WARM_BELOW seconds runs once untimed
+# first (checkov's scans of the trees included), one shorter than SHORT_BELOW is timed SHORT_RUNS times
 WARM_BELOW = 60.0
-# commands shorter than this (seconds) are timed SHORT_RUNS times in each round, one after the other:
-# a run of a few hundredths of a second is at the mercy of one scheduling hiccup, and a median of
-# three of them is not a figure (this applies to references and emrlint alike; longer ones run once)
 SHORT_BELOW = 2.0
 SHORT_RUNS = 5
 EMR_CHECKS = "CKV_AWS_114,CKV_AWS_171,CKV_AWS_349,CKV_AWS_350,CKV_AWS_351,CKV_AWS_390,CKV2_AWS_7,CKV2_AWS_55"

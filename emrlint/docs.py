@@ -159,6 +159,23 @@ def model_markdown() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _refresh(path: str, text: str, check: bool, stale: List[str]) -> None:
+    """Note ``path`` in ``stale`` when it does not hold ``text``, and (unless ``check``) write it."""
+    import os
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            current = fh.read()
+    except OSError:
+        current = None
+    if current != text:
+        stale.append(path)
+        if not check:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+
+
 def main(argv=None) -> int:
     import argparse
     import os
@@ -166,46 +183,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emrlint.docs", description="Generate docs/rules/ from the rules.")
     parser.add_argument("--out", default=os.path.join("docs", "rules"))
     parser.add_argument("--kinds", default=os.path.join("rules", "_kinds.py"), help="the rules' kinds index to write")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the pages are out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is out of date")
     args = parser.parse_args(argv)
     wanted = pages()
     stale = []
-    kinds_text = kinds_module()
-    try:
-        with open(args.kinds, encoding="utf-8") as fh:
-            current_kinds = fh.read()
-    except OSError:
-        current_kinds = None
-    if current_kinds != kinds_text:
-        stale.append(args.kinds)
-        if not args.check:
-            with open(args.kinds, "w", encoding="utf-8") as fh:
-                fh.write(kinds_text)
-    model_path = os.path.join(os.path.dirname(os.path.normpath(args.out)), "model.md")
-    model_text = model_markdown()
-    try:
-        with open(model_path, encoding="utf-8") as fh:
-            current_model = fh.read()
-    except OSError:
-        current_model = None
-    if current_model != model_text:
-        stale.append(model_path)
-        if not args.check:
-            with open(model_path, "w", encoding="utf-8") as fh:
-                fh.write(model_text)
+    for path, text in [(args.kinds, kinds_module()),
+                       (os.path.join(os.path.dirname(os.path.normpath(args.out)), "model.md"), model_markdown())]:
+        _refresh(path, text, args.check, stale)
     for name, text in wanted.items():
-        path = os.path.join(args.out, name)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                current = fh.read()
-        except OSError:
-            current = None
-        if current != text:
-            stale.append(path)
-            if not args.check:
-                os.makedirs(args.out, exist_ok=True)
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(text)
+        _refresh(os.path.join(args.out, name), text, args.check, stale)
     extra = [n for n in (os.listdir(args.out) if os.path.isdir(args.out) else []) if n.endswith(".md") and n not in wanted]
     for name in extra:
         stale.append(os.path.join(args.out, name))
