@@ -20,8 +20,10 @@ moment ago does (on a small virtual machine the cache of what one command read m
 gone after the next has run; for a longer command the disk is a negligible share), and
 one shorter than ``SHORT_BELOW`` seconds is timed ``SHORT_RUNS`` times at its turn (a
 median of three runs of a few hundredths of a second is one scheduling hiccup away from
-another figure), as is every tree of the linear series, however long (the fit compares
-their medians, so each has as many runs as the others).  Each run reports wall time, CPU time (user +
+another figure).  Every tree of the linear series, however long, is timed ``SHORT_RUNS``
+times per round, in passes over the series in alternating order (``series_round`` in
+``main``): the fit compares their medians, so each has as many runs as the others, taken
+over the same stretch of time.  Each run reports wall time, CPU time (user +
 system, with its worker processes) and peak memory as the operating system measures
 it (``bench/measure.py``: the largest sum of the proportional set sizes of the
 command's processes at once, at least the largest single process's ``ru_maxrss``).
@@ -68,8 +70,8 @@ from generate import generate, generate_plan  # noqa: E402
 CHECKOV_VERSION = "3.3.30"
 HCL2_REQUIREMENT = "python-hcl2>=8.1,<9"
 # per round (see turn() in main): a command shorter than WARM_BELOW seconds runs once untimed
-# first (checkov's scans of the trees included), one shorter than SHORT_BELOW is timed SHORT_RUNS times,
-# and so is each tree of the linear series
+# first (checkov's scans of the trees included), one shorter than SHORT_BELOW is timed SHORT_RUNS times;
+# each tree of the linear series is timed SHORT_RUNS times per round (see series_round() in main)
 WARM_BELOW = 60.0
 SHORT_BELOW = 2.0
 SHORT_RUNS = 5
@@ -274,17 +276,33 @@ def main() -> None:
             series[size] = {"tree": tree, "mb": megabytes(tf_files(tree)), "cmd": cmd, "runs": []}
             warm_walls[f"linear {size}"] = measure.run(cmd, env_nocache, ok_codes)["wall"]
 
-    def turn(name: str, cmd: Sequence[str], env: Optional[Dict[str, str]], every: bool = False) -> List[Dict[str, Any]]:
+    def turn(name: str, cmd: Sequence[str], env: Optional[Dict[str, str]]) -> List[Dict[str, Any]]:
         """A command's timed runs in one round.  One shorter than WARM_BELOW runs once more,
         untimed, first: the OS may have dropped the file cache of what it read while the others
         ran (a small virtual machine keeps little), and then its timed run would measure the
-        disk, not the tool.  One shorter than SHORT_BELOW is timed SHORT_RUNS times, and so is
-        every tree of the linear series (``every``), however long it takes: the fit compares
-        the series' medians with one another, so each has as many runs as the others."""
+        disk, not the tool.  One shorter than SHORT_BELOW is timed SHORT_RUNS times."""
         if warm_walls[name] < WARM_BELOW:
             measure.run(cmd, env, ok_codes)
-        runs = SHORT_RUNS if every or warm_walls[name] < SHORT_BELOW else 1
-        return [measure.run(cmd, env, ok_codes) for _ in range(runs)]
+        return [measure.run(cmd, env, ok_codes) for _ in range(SHORT_RUNS if warm_walls[name] < SHORT_BELOW else 1)]
+
+    def series_round() -> None:
+        """The linear series' timed runs in one round: SHORT_RUNS passes over its trees, each
+        tree timed once per pass, in order of size and then in reverse, pass after pass.  The
+        fit compares the trees' medians with one another, so each has as many runs, and each
+        tree's runs are spread over the whole round, so that the machine getting faster or
+        slower in the meantime (on a shared virtual machine it does, by a third within an hour)
+        moves every tree's median alike.  A tree shorter than SHORT_BELOW runs once, untimed,
+        right before each timed run (for the file cache, as in turn()); a longer one, once at
+        the start of the round."""
+        rows = list(series.items())
+        for size, row in rows:
+            if warm_walls[f"linear {size}"] >= SHORT_BELOW:
+                measure.run(row["cmd"], env_nocache, ok_codes)
+        for n in range(SHORT_RUNS):
+            for size, row in (rows if n % 2 == 0 else rows[::-1]):
+                if warm_walls[f"linear {size}"] < SHORT_BELOW:
+                    measure.run(row["cmd"], env_nocache, ok_codes)
+                row["runs"].append(measure.run(row["cmd"], env_nocache, ok_codes))
 
     for r in range(args.repeat):
         print(f"run {r + 1} of {args.repeat} ...", flush=True)
@@ -292,8 +310,7 @@ def main() -> None:
         samples["read-bytes (monorepo)"].append(read_bytes(mono))
         for name, (cmd, env) in commands.items():
             samples[name] += turn(name, cmd, env)
-        for size, row in series.items():
-            row["runs"] += turn(f"linear {size}", row["cmd"], env_nocache, every=True)
+        series_round()
         shutil.rmtree(cache_dir, ignore_errors=True)
         samples["3,200 modules: cold scan, cache on"].append(measure.run(emrlint(big), env_cache, ok_codes))
         samples["3,200 modules: unchanged (cache hit)"].append(measure.run(emrlint(big), env_cache, ok_codes))
