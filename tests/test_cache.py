@@ -350,7 +350,6 @@ def test_boundary():
     assert "relative/main.tf" not in b and 5 not in b and "/repo/infra/\0" not in b
 
 
-
 def test_boundary_resolves_paths_as_realpath_does(tmp_path):
     """Real paths come from the nearest directory already resolved, one ``lstat`` per new
     directory: the same answer as ``os.path.realpath`` through links to directories
