@@ -81,8 +81,8 @@ class Problem:
 def fingerprint(finding: Finding, path: str) -> str:
     """A line-independent identity for baselines and SARIF: rule + resource
     address + attribute path (the file path stands in where there is no resource)."""
-    import hashlib
+    from emrlint.digest import sha256_hex
 
     subject = finding.resource or path
     what = finding.key or (finding.message if not finding.resource else "")
-    return hashlib.sha256(f"{finding.rule}|{subject}|{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256_hex(f"{finding.rule}|{subject}|{what}".encode("utf-8", "surrogatepass"))[:32]

@@ -4,13 +4,18 @@ mostly imports, so the modules a scan needs no part of stay unimported (timed by
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import inspect
 import json
 import os
 import subprocess
 import sys
 
+import pytest
+
 from emrlint import registry
+from emrlint.digest import sha256_hex
 from emrlint.text import cleandoc
 
 from conftest import FIXTURES
@@ -44,6 +49,21 @@ def test_a_scan_of_one_module_imports_no_module_it_does_not_use():
         loaded = _modules("scan", "--no-config", "--no-cache", "--format", fmt, *files)
         assert "emrlint.engine" in loaded
         assert not loaded & set(NOT_IMPORTED), f"--format {fmt}: {sorted(loaded & set(NOT_IMPORTED))}"
+
+
+def test_report_fingerprints_leave_openssl_unloaded():
+    if not (importlib.util.find_spec("_sha2") or importlib.util.find_spec("_sha256")):
+        pytest.skip("an interpreter without CPython's own SHA-256: hashlib is the fallback")
+    module = os.path.join(FIXTURES, "examples", "design-card")
+    for fmt in ("json", "sarif", "gitlab"):
+        loaded = _modules("scan", "--no-config", "--no-cache", "--format", fmt, module)
+        assert "emrlint.digest" in loaded, fmt
+        assert "_hashlib" not in loaded and "hashlib" not in loaded, fmt
+
+
+def test_the_digest_is_hashlibs_sha256():
+    for data in (b"", b"EMR301|aws_emr_cluster.etl|log_uri", "\u00e9\udc80".encode("utf-8", "surrogatepass")):
+        assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
 
 
 def test_a_scan_imports_only_the_rules_that_apply_to_the_resources_it_found(tmp_path, monkeypatch):

@@ -8,9 +8,9 @@ counter appended, in file order."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Dict, List, Sequence
 
+from emrlint.digest import sha256_hex
 from emrlint.findings import Finding, ScanError, fingerprint
 from emrlint.report import display_path, jsontext, message, relpath, shown
 
@@ -40,7 +40,7 @@ def render(findings: List[Finding], errors: Sequence[ScanError] = ()) -> str:
         issues.append({
             "type": "issue", "description": f"emrlint internal error: {message(e.message)}",
             "check_name": "emrlint internal error", "categories": ["Bug Risk"],
-            "fingerprint": hashlib.sha256(f"internal|{path}|{e.resource}|{e.rule}".encode("utf-8", "surrogatepass")).hexdigest()[:32],
+            "fingerprint": sha256_hex(f"internal|{path}|{e.resource}|{e.rule}".encode("utf-8", "surrogatepass"))[:32],
             "severity": "blocker", "location": {"path": path, "lines": {"begin": 1}},
         })
     return jsontext.dumps(issues) + "\n"
