@@ -352,11 +352,10 @@ def _digests(sources: Sources) -> Dict[str, Optional[str]]:
     return {p: digest(sources.content(p)) for p in sources.read_paths()}
 
 
-_PROGRESS_QUEUE = None  # in a worker process: where it reports each root module it has checked
-_NEXT_ROOT = None  # in a worker process: the index of the next unclaimed root module (shared)
-# in a forked worker process: the scan's sources as the parent had read them (inherited, not
-# sent), so a worker reads no file and resolves no path the parent already has
-_FORKED_SOURCES: Optional[Sources] = None
+# in a process pool's worker: where it reports each root module it has checked, and the
+# index of the next unclaimed root module (shared)
+_PROGRESS_QUEUE = None
+_NEXT_ROOT = None
 
 
 def _init_worker(queue, next_root) -> None:
@@ -366,9 +365,9 @@ def _init_worker(queue, next_root) -> None:
 
 def _claimed(roots: Sequence[str], next_root) -> Iterator[str]:
     """The root modules of ``roots`` this process claims, one at a time, from the index
-    that every process of a parallel scan shares (a ``multiprocessing.Value``): each root
-    module goes to exactly one process, and a process that is done early takes the next,
-    so no process waits for another with work left (the shares' costs differ in ways
+    that every process of a parallel scan shares (a ``forked.SharedIndex`` or a
+    ``multiprocessing.Value``): each root module goes to exactly one process, and a
+    process that is done early takes the next, so no process waits for another with work left (the shares' costs differ in ways
     their sizes do not tell: a forked worker's first writes to inherited memory, pickling
     its findings, what else the machine runs)."""
     while True:
@@ -383,7 +382,7 @@ def _claimed(roots: Sequence[str], next_root) -> Iterator[str]:
 def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots: List[str]) -> Dict[str, _Part]:
     queue = _PROGRESS_QUEUE
     report = None if queue is None else (lambda stage, n, total: queue.put(1) if n else None)
-    out = _root_parts(options, tf_files, boundary, _claimed(roots, _NEXT_ROOT), _FORKED_SOURCES,
+    out = _root_parts(options, tf_files, boundary, _claimed(roots, _NEXT_ROOT), None,
                       progress=report, total=len(roots))
     if queue is not None and out:
         queue.put(1)  # the last root module this worker checked
@@ -391,10 +390,11 @@ def _worker(options: ScanOptions, tf_files: List[str], boundary: Boundary, roots
 
 
 class _Tally:
-    """Root modules finished by every process of a parallel scan, for the progress display."""
+    """Root modules finished by every process of a parallel scan, for the progress display.
+    ``drain()`` returns how many the workers have finished since it was last called."""
 
-    def __init__(self, queue, progress, total: int):
-        self.queue, self.progress, self.total, self.done = queue, progress, total, 0
+    def __init__(self, drain: Callable[[], int], progress, total: int):
+        self.drain, self.progress, self.total, self.done = drain, progress, total, 0
 
     def own(self, stage: str, n: int, total: int) -> None:
         """This process starts the ``n``-th root module of its share (the one before is done)."""
@@ -407,10 +407,13 @@ class _Tally:
         self.done += 1
         self.show()
 
+    def add(self, n: int) -> None:
+        """Workers have finished ``n`` more root modules."""
+        self.done += n
+        self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
+
     def show(self) -> None:
-        while not self.queue.empty():  # one message per root module a worker finished
-            self.queue.get()
-            self.done += 1
+        self.done += self.drain()
         self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
 
 
@@ -430,38 +433,90 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
                     roots: List[str], progress=None, sources: Optional[Sources] = None) -> Optional[Dict[str, _Part]]:
     """Check root modules in ``options.jobs`` processes when there is enough to do: this
     one and ``jobs - 1`` workers, each evaluating whole root modules (parsing, evaluation
-    and rules), so only findings cross process boundaries.  None: do it in this process."""
+    and rules), so only findings cross process boundaries.  None: do it in this process.
+
+    Where the OS forks, the workers are forked children that inherit what this process
+    has read and loaded (:mod:`emrlint.forked`); elsewhere they come from a process pool."""
     order = _shared_order(options, project, roots)
     if order is None:
         return None
+    from emrlint import forked
+    from emrlint.terraform.hcl import load_grammar
+
+    if forked.available():
+        load_grammar()  # once, before forking: every process inherits it
+        return _forked_roots(options, tf_files, boundary, order, progress, sources)
+    return _pooled_roots(options, tf_files, boundary, order, progress, sources)
+
+
+def _forked_roots(options: ScanOptions, tf_files: List[str], boundary: Boundary, order: List[str], progress,
+                  sources: Optional[Sources]) -> Optional[Dict[str, _Part]]:
+    from emrlint import forked
+
+    next_root = forked.SharedIndex(0)
+    tally: Optional[_Tally] = None
+    worker_options = replace(options, progress=None)
+
+    def child(done) -> Dict[str, _Part]:
+        report = None if done is None else (lambda stage, n, total: done() if n else None)
+        out = _root_parts(worker_options, tf_files, boundary, _claimed(order, next_root), sources,
+                          progress=report, total=len(order))
+        if done is not None and out:
+            done()  # the last root module this worker checked
+        return out
+
+    def own(drain) -> Dict[str, _Part]:
+        nonlocal tally
+        # this process checks root modules too while the workers check theirs (it has read
+        # the files and imported the rules already, and its findings need no pickling)
+        tally = _Tally(drain, progress, len(order)) if progress is not None else None
+        out = _root_parts(options, tf_files, boundary, _claimed(order, next_root), sources,
+                          tally.own if tally is not None else None, total=len(order))
+        if tally is not None and out:
+            tally.own_done()
+        return out
+
+    try:
+        shared = forked.share(options.jobs - 1, child, own,
+                              ticks=(lambda n: tally.add(n) if tally is not None else None)
+                              if progress is not None else None)
+    finally:
+        next_root.close()
+    if shared is None:
+        return None  # no process could be started here: do it in this one
+    out, results = shared
+    for result in results:
+        if not isinstance(result, forked.Died):
+            out.update(result)
+    missing = [r for r in order if r not in out]  # a worker that died: its root modules are checked here
+    if missing:
+        out.update(_root_parts(options, tf_files, boundary, missing, sources))
+    if tally is not None:
+        tally.show()
+    return out
+
+
+def _pooled_roots(options: ScanOptions, tf_files: List[str], boundary: Boundary, order: List[str],
+                  progress, sources: Optional[Sources]) -> Optional[Dict[str, _Part]]:
+    """The workers of a process pool (where the OS does not fork: they import emrlint and
+    read the files they need themselves)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    global _FORKED_SOURCES
-    if "fork" in methods:  # load the grammar once, before forking: every process inherits it
-        from emrlint.terraform.hcl import load_grammar
-
-        load_grammar()
-        _FORKED_SOURCES = sources  # and the files read so far
+    context = multiprocessing.get_context()
     worker_options = replace(options, progress=None)
     try:
         # each worker reports every root module it finishes, so the progress display moves
         queue = context.SimpleQueue() if progress is not None else None
-        tally = _Tally(queue, progress, len(roots)) if queue is not None else None
+        tally = _Tally(lambda: _drained(queue), progress, len(order)) if queue is not None else None
         next_root = context.Value("i", 0)
         workers = options.jobs - 1
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                  initargs=(queue, next_root)) as pool:
             futures = [pool.submit(_worker, worker_options, tf_files, boundary, order) for _ in range(workers)]
-            # this process checks root modules too while the workers check theirs (it has read
-            # the files and imported the rules already, and its findings need no pickling)
             out = _root_parts(options, tf_files, boundary, _claimed(order, next_root), sources,
                               tally.own if tally is not None else None, total=len(order))
             if tally is not None:
-                from concurrent.futures import FIRST_COMPLETED, wait
-
                 if out:
                     tally.own_done()
                 pending = set(futures)
@@ -474,8 +529,14 @@ def _parallel_roots(options: ScanOptions, project, tf_files: List[str], boundary
             return out
     except (OSError, RuntimeError):
         return None  # processes cannot be started here (a restricted environment): do it in this one
-    finally:
-        _FORKED_SOURCES = None
+
+
+def _drained(queue) -> int:
+    n = 0
+    while not queue.empty():  # one message per root module a worker finished
+        queue.get()
+        n += 1
+    return n
 
 
 def _terraform_parts(options: ScanOptions, project, sources: Sources, tf_files: List[str], boundary: Boundary,
