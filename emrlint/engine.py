@@ -367,9 +367,9 @@ def _claimed(roots: Sequence[str], next_root) -> Iterator[str]:
     """The root modules of ``roots`` this process claims, one at a time, from the index
     that every process of a parallel scan shares (a ``forked.SharedIndex`` or a
     ``multiprocessing.Value``): each root module goes to exactly one process, and a
-    process that is done early takes the next, so no process waits for another with work left (the shares' costs differ in ways
-    their sizes do not tell: a forked worker's first writes to inherited memory, pickling
-    its findings, what else the machine runs)."""
+    process that is done early takes the next, so no process waits for another with work
+    left (the shares' costs differ in ways their sizes do not tell: a forked worker's first
+    writes to inherited memory, pickling its findings, what else the machine runs)."""
     while True:
         with next_root.get_lock():
             i = next_root.value
@@ -413,8 +413,7 @@ class _Tally:
         self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
 
     def show(self) -> None:
-        self.done += self.drain()
-        self.progress("evaluating Terraform modules", min(self.done, self.total), self.total)
+        self.add(self.drain())
 
 
 def _shared_order(options: ScanOptions, project, roots: List[str]) -> Optional[List[str]]:

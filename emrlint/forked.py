@@ -81,9 +81,10 @@ def share(children: int, child: Callable[[Optional[Callable[[], None]]], Any], o
     this one meanwhile, and return its result with the children's (a :class:`Died` for a
     child that delivered none); None when no process could be forked.
 
-    With ``ticks``, a child's ``done()`` counts one finished item; ``drain()`` (and the
-    wait for the children) pass the count that arrived since the last call to ``ticks``.
-    Without it, ``done`` is None and ``drain()`` returns 0.  An exception in a child is
+    With ``ticks``, a child's ``done()`` counts one finished item: ``drain()`` returns how
+    many arrived since it was last called, and while this process waits for the children
+    it passes each new count to ``ticks``.  Without it, ``done`` is None and ``drain()``
+    returns 0.  An exception in a child is
     raised here, after every child has ended."""
     tick_r = tick_w = None
     if ticks is not None:
@@ -113,10 +114,10 @@ def share(children: int, child: Callable[[Optional[Callable[[], None]]], Any], o
             os.close(tick_w)
             tick_w = None
 
+        closed = False
+
         def drain() -> int:
             return _read_ticks(tick_r) if tick_r is not None and not closed else 0
-
-        closed = False
 
         mine = own(drain)
         results = _collect(started, tick_r, ticks)
